@@ -1,0 +1,5 @@
+import sys
+
+from hrv_relax.cli import main
+
+sys.exit(main())

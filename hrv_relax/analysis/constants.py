@@ -1,0 +1,70 @@
+"""Every tunable number of the analysis engine, with its unit and the reason for its value.
+
+Names carry units (``_ms``, ``_s``, ``_hz``, ``_pct``). Changing a value here changes it
+everywhere; tests pin the published figures these values reproduce.
+"""
+
+from typing import Final
+
+# --- Plausibility ---------------------------------------------------------------------------
+#: Shortest RR interval taken as a heartbeat: 240 bpm. Shorter ones are detection artefacts
+#: (hrv-science note; Lipponen & Tarvainen 2019 treat them as extra beats).
+RR_MIN_MS: Final = 250.0
+#: Longest RR interval taken as one heartbeat: 24 bpm. Longer ones are missed beats or
+#: contact loss.
+RR_MAX_MS: Final = 2500.0
+
+# --- Time domain (Task Force 1996, doi:10.1161/01.CIR.93.5.1043) ----------------------------
+#: pNN50 threshold on successive differences.
+NN50_THRESHOLD_MS: Final = 50.0
+#: pNN20 threshold (Kubios' "pNNxx" as set in the reference report).
+NN20_THRESHOLD_MS: Final = 20.0
+
+# --- Geometric / stress index (Baevsky & Chernikova 2017, doi:10.1007/s10747-017-0014-x) ----
+#: Histogram bin width for the mode amplitude AMo.
+STRESS_INDEX_BIN_MS: Final = 50.0
+
+# --- Frequency domain (Task Force 1996; Kubios HRV user's guide) ----------------------------
+#: Resampling rate of the RR series before the spectrum (Kubios default).
+INTERPOLATION_RATE_HZ: Final = 4.0
+#: Welch segment length and overlap (Kubios FFT defaults, the reference report's settings).
+WELCH_SEGMENT_S: Final = 300.0
+WELCH_OVERLAP_FRACTION: Final = 0.5
+#: Spectrum grid density: 300 points per Hz (Kubios default), i.e. an FFT of 300 s.
+SPECTRUM_POINTS_PER_HZ: Final = 300
+VLF_BAND_HZ: Final = (0.0, 0.04)
+LF_BAND_HZ: Final = (0.04, 0.15)
+HF_BAND_HZ: Final = (0.15, 0.4)
+#: Smoothness-priors detrending parameter (Tarvainen 2002, doi:10.1109/10.979357; Kubios
+#: default lambda = 500, cut-off about 0.035 Hz at 4 Hz).
+SMOOTHNESS_PRIORS_LAMBDA: Final = 500.0
+
+# --- Minimum windows (Task Force 1996: ~1 min for HF, ~2 min for LF; Esco & Flatt 2014) ----
+#: Time-domain indices: 10 s RMSSD already tracks 5 min RMSSD (Munoz 2015); fewer beats than
+#: this and SDNN/RMSSD are noise.
+MIN_TIME_DOMAIN_S: Final = 10.0
+MIN_TIME_DOMAIN_BEATS: Final = 8
+#: HF needs ten cycles of its slowest component (0.15 Hz) -> ~60 s.
+MIN_HF_S: Final = 60.0
+#: LF (and so LF/HF, normalised units) needs ~2 min (Task Force 1996).
+MIN_LF_S: Final = 120.0
+#: VLF needs 5 min (Task Force 1996: shorter windows do not resolve 0.0033-0.04 Hz).
+MIN_VLF_S: Final = 290.0
+#: PNS/SNS and the stress index rest on an RR histogram (50 ms bins): 2 min of beats.
+MIN_AUTONOMIC_INDEX_S: Final = 120.0
+
+# --- Reliability ------------------------------------------------------------------------------
+#: A window whose RR intervals are more than this share non-NN is not trusted. Each isolated
+#: ectopic beat spoils two intervals, so 15 % of intervals is ~7.5 % ectopic beats: above the
+#: 5 % Kubios guidance for interpolation, but time-domain indices here *exclude* flagged
+#: intervals rather than invent them, which stays accurate to that level (tests pin it).
+MAX_ARTIFACT_PCT: Final = 15.0
+#: Frequency-domain indices need an evenly sampled series, so flagged intervals are bridged by
+#: the spline; above this share the bridged spans dominate the spectrum (Kubios: 5 % beats).
+MAX_ARTIFACT_PCT_SPECTRAL: Final = 10.0
+
+# --- Beat times ---------------------------------------------------------------------------------
+#: Beat times may come from a recorder (``t_s``). Two intervals are successive only if the time
+#: between their ending beats equals the later RR to within this: more means beats are missing
+#: (a gap in the recording), and the difference across it is not a successive difference.
+GAP_TOLERANCE_S: Final = 0.5

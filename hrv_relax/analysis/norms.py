@@ -1,0 +1,99 @@
+"""Population norms and the PNS / SNS indices (Kubios-style autonomic summaries).
+
+Kubios HRV computes the PNS index from mean RR, RMSSD and Poincare SD1 in normalised units,
+and the SNS index from mean HR, Baevsky's stress index and SD2 in normalised units, each as a
+number of standard deviations from a normal population, combined (kubios.com, "HRV and ANS
+function"). Kubios does not publish its population means and SDs, so these are our documented
+assumptions:
+
+* mean RR 926 +/- 90 ms and RMSSD 42 +/- 15 ms: Nunan, Sandercock & Brodie 2010, "A quantitative
+  systematic review of normal values for short-term HRV in healthy adults",
+  doi:10.1111/j.1540-8159.2010.02841.x (21,438 subjects, 5 min supine).
+* mean HR 64.8 +/- 6.3 bpm: 60000 / mean RR of the same norm, SD by the delta method.
+* SD1 and SD2 in normalised units (% of mean RR): derived from Nunan's RMSSD and SDNN
+  (50 +/- 16 ms) through SD1 = RMSSD / sqrt 2 and SD2 = sqrt(2 SDNN^2 - RMSSD^2 / 2)
+  (Brennan 2001), divided by the mean RR norm.
+* sqrt(stress index) 9.5 +/- 1.25: Baevsky's resting range SI 50-150 taken as mean +/- 2 SD on
+  the square-root scale Kubios reports (sqrt 50 ~ 7.1, sqrt 150 ~ 12.2).
+
+Each index is the plain mean of its three z-scores, with signs so that higher means more
+parasympathetic (PNS) or sympathetic (SNS) activity. The remaining difference from Kubios on
+the reference report is pinned in the tests and stated in docs/analysis.md.
+"""
+
+import math
+from dataclasses import dataclass
+
+MEAN_RR_NORM_MS = 926.0
+MEAN_RR_NORM_SD_MS = 90.0
+RMSSD_NORM_MS = 42.0
+RMSSD_NORM_SD_MS = 15.0
+SDNN_NORM_MS = 50.0
+SDNN_NORM_SD_MS = 16.0
+SQRT_STRESS_INDEX_NORM = 9.5
+SQRT_STRESS_INDEX_NORM_SD = 1.25
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """A population mean and standard deviation of one index, in that index's unit."""
+
+    mean: float
+    sd: float
+
+    def z(self, value: float) -> float:
+        """Standard score of ``value`` in this population."""
+        return (value - self.mean) / self.sd
+
+
+def _pct_of_mean_rr(value_ms: float) -> float:
+    return 100.0 * value_ms / MEAN_RR_NORM_MS
+
+
+_SD1_NORM_MS = RMSSD_NORM_MS / math.sqrt(2.0)
+_SD1_NORM_SD_MS = RMSSD_NORM_SD_MS / math.sqrt(2.0)
+_SD2_NORM_MS = math.sqrt(2.0 * SDNN_NORM_MS**2 - RMSSD_NORM_MS**2 / 2.0)
+_SD2_NORM_SD_MS = math.sqrt(2.0) * SDNN_NORM_SD_MS
+
+
+@dataclass(frozen=True, slots=True)
+class AutonomicNorms:
+    """The six population norms the PNS and SNS indices are expressed against."""
+
+    mean_rr_ms: Norm = Norm(MEAN_RR_NORM_MS, MEAN_RR_NORM_SD_MS)
+    rmssd_ms: Norm = Norm(RMSSD_NORM_MS, RMSSD_NORM_SD_MS)
+    sd1_pct: Norm = Norm(_pct_of_mean_rr(_SD1_NORM_MS), _pct_of_mean_rr(_SD1_NORM_SD_MS))
+    mean_hr_bpm: Norm = Norm(
+        60_000.0 / MEAN_RR_NORM_MS, 60_000.0 * MEAN_RR_NORM_SD_MS / MEAN_RR_NORM_MS**2
+    )
+    sqrt_stress_index: Norm = Norm(SQRT_STRESS_INDEX_NORM, SQRT_STRESS_INDEX_NORM_SD)
+    sd2_pct: Norm = Norm(_pct_of_mean_rr(_SD2_NORM_MS), _pct_of_mean_rr(_SD2_NORM_SD_MS))
+
+
+DEFAULT_NORMS = AutonomicNorms()
+
+
+def pns_index(
+    mean_rr_ms: float, rmssd_ms: float, sd1_ms: float, norms: AutonomicNorms = DEFAULT_NORMS
+) -> float:
+    """Parasympathetic index: mean z of mean RR, RMSSD and SD1 (% of mean RR); NaN propagates."""
+    sd1_pct = 100.0 * sd1_ms / mean_rr_ms
+    return (
+        norms.mean_rr_ms.z(mean_rr_ms) + norms.rmssd_ms.z(rmssd_ms) + norms.sd1_pct.z(sd1_pct)
+    ) / 3.0
+
+
+def sns_index(
+    mean_hr_bpm: float,
+    sqrt_stress_index: float,
+    sd2_ms: float,
+    mean_rr_ms: float,
+    norms: AutonomicNorms = DEFAULT_NORMS,
+) -> float:
+    """Sympathetic index: mean z of mean HR, sqrt stress index and minus SD2 (% of mean RR)."""
+    sd2_pct = 100.0 * sd2_ms / mean_rr_ms
+    return (
+        norms.mean_hr_bpm.z(mean_hr_bpm)
+        + norms.sqrt_stress_index.z(sqrt_stress_index)
+        - norms.sd2_pct.z(sd2_pct)
+    ) / 3.0

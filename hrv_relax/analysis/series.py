@@ -1,0 +1,82 @@
+"""The beat series every analysis starts from: RR intervals, their end times, and which are NN.
+
+An RR interval ``rr_ms[i]`` ends at beat ``i`` at time ``t_s[i]`` (seconds from the start of
+the first interval). Without recorded times, ``t_s = cumsum(rr_ms) / 1000``. With recorded times
+a gap (missing beats) is visible as ``t_s[i] - t_s[i-1]`` well above ``rr_ms[i] / 1000``; the
+difference across a gap is not a successive difference.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hrv_relax.analysis.constants import GAP_TOLERANCE_S
+from hrv_relax.analysis.errors import AnalysisError
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, slots=True)
+class BeatSeries:
+    """RR intervals with end times; ``follows[i]`` is True when interval i directly follows i-1."""
+
+    rr_ms: FloatArray
+    t_s: FloatArray
+    follows: BoolArray
+
+    @property
+    def n(self) -> int:
+        """Number of RR intervals."""
+        return int(self.rr_ms.size)
+
+
+def beat_series(rr_ms: npt.ArrayLike, t_s: npt.ArrayLike | None = None) -> BeatSeries:
+    """Validate RR intervals (ms) and optional end times (s) into a :class:`BeatSeries`."""
+    rr = np.asarray(rr_ms, dtype=np.float64).ravel()
+    if t_s is None:
+        t = np.cumsum(rr) / 1000.0
+        follows = np.ones(rr.size, dtype=np.bool_)
+    else:
+        t = np.asarray(t_s, dtype=np.float64).ravel()
+        if t.size != rr.size:
+            raise AnalysisError(f"t_s has {t.size} values but rr_ms has {rr.size}")
+        step_s = np.diff(t, prepend=np.nan)
+        follows = np.abs(step_s - rr / 1000.0) <= GAP_TOLERANCE_S
+    if rr.size:
+        follows[0] = False
+    if not np.all(np.isfinite(rr)):
+        raise AnalysisError("rr_ms contains NaN or infinite values")
+    return BeatSeries(rr_ms=rr, t_s=t, follows=follows)
+
+
+@dataclass(frozen=True, slots=True)
+class NnSelection:
+    """Clean intervals and the successive pairs of clean intervals (Poincare x and y)."""
+
+    nn_ms: FloatArray
+    prev_ms: FloatArray
+    next_ms: FloatArray
+
+    @property
+    def dnn_ms(self) -> FloatArray:
+        """Successive differences of NN intervals (ms)."""
+        return self.next_ms - self.prev_ms
+
+
+def pair_mask(series: BeatSeries, keep: BoolArray) -> BoolArray:
+    """True at i where intervals i-1 and i are both kept and directly successive."""
+    ok = keep & series.follows
+    ok[1:] &= keep[:-1]
+    return ok
+
+
+def select_nn(series: BeatSeries, keep: BoolArray) -> NnSelection:
+    """Kept intervals and successive kept pairs; a pair never spans a dropped interval or gap."""
+    pairs = pair_mask(series, keep)
+    idx = np.flatnonzero(pairs)
+    return NnSelection(
+        nn_ms=series.rr_ms[keep], prev_ms=series.rr_ms[idx - 1], next_ms=series.rr_ms[idx]
+    )

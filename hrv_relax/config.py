@@ -1,0 +1,52 @@
+"""Configuration in one place: `HRV_RELAX_*` environment variables, then command-line flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from hrv_relax.errors import ConfigurationError
+
+APP_NAME = "hrv-relax"
+ENV_DB = "HRV_RELAX_DB"
+DEFAULT_DB_FILENAME = "hrv-relax.db"
+DEMO_DB_FILENAME = "hrv-relax-demo.db"
+DEFAULT_DASHBOARD_PORT = 8501
+# The dashboard serves health data: localhost only unless the operator says otherwise.
+DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"
+
+
+def data_dir() -> Path:
+    """The user's data folder for hrv-relax (created on demand)."""
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / DEFAULT_DB_FILENAME
+
+
+def demo_db_path() -> Path:
+    return data_dir() / DEMO_DB_FILENAME
+
+
+def resolve_db_url(value: str | os.PathLike[str] | None = None) -> str:
+    """Turn `--db`, else `HRV_RELAX_DB`, else the default file, into an SQLAlchemy URL.
+
+    A value containing "://" is taken as an SQLAlchemy URL (e.g. postgresql+psycopg://...);
+    anything else is a path to an SQLite file.
+    """
+    raw = os.fspath(value) if value is not None else os.environ.get(ENV_DB, "")
+    raw = raw.strip()
+    if not raw:
+        return sqlite_url(default_db_path())
+    if "://" in raw:
+        return raw
+    return sqlite_url(Path(raw).expanduser())
+
+
+def sqlite_url(path: Path) -> str:
+    if path.exists() and path.is_dir():
+        raise ConfigurationError(f"database path {path} is a folder, expected a file")
+    return f"sqlite:///{path.resolve()}"

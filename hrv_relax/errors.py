@@ -1,0 +1,27 @@
+"""The project's one exception hierarchy: pure code raises these, edges turn them into messages."""
+
+from __future__ import annotations
+
+
+class HrvRelaxError(Exception):
+    """Root of every error hrv-relax raises on purpose; its message is meant for a person."""
+
+
+class MalformedMeasurement(HrvRelaxError, ValueError):  # noqa: N818 - public contract name
+    """A Heart Rate Measurement (0x2A37) frame that does not follow the GATT specification."""
+
+
+class ConfigurationError(HrvRelaxError):
+    """A setting (database location, port, flag) that cannot be used as given."""
+
+
+class StoreError(HrvRelaxError):
+    """The database could not be opened, migrated, read or written."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """A session, client or other record that does not exist (or is not visible to the caller)."""
+
+
+class SessionStateError(HrvRelaxError):
+    """An action that does not fit the session's state, e.g. a marker on a finished session."""

@@ -1,0 +1,69 @@
+"""Beats (RR intervals) of a session: appended in batches by the recorder, read as arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import Connection, func, insert, select
+
+from hrv_relax.store.engine import Store
+from hrv_relax.store.records import Beat, BeatArrays
+from hrv_relax.store.schema import beats
+
+
+def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:
+    """Insert beats in the caller's transaction. `seq` is unique per session: a beat twice fails."""
+    if not batch:
+        return
+    conn.execute(
+        insert(beats),
+        [
+            {
+                "session_id": session_id,
+                "seq": b.seq,
+                "t_s": b.t_s,
+                "rr_ms": b.rr_ms,
+                "bpm": b.bpm,
+                "contact": b.contact,
+            }
+            for b in batch
+        ],
+    )
+
+
+def next_seq(conn: Connection, session_id: int) -> int:
+    """The seq the next beat of this session gets (0 for a new session)."""
+    last = conn.execute(
+        select(func.max(beats.c.seq)).where(beats.c.session_id == session_id)
+    ).scalar_one_or_none()
+    return 0 if last is None else int(last) + 1
+
+
+def load_beats(store: Store, session_id: int, *, after_seq: int = -1) -> BeatArrays:
+    """The session's beats with seq > `after_seq`, oldest first, as arrays."""
+    query = (
+        select(beats.c.seq, beats.c.t_s, beats.c.rr_ms, beats.c.bpm)
+        .where(beats.c.session_id == session_id, beats.c.seq > after_seq)
+        .order_by(beats.c.seq)
+    )
+    with store.read() as conn:
+        rows = conn.execute(query).all()
+    if not rows:
+        return empty_beats()
+    seq, t_s, rr_ms, bpm = zip(*rows, strict=True)
+    return BeatArrays(
+        seq=np.asarray(seq, dtype=np.int64),
+        t_s=np.asarray(t_s, dtype=np.float64),
+        rr_ms=np.asarray(rr_ms, dtype=np.float64),
+        bpm=np.asarray([np.nan if v is None else v for v in bpm], dtype=np.float64),
+    )
+
+
+def empty_beats() -> BeatArrays:
+    return BeatArrays(
+        seq=np.empty(0, dtype=np.int64),
+        t_s=np.empty(0, dtype=np.float64),
+        rr_ms=np.empty(0, dtype=np.float64),
+        bpm=np.empty(0, dtype=np.float64),
+    )

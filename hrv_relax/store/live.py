@@ -1,0 +1,74 @@
+"""The recorder's live status of its strap and link, one row per recording session."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.records import LiveStatus
+from hrv_relax.store.schema import session_live
+
+LINK_STATES = ("connecting", "connected", "reconnecting", "simulated", "stopped")
+
+
+def write_live(
+    conn: Connection,
+    session_id: int,
+    *,
+    link: str,
+    bpm: int | None,
+    contact: bool | None,
+    battery_pct: int | None,
+    frames_ok: int,
+    frames_malformed: int,
+    last_frame: bytes | None = None,
+) -> None:
+    """Insert or replace the session's live row in the caller's transaction."""
+    values = {
+        "session_id": session_id,
+        "updated_at": utcnow(),
+        "link": link,
+        "bpm": bpm,
+        "contact": contact,
+        "battery_pct": battery_pct,
+        "frames_ok": frames_ok,
+        "frames_malformed": frames_malformed,
+        "last_frame": last_frame,
+    }
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        stmt = module.insert(session_live).values(**values)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[session_live.c.session_id],
+                set_={k: v for k, v in values.items() if k != "session_id"},
+            )
+        )
+        return
+    changed = conn.execute(
+        update(session_live).where(session_live.c.session_id == session_id).values(**values)
+    )
+    if not changed.rowcount:
+        conn.execute(session_live.insert().values(**values))
+
+
+def read_live(store: Store, session_id: int) -> LiveStatus | None:
+    with store.read() as conn:
+        row = conn.execute(
+            select(session_live).where(session_live.c.session_id == session_id)
+        ).first()
+    if row is None:
+        return None
+    return LiveStatus(
+        session_id=row.session_id,
+        updated_at=row.updated_at,
+        link=row.link,
+        bpm=row.bpm,
+        contact=row.contact,
+        battery_pct=row.battery_pct,
+        frames_ok=row.frames_ok,
+        frames_malformed=row.frames_malformed,
+    )

@@ -1,0 +1,143 @@
+"""Clients and users."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Row, func, insert, select
+
+from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.records import ClientRecord, UserRecord
+from hrv_relax.store.schema import ROLES, clients, users
+
+MAX_NAME_LENGTH = 200
+
+
+def _client(row: Row[tuple[object, ...]]) -> ClientRecord:
+    m = row._mapping
+    return ClientRecord(
+        id=m["id"],
+        name=m["name"],
+        therapist_id=m["therapist_id"],
+        user_id=m["user_id"],
+        notes=m["notes"],
+        is_demo=bool(m["is_demo"]),
+    )
+
+
+def clean_name(name: str, what: str = "name") -> str:
+    """Strip a person's name and check it is usable; raise StoreError saying why not."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise StoreError(f"{what} is empty")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise StoreError(f"{what} is longer than {MAX_NAME_LENGTH} characters")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise StoreError(f"{what} contains control characters")
+    return cleaned
+
+
+def add_client(
+    store: Store,
+    name: str,
+    *,
+    therapist_id: int | None = None,
+    notes: str = "",
+    is_demo: bool = False,
+) -> ClientRecord:
+    cleaned = clean_name(name, "client name")
+    with store.write() as conn:
+        if conn.execute(select(clients.c.id).where(clients.c.name == cleaned)).first():
+            raise StoreError(f"a client named {cleaned!r} exists already")
+        new_id = conn.execute(
+            insert(clients).values(
+                name=cleaned,
+                therapist_id=therapist_id,
+                notes=notes,
+                is_demo=is_demo,
+                created_at=utcnow(),
+            )
+        ).inserted_primary_key
+        assert new_id is not None
+        return _get_client(conn, int(new_id[0]))
+
+
+def get_client(store: Store, client_id: int) -> ClientRecord:
+    with store.read() as conn:
+        return _get_client(conn, client_id)
+
+
+def _get_client(conn: Connection, client_id: int) -> ClientRecord:
+    row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
+    if row is None:
+        raise NotFoundError(f"no client with id {client_id}")
+    return _client(row)
+
+
+def find_client(store: Store, name: str) -> ClientRecord | None:
+    cleaned = " ".join(name.split())
+    with store.read() as conn:
+        row = conn.execute(
+            select(clients).where(func.lower(clients.c.name) == cleaned.lower())
+        ).first()
+    return None if row is None else _client(row)
+
+
+def get_or_add_client(store: Store, name: str, *, therapist_id: int | None = None) -> ClientRecord:
+    existing = find_client(store, name)
+    return existing or add_client(store, name, therapist_id=therapist_id)
+
+
+def list_clients(store: Store) -> list[ClientRecord]:
+    with store.read() as conn:
+        rows = conn.execute(select(clients).order_by(clients.c.name)).all()
+    return [_client(r) for r in rows]
+
+
+def add_user(
+    store: Store,
+    username: str,
+    *,
+    role: str,
+    display_name: str = "",
+    password_hash: str | None = None,
+    is_demo: bool = False,
+) -> UserRecord:
+    if role not in ROLES:
+        raise StoreError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    login = username.strip()
+    if not login or len(login) > 64 or not login.replace(".", "").replace("-", "").isalnum():
+        raise StoreError("user names are 1-64 letters, digits, dots or dashes")
+    with store.write() as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == login)).first():
+            raise StoreError(f"a user named {login!r} exists already")
+        conn.execute(
+            insert(users).values(
+                username=login,
+                display_name=clean_name(display_name or login, "display name"),
+                role=role,
+                password_hash=password_hash,
+                active=True,
+                is_demo=is_demo,
+                created_at=utcnow(),
+            )
+        )
+    user = find_user(store, login)
+    assert user is not None
+    return user
+
+
+def find_user(store: Store, username: str) -> UserRecord | None:
+    with store.read() as conn:
+        row = conn.execute(select(users).where(users.c.username == username.strip())).first()
+    if row is None:
+        return None
+    m = row._mapping
+    return UserRecord(
+        id=m["id"],
+        username=m["username"],
+        display_name=m["display_name"],
+        role=m["role"],
+        active=bool(m["active"]),
+        is_demo=bool(m["is_demo"]),
+    )

@@ -1,0 +1,186 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations in `migrations/` create it.
+
+Times: `*_at` columns are timezone-aware UTC datetimes; `t_s` columns are seconds from the
+session's `started_at` (a float, so beat timing keeps sub-millisecond resolution).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ROLES = ("admin", "therapist", "client")
+SESSION_STATUSES = ("recording", "complete", "interrupted")
+SESSION_SOURCES = ("simulated", "ble", "import")
+MARKER_KINDS = ("phase", "technique", "pressure", "region", "note", "gap")
+PHASES = ("baseline", "massage", "recovery")
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A datetime stored as UTC and always returned timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store: use timezone-aware UTC")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint(f"role IN {ROLES}", name="role"),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("therapist_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("notes", Text, nullable=False, default=""),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+straps = Table(
+    "straps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("address", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("battery_pct", Integer),
+    Column("body_location", String(32)),
+    Column("last_seen_at", UtcDateTime),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("therapist_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("strap_id", ForeignKey("straps.id", ondelete="SET NULL")),
+    Column("source", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    # Written by the recorder with every commit; a stale heartbeat means the recorder died.
+    Column("heartbeat_at", UtcDateTime),
+    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("recorder_host", String(255)),
+    Column("recorder_pid", Integer),
+    Column("notes", Text, nullable=False, default=""),
+    Column("import_digest", String(64)),
+    CheckConstraint(f"status IN {SESSION_STATUSES}", name="status"),
+    CheckConstraint(f"source IN {SESSION_SOURCES}", name="source"),
+    Index("ix_sessions_client_started", "client_id", "started_at"),
+    Index("ix_sessions_status", "status"),
+)
+
+beats = Table(
+    "beats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    # Position of the beat in the session (0, 1, 2...): makes every beat storable exactly once.
+    Column("seq", Integer, nullable=False),
+    Column("t_s", Float, nullable=False),
+    Column("rr_ms", Float, nullable=False),
+    Column("bpm", Integer),
+    Column("contact", Boolean),
+    UniqueConstraint("session_id", "seq", name="uq_beats_session_seq"),
+)
+
+markers = Table(
+    "markers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("t_s", Float, nullable=False),
+    Column("end_t_s", Float),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(500), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    CheckConstraint(f"kind IN {MARKER_KINDS}", name="kind"),
+    Index("ix_markers_session_t", "session_id", "t_s"),
+)
+
+# The recorder's view of the strap and link, rewritten about once a second while recording.
+session_live = Table(
+    "session_live",
+    metadata,
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("link", String(16), nullable=False),
+    Column("bpm", Integer),
+    Column("contact", Boolean),
+    Column("battery_pct", Integer),
+    Column("frames_ok", Integer, nullable=False, default=0),
+    Column("frames_malformed", Integer, nullable=False, default=0),
+    Column("last_frame", LargeBinary),
+)
+
+session_summaries = Table(
+    "session_summaries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("scope", String(64), nullable=False),
+    Column("analysis_version", String(32), nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("session_id", "scope", name="uq_session_summaries_session_scope"),
+)

@@ -1,0 +1,183 @@
+"""Sessions and their life cycle: recording -> complete, or interrupted when the recorder dies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, and_, func, insert, select, update
+
+from hrv_relax.errors import NotFoundError, SessionStateError, StoreError
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.records import SessionRecord
+from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions
+
+# The recorder writes a heartbeat with every commit (at least once a second). A session whose
+# heartbeat is older than this is taken as interrupted: its recorder was killed or lost power.
+STALE_HEARTBEAT_S = 10.0
+
+
+def create_session(
+    store: Store,
+    client_id: int,
+    *,
+    source: str,
+    therapist_id: int | None = None,
+    strap_id: int | None = None,
+    started_at: dt.datetime | None = None,
+    notes: str = "",
+) -> int:
+    """Open a session in state `recording` and return its id."""
+    if source not in SESSION_SOURCES:
+        raise StoreError(f"unknown session source {source!r}")
+    now = utcnow()
+    with store.write() as conn:
+        if conn.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
+            raise NotFoundError(f"no client with id {client_id}")
+        key = conn.execute(
+            insert(sessions).values(
+                client_id=client_id,
+                therapist_id=therapist_id,
+                strap_id=strap_id,
+                source=source,
+                status="recording",
+                started_at=started_at or now,
+                heartbeat_at=now,
+                recorder_host=socket.gethostname(),
+                recorder_pid=os.getpid(),
+                notes=notes,
+            )
+        ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = None) -> bool:
+    """Mark the recorder alive; return whether a stop was requested. Runs in the caller's commit.
+
+    A session marked interrupted while the recorder could not write (e.g. the database was
+    unreachable) becomes `recording` again as soon as the recorder's heartbeat gets through.
+    """
+    conn.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id, sessions.c.status != "complete")
+        .values(heartbeat_at=at or utcnow(), status="recording")
+    )
+    stop = conn.execute(
+        select(sessions.c.stop_requested).where(sessions.c.id == session_id)
+    ).scalar_one_or_none()
+    return bool(stop)
+
+
+def session_started_at(conn: Connection, session_id: int) -> dt.datetime:
+    started = conn.execute(
+        select(sessions.c.started_at).where(sessions.c.id == session_id)
+    ).scalar_one_or_none()
+    if started is None:
+        raise NotFoundError(f"no session with id {session_id}")
+    assert isinstance(started, dt.datetime)
+    return started
+
+
+def finish_session(
+    conn: Connection, session_id: int, *, ended_at: dt.datetime | None = None
+) -> None:
+    conn.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id)
+        .values(status="complete", ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
+    )
+
+
+def request_stop(store: Store, session_id: int) -> None:
+    """Ask the session's recorder (wherever it runs) to end the session cleanly."""
+    with store.write() as conn:
+        status = conn.execute(
+            select(sessions.c.status).where(sessions.c.id == session_id)
+        ).scalar_one_or_none()
+        if status is None:
+            raise NotFoundError(f"no session with id {session_id}")
+        if status != "recording":
+            raise SessionStateError(f"session {session_id} is {status}, not recording")
+        conn.execute(
+            update(sessions).where(sessions.c.id == session_id).values(stop_requested=True)
+        )
+
+
+def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
+    """Mark sessions whose recorder stopped writing as interrupted; return how many."""
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
+    with store.write() as conn:
+        result = conn.execute(
+            update(sessions)
+            .where(sessions.c.status == "recording", sessions.c.heartbeat_at < cutoff)
+            .values(status="interrupted", ended_at=sessions.c.heartbeat_at)
+        )
+    return int(result.rowcount or 0)
+
+
+def _session_query() -> Select[Any]:
+    n_beats = (
+        select(func.count(beats.c.id))
+        .where(beats.c.session_id == sessions.c.id)
+        .correlate(sessions)
+        .scalar_subquery()
+    )
+    return select(sessions, clients.c.name.label("client_name"), n_beats.label("n_beats")).join(
+        clients, clients.c.id == sessions.c.client_id
+    )
+
+
+def _record(row: Row[tuple[object, ...]]) -> SessionRecord:
+    m = row._mapping
+    return SessionRecord(
+        id=m["id"],
+        client_id=m["client_id"],
+        client_name=m["client_name"],
+        therapist_id=m["therapist_id"],
+        source=m["source"],
+        status=m["status"],
+        started_at=m["started_at"],
+        ended_at=m["ended_at"],
+        heartbeat_at=m["heartbeat_at"],
+        n_beats=int(m["n_beats"] or 0),
+        notes=m["notes"],
+    )
+
+
+def list_sessions(
+    store: Store,
+    *,
+    client_id: int | None = None,
+    statuses: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[SessionRecord]:
+    """Sessions, newest first (stale recordings are marked interrupted first)."""
+    sweep_interrupted(store)
+    query = _session_query()
+    conditions = []
+    if client_id is not None:
+        conditions.append(sessions.c.client_id == client_id)
+    if statuses:
+        conditions.append(sessions.c.status.in_(statuses))
+    if conditions:
+        query = query.where(and_(*conditions))
+    query = query.order_by(sessions.c.started_at.desc(), sessions.c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    with store.read() as conn:
+        return [_record(r) for r in conn.execute(query)]
+
+
+def get_session(store: Store, session_id: int) -> SessionRecord:
+    sweep_interrupted(store)
+    query = _session_query().where(sessions.c.id == session_id)
+    with store.read() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        raise NotFoundError(f"no session with id {session_id}")
+    return _record(row)
