@@ -68,3 +68,22 @@ MAX_ARTIFACT_PCT_SPECTRAL: Final = 10.0
 #: between their ending beats equals the later RR to within this: more means beats are missing
 #: (a gap in the recording), and the difference across it is not a successive difference.
 GAP_TOLERANCE_S: Final = 0.5
+
+# --- Artefact detection (compensation-aware; tuned on the development records only) -----------
+#: Running median over this many pair means (RR[n] + RR[n+1]) / 2 is the local sinus cycle.
+REFERENCE_BEATS: Final = 21
+#: A beat is ectopic when its interval is this much shorter than the reference (fraction) ...
+ECTOPIC_PREMATURE_FRACTION: Final = 0.03
+#: ... and the next interval is longer by at least this fraction of the reference
+#: (compensatory pause); normal sinus steps are within +/- 0.09 at the 1st/99th percentile.
+ECTOPIC_JUMP_FRACTION: Final = 0.10
+#: An interval this much shorter than the reference is ectopic (or an extra detection) alone.
+SOLO_PREMATURE_FRACTION: Final = 0.15
+#: An interval this much longer than the reference is a missed beat or a pause.
+LONG_FRACTION: Final = 0.20
+#: Irregular rhythm (atrial fibrillation): over this many beats, the median of the smallest
+#: deviation from the interval 1, 2 or 3 beats back exceeds this fraction of the reference.
+IRREGULAR_BEATS: Final = 61
+IRREGULAR_FRACTION: Final = 0.05
+#: A window with more than this share of intervals in irregular rhythm is unreliable.
+MAX_IRREGULAR_PCT: Final = 50.0

@@ -75,7 +75,7 @@ def resample(
         return Resampled(
             t0_s=float(t_s[0]) if t_s.size else 0.0, rate_hz=rate_hz, rr_ms=np.empty(0)
         )
-    n = int(math.floor((t_s[-1] - t_s[0]) * rate_hz)) + 1
+    n = math.floor((t_s[-1] - t_s[0]) * rate_hz) + 1
     grid = t_s[0] + np.arange(n) / rate_hz
     values = CubicSpline(t_s, rr_ms, bc_type="not-a-knot")(grid)
     return Resampled(t0_s=float(t_s[0]), rate_hz=rate_hz, rr_ms=np.asarray(values, np.float64))
