@@ -41,6 +41,7 @@ from hrv_relax.analysis.constants import (
     RR_MAX_MS,
     RR_MIN_MS,
     SOLO_PREMATURE_FRACTION,
+    SPREAD_MULTIPLE,
 )
 from hrv_relax.analysis.series import BoolArray, FloatArray
 
@@ -152,13 +153,20 @@ def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
     # Lowest deviation from the interval 1, 2 or 3 beats back: small in sinus rhythm (lag 1),
     # bigeminy (lag 2) and trigeminy (lag 3); large only when the rhythm is irregular.
     lag_dev = np.minimum.reduce([np.abs(rel - _shift(rel, -k)) for k in (1, 2, 3)])
-    irregular = median_filter(lag_dev, size=IRREGULAR_BEATS, mode="nearest") > IRREGULAR_FRACTION
+    spread = median_filter(lag_dev, size=IRREGULAR_BEATS, mode="nearest")
+    irregular = spread > IRREGULAR_FRACTION
+    # High-variability subjects (large respiratory sinus arrhythmia) swing smoothly by more
+    # than the fixed fractions: scale the thresholds with the local beat-to-beat spread.
+    jump = np.maximum(ECTOPIC_JUMP_FRACTION, SPREAD_MULTIPLE * spread)
+    solo = np.maximum(SOLO_PREMATURE_FRACTION, SPREAD_MULTIPLE * spread)
     rel_next = _shift(rel, 1)
-    premature = ((rel < -ECTOPIC_PREMATURE_FRACTION) & (rel_next - rel > ECTOPIC_JUMP_FRACTION)) | (
-        rel < -SOLO_PREMATURE_FRACTION
-    )
+    rel_prev = _shift(rel, -1)
+    sudden_drop = (rel < -solo) & (rel_prev - rel > jump)
+    premature = ((rel < -ECTOPIC_PREMATURE_FRACTION) & (rel_next - rel > jump)) | sudden_drop
     premature &= ~irregular & ~implausible
-    missed = (rel > LONG_FRACTION) & ~irregular & ~implausible
+    # A missed beat or pause stands out from both neighbours; a smooth rise does not.
+    missed = (rel > LONG_FRACTION) & (rel - np.maximum(rel_prev, rel_next) > jump)
+    missed &= ~irregular & ~implausible
     # The premature beat ends interval n and starts interval n + 1.
     ectopic = premature | _shift_bool(premature, 1)
     return ArtifactClasses(ectopic, missed, empty, empty.copy(), implausible, irregular)

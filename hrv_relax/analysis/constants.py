@@ -87,3 +87,6 @@ IRREGULAR_BEATS: Final = 61
 IRREGULAR_FRACTION: Final = 0.05
 #: A window with more than this share of intervals in irregular rhythm is unreliable.
 MAX_IRREGULAR_PCT: Final = 50.0
+#: Ectopic and missed-beat thresholds are at least this many times the local spread (the
+#: median smallest lag-1..3 deviation): keeps large smooth sinus swings clean.
+SPREAD_MULTIPLE: Final = 4.0
