@@ -90,3 +90,32 @@ MAX_IRREGULAR_PCT: Final = 50.0
 #: Ectopic and missed-beat thresholds are at least this many times the local spread (the
 #: median smallest lag-1..3 deviation): keeps large smooth sinus swings clean.
 SPREAD_MULTIPLE: Final = 4.0
+
+# --- Rolling series (issue 4 defaults) ----------------------------------------------------------
+#: HR and RMSSD: 60 s windows every 5 s (Esco & Flatt 2014: 60 s lnRMSSD agrees with 5 min).
+ROLLING_TIME_WINDOW_S: Final = 60.0
+ROLLING_TIME_STEP_S: Final = 5.0
+#: HF and LF: 120 s windows every 10 s (Task Force 1996: ~2 min for LF).
+ROLLING_SPECTRAL_WINDOW_S: Final = 120.0
+ROLLING_SPECTRAL_STEP_S: Final = 10.0
+#: PNS / SNS index: 300 s windows every 30 s (the standard short-term recording).
+ROLLING_AUTONOMIC_WINDOW_S: Final = 300.0
+ROLLING_AUTONOMIC_STEP_S: Final = 30.0
+
+# --- Relaxation shift ---------------------------------------------------------------------------
+#: Without a marked baseline phase, the first 3 minutes are the baseline (Diego & Field 2009).
+DEFAULT_BASELINE_S: Final = 180.0
+#: Phases and baseline are cut into sub-windows of this length for the bootstrap: 30 s keeps
+#: RMSSD meaningful (Munoz 2015: 10 s already tracks 5 min) while giving >= 6 samples in 3 min.
+SUBWINDOW_S: Final = 30.0
+#: Bootstrap resamples and the confidence level of the reported interval.
+BOOTSTRAP_RESAMPLES: Final = 2000
+CONFIDENCE_LEVEL: Final = 0.95
+#: Smallest change worth calling a change, whatever the confidence interval: 1 bpm of HR and
+#: 0.1 in lnRMSSD (~10 %; day-to-day SD of lnRMSSD is ~0.1-0.2, Plews 2013).
+MIN_HR_CHANGE_BPM: Final = 1.0
+MIN_LN_RMSSD_CHANGE: Final = 0.1
+#: A client's normal range: mean +/- this many SDs of past baseline lnRMSSD (HRV4Training and
+#: Elite HRV style), from at least this many past sessions.
+NORMAL_RANGE_SD: Final = 1.0
+MIN_HISTORY_SESSIONS: Final = 3

@@ -1,0 +1,194 @@
+"""Relaxation shift: how a phase of a session differs from its baseline, with uncertainty.
+
+Method in plain words: the baseline and the phase are each cut into 30 s pieces. For each
+piece we take the heart rate and lnRMSSD (and, for pieces long enough, HF power and the PNS/SNS
+index come from the whole phase only). The change is the phase mean minus the baseline mean;
+its 95 % interval comes from a bootstrap: draw the pieces of each part again at random, with
+replacement, 2000 times, and take the middle 95 % of the resulting changes. A phase is "more
+relaxed" when heart rate fell or lnRMSSD rose by more than the smallest worthwhile change and
+the interval excludes zero, without the other measure pointing clearly the other way; "more
+aroused" in the mirror case; otherwise "no clear change". This follows the massage literature
+(Diego & Field 2009; Delaney 2002): HR and vagal HRV are the primary, fast measures.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from hrv_relax.analysis.constants import (
+    BOOTSTRAP_RESAMPLES,
+    CONFIDENCE_LEVEL,
+    MIN_HISTORY_SESSIONS,
+    MIN_HR_CHANGE_BPM,
+    MIN_LN_RMSSD_CHANGE,
+    NORMAL_RANGE_SD,
+    SUBWINDOW_S,
+)
+from hrv_relax.analysis.indices import HrvIndices
+from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
+from hrv_relax.analysis.windows import window_grid, window_moments
+
+Verdict = Literal["more relaxed", "no clear change", "more aroused"]
+NormalPosition = Literal["below normal", "within normal", "above normal", "no history"]
+MS_PER_MINUTE = 60_000.0
+MIN_SUBWINDOWS = 2
+#: Fixed seed: the same session always gives the same interval.
+BOOTSTRAP_SEED = 20190516
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Phase minus baseline for one measure, with a bootstrap confidence interval."""
+
+    baseline: float
+    phase: float
+    delta: float
+    ci_low: float
+    ci_high: float
+
+
+@dataclass(frozen=True, slots=True)
+class RelaxationShift:
+    """All changes of one phase against the baseline, and the verdict."""
+
+    hr_bpm: Change
+    ln_rmssd: Change
+    rmssd_pct: float
+    ln_hf: Change
+    pns_index: Change
+    sns_index: Change
+    verdict: Verdict
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubWindows:
+    """Heart rate (bpm) and lnRMSSD of the 30 s pieces of one stretch of a session."""
+
+    hr_bpm: FloatArray
+    ln_rmssd: FloatArray
+
+
+def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -> SubWindows:
+    """Cut (start_s, end_s] into 30 s pieces and give each piece's HR and lnRMSSD."""
+    inside = (series.t_s > start_s) & (series.t_s <= end_s)
+    if not inside.any():
+        return SubWindows(np.empty(0), np.empty(0))
+    t_inside = series.t_s[inside]
+    grid = window_grid(np.concatenate(([start_s], t_inside)), SUBWINDOW_S, SUBWINDOW_S)
+    # window_grid indexes the padded array: shift back to the series' indices.
+    offset = int(np.argmax(inside)) - 1
+    grid = type(grid)(grid.end_s, grid.lo + offset, grid.hi + offset)
+    mom = window_moments(series, keep, grid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hr = MS_PER_MINUTE / mom.mean_rr_ms
+        ln_rmssd = 0.5 * np.log(mom.mean_sq_diff_ms2)
+    usable = np.isfinite(hr) & np.isfinite(ln_rmssd) & (mom.n_nn >= 0.5 * mom.n_all)
+    return SubWindows(hr[usable], ln_rmssd[usable])
+
+
+def _bootstrap_delta(base: FloatArray, phase: FloatArray, rng: np.random.Generator) -> Change:
+    b_mean = float(np.mean(base)) if base.size else math.nan
+    p_mean = float(np.mean(phase)) if phase.size else math.nan
+    if base.size < MIN_SUBWINDOWS or phase.size < MIN_SUBWINDOWS:
+        return Change(b_mean, p_mean, p_mean - b_mean, math.nan, math.nan)
+    b_idx = rng.integers(0, base.size, size=(BOOTSTRAP_RESAMPLES, base.size))
+    p_idx = rng.integers(0, phase.size, size=(BOOTSTRAP_RESAMPLES, phase.size))
+    deltas = phase[p_idx].mean(axis=1) - base[b_idx].mean(axis=1)
+    tail = 100.0 * (1.0 - CONFIDENCE_LEVEL) / 2.0
+    low, high = np.percentile(deltas, [tail, 100.0 - tail])
+    return Change(b_mean, p_mean, p_mean - b_mean, float(low), float(high))
+
+
+def _point_change(base: float, phase: float) -> Change:
+    """A change of a whole-window index: no sub-window bootstrap, so no interval."""
+    return Change(base, phase, phase - base, math.nan, math.nan)
+
+
+def _direction(change: Change, minimum: float) -> int:
+    """+1 if clearly up, -1 if clearly down, 0 otherwise."""
+    if math.isnan(change.ci_low) or abs(change.delta) < minimum:
+        return 0
+    if change.ci_low > 0:
+        return 1
+    if change.ci_high < 0:
+        return -1
+    return 0
+
+
+def verdict(hr: Change, ln_rmssd: Change) -> tuple[Verdict, str]:
+    """Combine the HR and lnRMSSD changes into a verdict and a one-line reason."""
+    relaxed = (-_direction(hr, MIN_HR_CHANGE_BPM), _direction(ln_rmssd, MIN_LN_RMSSD_CHANGE))
+    if math.isnan(hr.ci_low) and math.isnan(ln_rmssd.ci_low):
+        return "no clear change", "too few clean 30 s pieces to judge"
+    if max(relaxed) > 0 and min(relaxed) >= 0:
+        return "more relaxed", "heart rate down and/or RMSSD up beyond chance"
+    if min(relaxed) < 0 and max(relaxed) <= 0:
+        return "more aroused", "heart rate up and/or RMSSD down beyond chance"
+    if max(relaxed) > 0:
+        return "no clear change", "heart rate and RMSSD moved in opposite directions"
+    return "no clear change", "changes within the uncertainty or below the smallest worthwhile"
+
+
+def relaxation_shift(
+    base_pieces: SubWindows,
+    phase_pieces: SubWindows,
+    base_indices: HrvIndices,
+    phase_indices: HrvIndices,
+) -> RelaxationShift:
+    """The shift of one phase against the baseline (HR in bpm, lnRMSSD, RMSSD in %)."""
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    hr = _bootstrap_delta(base_pieces.hr_bpm, phase_pieces.hr_bpm, rng)
+    ln_rmssd = _bootstrap_delta(base_pieces.ln_rmssd, phase_pieces.ln_rmssd, rng)
+    word, reason = verdict(hr, ln_rmssd)
+    return RelaxationShift(
+        hr_bpm=hr,
+        ln_rmssd=ln_rmssd,
+        rmssd_pct=100.0 * math.expm1(ln_rmssd.delta),
+        ln_hf=_point_change(base_indices.ln_hf, phase_indices.ln_hf),
+        pns_index=_point_change(base_indices.pns_index, phase_indices.pns_index),
+        sns_index=_point_change(base_indices.sns_index, phase_indices.sns_index),
+        verdict=word,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NormalRange:
+    """A client's usual baseline lnRMSSD: mean +/- 1 SD of past sessions' baselines."""
+
+    mean_ln_rmssd: float
+    sd_ln_rmssd: float
+    n_sessions: int
+
+    @property
+    def low(self) -> float:
+        """Lower edge of the normal range (lnRMSSD)."""
+        return self.mean_ln_rmssd - NORMAL_RANGE_SD * self.sd_ln_rmssd
+
+    @property
+    def high(self) -> float:
+        """Upper edge of the normal range (lnRMSSD)."""
+        return self.mean_ln_rmssd + NORMAL_RANGE_SD * self.sd_ln_rmssd
+
+
+def normal_range(past_baseline_ln_rmssd: Sequence[float]) -> NormalRange | None:
+    """The client's normal range from past baseline lnRMSSD values; None with < 3 sessions."""
+    values = np.asarray([v for v in past_baseline_ln_rmssd if math.isfinite(v)], np.float64)
+    if values.size < MIN_HISTORY_SESSIONS:
+        return None
+    return NormalRange(float(values.mean()), float(values.std(ddof=1)), int(values.size))
+
+
+def against_normal(ln_rmssd: float, usual: NormalRange | None) -> NormalPosition:
+    """Where a lnRMSSD value sits against the client's normal range."""
+    if usual is None or not math.isfinite(ln_rmssd):
+        return "no history"
+    if ln_rmssd < usual.low:
+        return "below normal"
+    if ln_rmssd > usual.high:
+        return "above normal"
+    return "within normal"

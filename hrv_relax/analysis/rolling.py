@@ -1,0 +1,163 @@
+"""Rolling HRV series for a whole session, vectorised over windows.
+
+Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s every 10 s;
+PNS and SNS index on 300 s every 30 s. Each value is exactly what :func:`hrv_indices` would
+report for that window's beats with the session's artefact flags, except that the spectral
+series interpolate the session once (one spline, then windows of the 4 Hz grid), and a
+window's value is NaN when it holds too many artefacts.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from hrv_relax.analysis.constants import (
+    INTERPOLATION_RATE_HZ,
+    MAX_ARTIFACT_PCT,
+    MAX_ARTIFACT_PCT_SPECTRAL,
+    ROLLING_AUTONOMIC_STEP_S,
+    ROLLING_AUTONOMIC_WINDOW_S,
+    ROLLING_SPECTRAL_STEP_S,
+    ROLLING_SPECTRAL_WINDOW_S,
+    ROLLING_TIME_STEP_S,
+    ROLLING_TIME_WINDOW_S,
+)
+from hrv_relax.analysis.detrending import smoothness_priors_operator
+from hrv_relax.analysis.frequency import band_powers_rows, resample
+from hrv_relax.analysis.nonlinear import stress_index
+from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
+from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
+from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
+
+MS_PER_MINUTE = 60_000.0
+#: Windows per batch of the spectral computation: bounds memory on day-long recordings.
+SPECTRAL_BATCH = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class RollingTimeDomain:
+    """HR (bpm) and RMSSD (ms) per window ending at ``t_s``; NaN where not supportable."""
+
+    t_s: FloatArray
+    hr_bpm: FloatArray
+    rmssd_ms: FloatArray
+    artifact_pct: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class RollingSpectral:
+    """HF and LF power (ms^2) per window ending at ``t_s``."""
+
+    t_s: FloatArray
+    hf_ms2: FloatArray
+    lf_ms2: FloatArray
+    artifact_pct: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class RollingAutonomic:
+    """PNS and SNS index per window ending at ``t_s``."""
+
+    t_s: FloatArray
+    pns_index: FloatArray
+    sns_index: FloatArray
+    artifact_pct: FloatArray
+
+
+def _artifact_pct(grid: WindowGrid, keep: BoolArray) -> FloatArray:
+    n_all = (grid.hi - grid.lo).astype(np.float64)
+    csum = np.concatenate(([0.0], np.cumsum(~keep)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(100.0 * (csum[grid.hi] - csum[grid.lo]) / n_all, np.float64)
+
+
+def rolling_time_domain(
+    series: BeatSeries,
+    keep: BoolArray,
+    window_s: float = ROLLING_TIME_WINDOW_S,
+    step_s: float = ROLLING_TIME_STEP_S,
+) -> RollingTimeDomain:
+    """Mean HR and RMSSD of clean beats over sliding windows, O(beats + windows)."""
+    grid = window_grid(series.t_s, window_s, step_s)
+    mom = window_moments(series, keep, grid)
+    pct = _artifact_pct(grid, keep)
+    bad = ~(pct <= MAX_ARTIFACT_PCT)
+    hr = MS_PER_MINUTE / mom.mean_rr_ms
+    rmssd = np.sqrt(mom.mean_sq_diff_ms2)
+    return RollingTimeDomain(
+        t_s=grid.end_s,
+        hr_bpm=np.where(bad, math.nan, hr),
+        rmssd_ms=np.where(bad, math.nan, rmssd),
+        artifact_pct=pct,
+    )
+
+
+def rolling_spectral(
+    series: BeatSeries,
+    keep: BoolArray,
+    detrend: float | None,
+    window_s: float = ROLLING_SPECTRAL_WINDOW_S,
+    step_s: float = ROLLING_SPECTRAL_STEP_S,
+) -> RollingSpectral:
+    """HF and LF per window from one session-wide 4 Hz resampling and batched Welch spectra."""
+    grid = window_grid(series.t_s, window_s, step_s)
+    pct = _artifact_pct(grid, keep)
+    hf = np.full(grid.end_s.size, math.nan)
+    lf = np.full(grid.end_s.size, math.nan)
+    even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
+    width = round(window_s * even.rate_hz)
+    if grid.end_s.size and even.rr_ms.size >= width:
+        rows = sliding_window_view(even.rr_ms, width)
+        first = np.round((grid.end_s - window_s - even.t0_s) * even.rate_hz).astype(np.intp)
+        first = np.clip(first, 0, rows.shape[0] - 1)
+        operator = smoothness_priors_operator(width, detrend) if detrend is not None else None
+        for start in range(0, first.size, SPECTRAL_BATCH):
+            block = rows[first[start : start + SPECTRAL_BATCH]]
+            if operator is not None:
+                block = block @ operator.T
+            _, lf_b, hf_b = band_powers_rows(block, even.rate_hz)
+            lf[start : start + SPECTRAL_BATCH] = lf_b
+            hf[start : start + SPECTRAL_BATCH] = hf_b
+    bad = ~(pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+    return RollingSpectral(
+        t_s=grid.end_s,
+        hf_ms2=np.where(bad, math.nan, hf),
+        lf_ms2=np.where(bad, math.nan, lf),
+        artifact_pct=pct,
+    )
+
+
+def rolling_autonomic(
+    series: BeatSeries,
+    keep: BoolArray,
+    norms: AutonomicNorms = DEFAULT_NORMS,
+    window_s: float = ROLLING_AUTONOMIC_WINDOW_S,
+    step_s: float = ROLLING_AUTONOMIC_STEP_S,
+) -> RollingAutonomic:
+    """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2)."""
+    grid = window_grid(series.t_s, window_s, step_s)
+    mom = window_moments(series, keep, grid)
+    pct = _artifact_pct(grid, keep)
+    sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
+    sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
+    rmssd = np.sqrt(mom.mean_sq_diff_ms2)
+    rr = series.rr_ms
+    si = np.array(
+        [stress_index(rr[lo:hi][keep[lo:hi]]) for lo, hi in zip(grid.lo, grid.hi, strict=True)],
+        dtype=np.float64,
+    )
+    mean_rr = mom.mean_rr_ms
+    pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
+    sns = np.asarray(
+        sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
+        np.float64,
+    )
+    bad = ~(pct <= MAX_ARTIFACT_PCT)
+    return RollingAutonomic(
+        t_s=grid.end_s,
+        pns_index=np.where(bad, math.nan, pns),
+        sns_index=np.where(bad, math.nan, sns),
+        artifact_pct=pct,
+    )

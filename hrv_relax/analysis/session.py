@@ -1,0 +1,140 @@
+"""Whole-session analysis: artefacts, rolling series, per-phase indices, relaxation shifts."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hrv_relax.analysis.artifacts import classify_artifacts
+from hrv_relax.analysis.constants import DEFAULT_BASELINE_S, SMOOTHNESS_PRIORS_LAMBDA
+from hrv_relax.analysis.indices import HrvIndices, hrv_indices
+from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms
+from hrv_relax.analysis.relaxation import (
+    NormalPosition,
+    NormalRange,
+    RelaxationShift,
+    against_normal,
+    normal_range,
+    relaxation_shift,
+    subwindows,
+)
+from hrv_relax.analysis.rolling import (
+    RollingAutonomic,
+    RollingSpectral,
+    RollingTimeDomain,
+    rolling_autonomic,
+    rolling_spectral,
+    rolling_time_domain,
+)
+from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseMark:
+    """Phase ``phase`` starts at ``t_s`` seconds, on the clock of the beat times.
+
+    Without recorded beat times that clock is ``cumsum(rr_ms) / 1000``: 0 is the start of the
+    first interval. A phase named "baseline" (any case) is the reference for the shifts.
+    """
+
+    t_s: float
+    phase: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseResult:
+    """One phase: its span (s), its indices, and its shift against the baseline."""
+
+    phase: str
+    start_s: float
+    end_s: float
+    indices: HrvIndices
+    shift: RelaxationShift | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAnalysis:
+    """Everything the dashboard shows for a session."""
+
+    artifacts: BoolArray
+    irregular: BoolArray
+    artifact_pct: float
+    rolling_time: RollingTimeDomain
+    rolling_spectral: RollingSpectral
+    rolling_autonomic: RollingAutonomic
+    baseline: PhaseResult
+    phases: tuple[PhaseResult, ...]
+    usual: NormalRange | None
+    baseline_vs_usual: NormalPosition
+
+
+def _spans(
+    markers: Sequence[PhaseMark], start_s: float, end_s: float
+) -> tuple[tuple[str, float, float], list[tuple[str, float, float]]]:
+    """(baseline span, later phase spans) from the markers."""
+    marks = sorted(markers, key=lambda m: m.t_s)
+    spans = [
+        (m.phase, m.t_s, marks[i + 1].t_s if i + 1 < len(marks) else end_s)
+        for i, m in enumerate(marks)
+    ]
+    for k, (name, lo, hi) in enumerate(spans):
+        if name.strip().lower() == BASELINE:
+            return (name, lo, hi), [s for s in spans[k + 1 :] if s[2] > s[1]]
+    base_end = min(start_s + DEFAULT_BASELINE_S, end_s)
+    later = [(n, max(lo, base_end), hi) for n, lo, hi in spans if hi > base_end]
+    if not later:
+        later = [("session", base_end, end_s)] if end_s > base_end else []
+    return ("first 3 minutes", start_s, base_end), later
+
+
+def _indices(
+    series: BeatSeries, lo_s: float, hi_s: float, detrend: float | None, norms: AutonomicNorms
+) -> HrvIndices:
+    inside = (series.t_s > lo_s) & (series.t_s <= hi_s)
+    return hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside], detrend=detrend, norms=norms)
+
+
+def analyze_session(
+    rr_ms: npt.ArrayLike,
+    markers: Sequence[PhaseMark] = (),
+    *,
+    t_s: npt.ArrayLike | None = None,
+    past_baseline_ln_rmssd: Sequence[float] = (),
+    detrend: float | None = SMOOTHNESS_PRIORS_LAMBDA,
+    norms: AutonomicNorms = DEFAULT_NORMS,
+) -> SessionAnalysis:
+    """Analyse a session of RR intervals (ms) with optional phase markers and beat times (s).
+
+    ``past_baseline_ln_rmssd`` are the client's earlier baseline lnRMSSD values; with three or
+    more, the baseline is placed against the client's normal range (mean +/- 1 SD).
+    """
+    series = beat_series(rr_ms, t_s)
+    classes = classify_artifacts(series.rr_ms)
+    keep = ~classes.any
+    start_s = float(series.t_s[0] - series.rr_ms[0] / 1000.0) if series.n else 0.0
+    end_s = float(series.t_s[-1]) if series.n else 0.0
+    (b_name, b_lo, b_hi), later = _spans(markers, start_s, end_s)
+
+    base_idx = _indices(series, b_lo, b_hi, detrend, norms)
+    base_pieces = subwindows(series, keep, b_lo, b_hi)
+    phases = []
+    for name, lo, hi in later:
+        idx = _indices(series, lo, hi, detrend, norms)
+        shift = relaxation_shift(base_pieces, subwindows(series, keep, lo, hi), base_idx, idx)
+        phases.append(PhaseResult(name, lo, hi, idx, shift))
+    usual = normal_range(past_baseline_ln_rmssd)
+    return SessionAnalysis(
+        artifacts=classes.any,
+        irregular=classes.irregular,
+        artifact_pct=100.0 * float(np.mean(classes.any)) if series.n else 0.0,
+        rolling_time=rolling_time_domain(series, keep),
+        rolling_spectral=rolling_spectral(series, keep, detrend),
+        rolling_autonomic=rolling_autonomic(series, keep, norms),
+        baseline=PhaseResult(b_name, b_lo, b_hi, base_idx, None),
+        phases=tuple(phases),
+        usual=usual,
+        baseline_vs_usual=against_normal(base_idx.ln_rmssd, usual),
+    )

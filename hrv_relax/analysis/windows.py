@@ -1,0 +1,93 @@
+"""Windows over a beat series in O(n + windows): index ranges and prefix sums.
+
+A window ``(start_s, end_s]`` holds the intervals whose end time lies inside it. Sums of any
+per-interval quantity over every window come from one cumulative sum, so HR and RMSSD for
+thousands of windows cost one pass over the beats.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray, IntArray, pair_mask
+
+
+@dataclass(frozen=True, slots=True)
+class WindowGrid:
+    """Window end times (s) and, per window, the half-open index range [lo, hi) of intervals."""
+
+    end_s: FloatArray
+    lo: IntArray
+    hi: IntArray
+
+
+def window_grid(t_s: FloatArray, window_s: float, step_s: float) -> WindowGrid:
+    """Windows of ``window_s`` every ``step_s``, the first ending one window after the start."""
+    if t_s.size == 0:
+        empty = np.empty(0, dtype=np.intp)
+        return WindowGrid(np.empty(0), empty, empty)
+    start = float(t_s[0])
+    n = int(np.floor((float(t_s[-1]) - start - window_s) / step_s + 1e-9)) + 1
+    end_s = start + window_s + step_s * np.arange(max(n, 0))
+    lo = np.searchsorted(t_s, end_s - window_s, side="right").astype(np.intp)
+    hi = np.searchsorted(t_s, end_s, side="right").astype(np.intp)
+    return WindowGrid(end_s, lo, hi)
+
+
+def window_sums(values: FloatArray, grid: WindowGrid) -> FloatArray:
+    """Sum of ``values`` over each window of ``grid``."""
+    csum = np.concatenate(([0.0], np.cumsum(values)))
+    return np.asarray(csum[grid.hi] - csum[grid.lo], np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowMoments:
+    """Per-window counts and sums of clean intervals and of successive clean pairs."""
+
+    n_all: FloatArray
+    n_nn: FloatArray
+    mean_rr_ms: FloatArray
+    n_pairs: FloatArray
+    mean_sq_diff_ms2: FloatArray
+    var_diff_ms2: FloatArray
+    var_sum_ms2: FloatArray
+
+
+def _variance(n: FloatArray, s1: FloatArray, s2: FloatArray) -> FloatArray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray((s2 - s1 * s1 / n) / (n - 1.0), np.float64)
+
+
+def window_moments(series: BeatSeries, keep: BoolArray, grid: WindowGrid) -> WindowMoments:
+    """Counts, mean RR and the pair statistics behind RMSSD, SD1 and SD2 for each window.
+
+    A pair (i-1, i) belongs to the window holding interval i and both intervals must lie in it.
+    """
+    rr = series.rr_ms
+    centre = float(np.mean(rr)) if rr.size else 0.0
+    ok = pair_mask(series, keep)
+    # Pairs whose first interval is the window's first would reach outside: drop them by
+    # counting pairs over (lo, hi) instead of [lo, hi).
+    shifted = WindowGrid(grid.end_s, np.minimum(grid.lo + 1, grid.hi), grid.hi)
+    prev = np.concatenate(([0.0], rr[:-1]))
+    diff = np.where(ok, rr - prev, 0.0)
+    summ = np.where(ok, rr + prev - 2.0 * centre, 0.0)
+    n_pairs = window_sums(ok.astype(np.float64), shifted)
+    sum_d = window_sums(diff, shifted)
+    sum_d2 = window_sums(diff * diff, shifted)
+    sum_s = window_sums(summ, shifted)
+    sum_s2 = window_sums(summ * summ, shifted)
+    n_nn = window_sums(keep.astype(np.float64), grid)
+    sum_rr = window_sums(np.where(keep, rr - centre, 0.0), grid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_rr = sum_rr / n_nn + centre
+        mean_sq = sum_d2 / n_pairs
+    return WindowMoments(
+        n_all=(grid.hi - grid.lo).astype(np.float64),
+        n_nn=n_nn,
+        mean_rr_ms=np.asarray(mean_rr, np.float64),
+        n_pairs=n_pairs,
+        mean_sq_diff_ms2=np.asarray(mean_sq, np.float64),
+        var_diff_ms2=_variance(n_pairs, sum_d, sum_d2),
+        var_sum_ms2=_variance(n_pairs, sum_s, sum_s2),
+    )
