@@ -1,0 +1,51 @@
+"""Pure HRV analysis: RR intervals (ms) in, frozen dataclasses out. No I/O.
+
+See docs/analysis.md for what every number means, its window and its reference.
+"""
+
+from hrv_relax.analysis.artifacts import (
+    ArtifactClasses,
+    classify_artifacts,
+    detect_artifacts,
+    lipponen_tarvainen,
+)
+from hrv_relax.analysis.errors import AnalysisError
+from hrv_relax.analysis.indices import HrvIndices, hrv_indices
+from hrv_relax.analysis.live import LiveHrv, LiveReading
+from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, Norm
+from hrv_relax.analysis.relaxation import (
+    Change,
+    NormalRange,
+    RelaxationShift,
+    against_normal,
+    normal_range,
+)
+from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
+from hrv_relax.analysis.session import PhaseMark, PhaseResult, SessionAnalysis, analyze_session
+
+__all__ = [
+    "DEFAULT_NORMS",
+    "AnalysisError",
+    "ArtifactClasses",
+    "AutonomicNorms",
+    "Change",
+    "HrvIndices",
+    "LiveHrv",
+    "LiveReading",
+    "Norm",
+    "NormalRange",
+    "PhaseMark",
+    "PhaseResult",
+    "RelaxationShift",
+    "RollingAutonomic",
+    "RollingSpectral",
+    "RollingTimeDomain",
+    "SessionAnalysis",
+    "against_normal",
+    "analyze_session",
+    "classify_artifacts",
+    "detect_artifacts",
+    "hrv_indices",
+    "lipponen_tarvainen",
+    "normal_range",
+]

@@ -42,6 +42,6 @@ def smoothness_priors_detrend(z: FloatArray, lam: float) -> FloatArray:
 def smoothness_priors_operator(n: int, lam: float) -> FloatArray:
     """The n x n matrix ``I - (I + lam^2 D2'D2)^-1``: detrends many equal-length rows at once."""
     if n < MIN_SAMPLES:
-        return np.eye(n) - np.full((n, n), 1.0 / max(n, 1))
+        return np.asarray(np.eye(n) - 1.0 / max(n, 1), dtype=np.float64)
     trend = solveh_banded(_banded_system(n, lam), np.eye(n), check_finite=False)
     return np.asarray(np.eye(n) - trend, dtype=np.float64)

@@ -28,7 +28,7 @@ def window_grid(t_s: FloatArray, window_s: float, step_s: float) -> WindowGrid:
         return WindowGrid(np.empty(0), empty, empty)
     start = float(t_s[0])
     n = int(np.floor((float(t_s[-1]) - start - window_s) / step_s + 1e-9)) + 1
-    end_s = start + window_s + step_s * np.arange(max(n, 0))
+    end_s = start + window_s + step_s * np.arange(max(n, 0), dtype=np.float64)
     lo = np.searchsorted(t_s, end_s - window_s, side="right").astype(np.intp)
     hi = np.searchsorted(t_s, end_s, side="right").astype(np.intp)
     return WindowGrid(end_s, lo, hi)
