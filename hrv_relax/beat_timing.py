@@ -48,7 +48,7 @@ class BeatTimeline:
         return self._last_t_s
 
     def mark_gap(self) -> None:
-        """The link was lost: the next RR re-anchors to its arrival and what came between is a gap."""
+        """The link was lost: the next RR re-anchors to its arrival; the time between is a gap."""
         self._link_lost = True
 
     def place(self, arrival_t_s: float, rr_ms: Sequence[float]) -> Placement:

@@ -16,10 +16,12 @@ from hrv_relax import __version__
 from hrv_relax.config import ENV_DB, resolve_db_url
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.export import EXPORT_FORMATS, render
-from hrv_relax.recorder import Recorder
+from hrv_relax.recorder import Recorder, RecordingResult
+from hrv_relax.serve import run_demo, serve_dashboard
 from hrv_relax.simulator import SessionPlan, SimulatedStrap
 from hrv_relax.sources import BeatSource
 from hrv_relax.store import (
+    SessionRecord,
     Store,
     add_marker,
     create_session,
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
-        help=f"database file or SQLAlchemy URL (default: ${ENV_DB}, else a file in your data folder)",
+        help=f"database file or SQLAlchemy URL (default: ${ENV_DB}, else your data folder)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -203,7 +205,7 @@ def _plan_for(duration_s: float) -> SessionPlan:
     return SessionPlan(baseline_s=edge, massage_s=duration_s - 2 * edge, recovery_s=edge)
 
 
-async def _run_until_signal(recorder: Recorder, duration_s: float | None) -> object:
+async def _run_until_signal(recorder: Recorder, duration_s: float | None) -> RecordingResult:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, recorder.stop, "signal")
@@ -217,9 +219,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([s.to_json() for s in straps], indent=2))
     elif not straps:
-        print(
-            "No heart-rate straps found. Is the strap on and moistened, and not connected elsewhere?"
-        )
+        print("No heart-rate straps found. Is the strap worn, moistened, not connected elsewhere?")
     else:
         for s in straps:
             print(s.describe())
@@ -253,10 +253,7 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _session_json(r: object) -> dict[str, object]:
-    from hrv_relax.store import SessionRecord
-
-    assert isinstance(r, SessionRecord)
+def _session_json(r: SessionRecord) -> dict[str, object]:
     return {
         "id": r.id,
         "client": r.client_name,
@@ -308,16 +305,12 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    from hrv_relax.serve import serve_dashboard
-
     return serve_dashboard(
         resolve_db_url(args.db), port=args.port, open_browser=not args.no_browser
     )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from hrv_relax.serve import run_demo
-
     db = args.db or os.environ.get(ENV_DB) or None
     return run_demo(db, port=args.port, open_browser=not args.no_browser)
 

@@ -80,12 +80,21 @@ def seed_demo(
                 recovery_s=300.0,
             )
             seed = DEMO_SEED + 100 * index + week
-            _record_past_session(store, client.id, therapist.id, start, plan, profile, seed)
+            _record_past_session(
+                store,
+                client_id=client.id,
+                therapist_id=therapist.id,
+                started_at=start,
+                plan=plan,
+                profile=profile,
+                seed=seed,
+            )
     log.info("seeded the demo database with %d clients", len(list_clients(store)))
 
 
 def _record_past_session(
     store: Store,
+    *,
     client_id: int,
     therapist_id: int,
     started_at: dt.datetime,

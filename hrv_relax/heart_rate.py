@@ -1,4 +1,4 @@
-"""GATT Heart Rate Measurement (characteristic 0x2A37): parse, and encode for the simulator and tests.
+"""GATT Heart Rate Measurement (characteristic 0x2A37): parse; encode for the simulator and tests.
 
 Layout (Bluetooth SIG Heart Rate Service 1.0, little-endian): flags (uint8), heart rate (uint8 or
 uint16), optional Energy Expended (uint16, kJ), optional RR intervals (uint16 each, 1/1024 s,
@@ -51,7 +51,7 @@ def rr_ms_to_raw(rr_ms: float) -> int:
 
 
 def parse_measurement(data: bytes | bytearray | memoryview) -> HeartRateMeasurement:
-    """Decode one Heart Rate Measurement notification; raise MalformedMeasurement if it is not one."""
+    """Decode one Heart Rate Measurement notification; raise MalformedMeasurement if malformed."""
     frame = bytes(data)
     if not frame:
         raise MalformedMeasurement("empty heart rate frame: expected at least flags and heart rate")

@@ -190,7 +190,7 @@ class Recorder:
             self._pending.phases.append(self._scheduled.pop(0))
 
     def _flush(self, *, final: bool = False) -> bool:
-        """Commit pending beats, markers, live status and heartbeat; return True if asked to stop."""
+        """Commit pending beats, markers, live status and heartbeat; True if asked to stop."""
         pending, self._pending = self._pending, _Pending()
         with self.store.write() as conn:
             append_beats(conn, self.session_id, pending.beats)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """The bytes of one Heart Rate Measurement notification and when it arrived (source clock, s)."""
+    """The bytes of one Heart Rate Measurement notification and its arrival (source clock, s)."""
 
     t_s: float
     data: bytes

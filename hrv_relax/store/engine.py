@@ -69,7 +69,7 @@ def _short(exc: SQLAlchemyError) -> str:
 
 
 def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
-    """Open (and by default create or upgrade) the database named by `db`, `HRV_RELAX_DB` or the default."""
+    """Open (and by default create or upgrade) the database: `db`, `HRV_RELAX_DB` or the default."""
     url = make_url(resolve_db_url(db))
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):

@@ -1,0 +1,48 @@
+"""hrv-relax dashboard entry point: page set-up, navigation and the shared sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from hrv_relax.dashboard.context import get_store, is_demo
+
+from hrv_relax import __version__
+
+HERE = Path(__file__).parent
+
+st.set_page_config(
+    page_title="hrv-relax",
+    page_icon=":material/favorite:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+pages = [
+    st.Page(
+        str(HERE / "pages" / "live.py"),
+        title="Live session",
+        icon=":material/monitor_heart:",
+        default=True,
+    ),
+    st.Page(
+        str(HERE / "pages" / "sessions.py"),
+        title="Sessions",
+        icon=":material/history:",
+        url_path="sessions",
+    ),
+]
+navigation = st.navigation(pages)
+
+store = get_store()
+with st.sidebar:
+    st.markdown("### hrv-relax")
+    st.caption("Heart-rate variability for massage therapy")
+    if is_demo():
+        st.info("**Demo practice.** Simulated clients and strap; signed in as the demo therapist.")
+    st.caption(f"v{__version__} · data: {'demo database' if is_demo() else 'this clinic'}")
+
+if is_demo():
+    st.caption(":material/science: DEMO — simulated data, not a real client")
+
+navigation.run()

@@ -1,0 +1,167 @@
+"""Serve the Streamlit dashboard, and run the demo: seeded practice + live simulated session."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import subprocess
+import sys
+import webbrowser
+from importlib.resources import files
+from pathlib import Path
+
+from hrv_relax.config import (
+    DEFAULT_DASHBOARD_ADDRESS,
+    DEFAULT_DASHBOARD_PORT,
+    ENV_DB,
+    demo_db_path,
+    resolve_db_url,
+)
+from hrv_relax.demo import DEMO_CLIENTS, DEMO_THERAPIST, seed_demo
+from hrv_relax.errors import ConfigurationError
+from hrv_relax.store import open_store
+
+log = logging.getLogger(__name__)
+
+ENV_DEMO = "HRV_RELAX_DEMO"
+PORT_SEARCH = 20  # the demo tries this many ports after the default when it is taken
+RECORDER_STOP_TIMEOUT_S = 10.0
+
+
+def dashboard_app() -> Path:
+    """The dashboard's entry script, wherever the package is installed."""
+    return Path(str(files("hrv_relax.dashboard").joinpath("app.py")))
+
+
+def port_is_free(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(requested: int | None, address: str = DEFAULT_DASHBOARD_ADDRESS) -> int:
+    """The requested port if free (else a clear error), or the first free one from the default."""
+    if requested is not None:
+        if not port_is_free(requested, address):
+            raise ConfigurationError(f"port {requested} is in use: choose another with --port")
+        return requested
+    for port in range(DEFAULT_DASHBOARD_PORT, DEFAULT_DASHBOARD_PORT + PORT_SEARCH):
+        if port_is_free(port, address):
+            return port
+    raise ConfigurationError(
+        f"ports {DEFAULT_DASHBOARD_PORT}-{DEFAULT_DASHBOARD_PORT + PORT_SEARCH - 1} are all "
+        "in use: choose one with --port"
+    )
+
+
+def streamlit_command(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(dashboard_app()),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.base",
+        "light",
+    ]
+
+
+def serve_dashboard(
+    db_url: str,
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    demo: bool = False,
+) -> int:
+    """Run the dashboard in the foreground until Ctrl-C; return its exit code."""
+    chosen = choose_port(port)
+    url = f"http://{DEFAULT_DASHBOARD_ADDRESS}:{chosen}/"
+    env = {**os.environ, ENV_DB: db_url}
+    if demo:
+        env[ENV_DEMO] = "1"
+    print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
+    proc = subprocess.Popen(streamlit_command(chosen), env=env)
+    if open_browser:
+        with contextlib.suppress(webbrowser.Error):
+            webbrowser.open(url)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=RECORDER_STOP_TIMEOUT_S)
+        return 0
+
+
+def start_recorder(db_url: str, client: str, *, seed: int) -> subprocess.Popen[str]:
+    """Start `hrv-relax record --simulate` in its own process (it outlives page reruns)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hrv_relax",
+            "--db",
+            db_url,
+            "record",
+            "--simulate",
+            "--client",
+            client,
+            "--seed",
+            str(seed),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def stop_process(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.terminate()  # the recorder ends its session cleanly on SIGTERM
+        try:
+            proc.wait(timeout=RECORDER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
+    """Seed the demo practice, record a live simulated session, and serve the dashboard."""
+    db_url = resolve_db_url(db or demo_db_path())
+    store = open_store(db_url)
+    print(
+        "hrv-relax demo: preparing the demo practice (a few seconds the first time)...", flush=True
+    )
+    seed_demo(store)
+    store.close()
+    client = DEMO_CLIENTS[0][0]
+    recorder = start_recorder(db_url, client, seed=int.from_bytes(os.urandom(2), "little"))
+    try:
+        assert recorder.stdout is not None
+        session_id = recorder.stdout.readline().strip()
+        if not session_id:
+            raise ConfigurationError(
+                "the simulated recorder did not start; run with -v for details"
+            )
+        print(
+            f"hrv-relax demo: recording simulated session {session_id} for {client} "
+            f"(signed in as {DEMO_THERAPIST}; database {db_url})",
+            flush=True,
+        )
+        return serve_dashboard(db_url, port=port, open_browser=open_browser, demo=True)
+    finally:
+        stop_process(recorder)
