@@ -66,6 +66,11 @@ class RollingAutonomic:
     artifact_pct: FloatArray
 
 
+def _start_s(series: BeatSeries) -> float | None:
+    """Start of the first interval: windows are counted from the first beat's start."""
+    return float(series.t_s[0] - series.rr_ms[0] / 1000.0) if series.n else None
+
+
 def _artifact_pct(grid: WindowGrid, keep: BoolArray) -> FloatArray:
     n_all = (grid.hi - grid.lo).astype(np.float64)
     csum = np.concatenate(([0.0], np.cumsum(~keep)))
@@ -80,7 +85,7 @@ def rolling_time_domain(
     step_s: float = ROLLING_TIME_STEP_S,
 ) -> RollingTimeDomain:
     """Mean HR and RMSSD of clean beats over sliding windows, O(beats + windows)."""
-    grid = window_grid(series.t_s, window_s, step_s)
+    grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
     bad = ~(pct <= MAX_ARTIFACT_PCT)
@@ -102,7 +107,7 @@ def rolling_spectral(
     step_s: float = ROLLING_SPECTRAL_STEP_S,
 ) -> RollingSpectral:
     """HF and LF per window from one session-wide 4 Hz resampling and batched Welch spectra."""
-    grid = window_grid(series.t_s, window_s, step_s)
+    grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     pct = _artifact_pct(grid, keep)
     hf = np.full(grid.end_s.size, math.nan)
     lf = np.full(grid.end_s.size, math.nan)
@@ -137,7 +142,7 @@ def rolling_autonomic(
     step_s: float = ROLLING_AUTONOMIC_STEP_S,
 ) -> RollingAutonomic:
     """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2)."""
-    grid = window_grid(series.t_s, window_s, step_s)
+    grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
     sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)

@@ -21,12 +21,17 @@ class WindowGrid:
     hi: IntArray
 
 
-def window_grid(t_s: FloatArray, window_s: float, step_s: float) -> WindowGrid:
-    """Windows of ``window_s`` every ``step_s``, the first ending one window after the start."""
+def window_grid(
+    t_s: FloatArray, window_s: float, step_s: float, start_s: float | None = None
+) -> WindowGrid:
+    """Windows of ``window_s`` every ``step_s``, the first ending one window after ``start_s``.
+
+    ``start_s`` defaults to the first end time; sessions pass the start of the first interval.
+    """
     if t_s.size == 0:
         empty = np.empty(0, dtype=np.intp)
         return WindowGrid(np.empty(0), empty, empty)
-    start = float(t_s[0])
+    start = float(t_s[0]) if start_s is None else start_s
     n = int(np.floor((float(t_s[-1]) - start - window_s) / step_s + 1e-9)) + 1
     end_s = start + window_s + step_s * np.arange(max(n, 0), dtype=np.float64)
     lo = np.searchsorted(t_s, end_s - window_s, side="right").astype(np.intp)

@@ -1,0 +1,112 @@
+"""Artefact detection on the annotated development records (held-out ones: test_held_out.py).
+
+Pinned at the figures reached (docs/analysis.md); issue 4's goal is sensitivity >= 0.95 at
+specificity >= 0.99. Reached on mitdb/100; not on the ventricular-ectopy ltdb records, whose
+late-coupled ventricular and fusion beats barely change timing, nor in atrial fibrillation
+(14149), where timing cannot single out ectopic beats and the windows are marked unreliable.
+"""
+
+import numpy as np
+import pytest
+from analysis_scoring import score_record
+from conftest import load_labelled
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hrv_relax.analysis import classify_artifacts, detect_artifacts, hrv_indices, lipponen_tarvainen
+
+#: 90th percentile of the RMSSD change correction causes on all-N 2-min windows: measured
+#: 0.069 (median 0). Above the goal of no added error: false positives in large swings.
+CLEAN_P90_ERROR = 0.08
+
+# record: (min sensitivity, min specificity)
+DETECTION = {
+    "mitdb/100.csv": (0.99, 0.995),
+    "ltdb/14046.csv.gz": (0.77, 0.993),
+    "ltdb/14134.csv.gz": (0.30, 0.997),
+    "ltdb/14149.csv.gz": (0.0, 0.995),
+}
+
+
+@pytest.mark.parametrize("record", sorted(DETECTION))
+def test_detection_on_development_records(record):
+    rr, labels = load_labelled(record)
+    score = score_record(rr, labels)
+    min_sens, min_spec = DETECTION[record]
+    assert score.sensitivity >= min_sens
+    assert score.specificity >= min_spec
+
+
+def test_better_than_published_algorithm_on_ventricular_ectopy():
+    rr, labels = load_labelled("ltdb/14046.csv.gz")
+    abnormal = labels != "N"
+    truth = abnormal | np.concatenate(([False], abnormal[:-1]))
+    ours = detect_artifacts(rr)
+    published = lipponen_tarvainen(rr).any
+    assert (ours & truth).sum() > 2 * (published & truth).sum()
+    assert (ours & ~truth).sum() < (published & ~truth).sum()
+
+
+@pytest.mark.parametrize("record", ["mitdb/100.csv", "ltdb/14046.csv.gz"])
+def test_rmssd_on_mostly_clean_windows(record):
+    """5-min windows with <= 5 % abnormal beats: kept, and RMSSD near the true-NN RMSSD."""
+    score = score_record(*load_labelled(record))
+    assert score.low_kept_fraction >= 0.90
+    assert score.low_error_median_pct <= 1.5
+    # 90th percentile: 5.4 % (mitdb) and 11.6 % (14046), above the 5 % goal; pinned.
+    assert score.low_error_p90_pct <= 12.0
+
+
+def test_heavily_ectopic_windows_are_unreliable():
+    for record in ("ltdb/14046.csv.gz", "ltdb/14134.csv.gz"):
+        score = score_record(*load_labelled(record))
+        assert score.high_windows > 10
+        assert score.high_unreliable_fraction >= 0.95
+
+
+def test_atrial_fibrillation_is_marked_unreliable():
+    rr, _ = load_labelled("ltdb/14149.csv.gz")
+    result = hrv_indices(rr[:500])
+    assert not result.reliable
+    assert "irregular rhythm" in result.reason
+    assert np.isnan(result.rmssd_ms)
+
+
+def test_correction_adds_no_error_on_clean_data():
+    """2-min windows whose beats are all labelled N: corrected RMSSD stays with the truth."""
+    rr, labels = load_labelled("ltdb/14046.csv.gz")
+    errors = []
+    for start in range(0, rr.size - 150, 150):
+        part = slice(start, start + 150)
+        if np.all(labels[part] == "N"):
+            truth = hrv_indices(rr[part], correct_artifacts=False).rmssd_ms
+            errors.append(abs(hrv_indices(rr[part]).rmssd_ms / truth - 1.0))
+    assert len(errors) >= 20
+    assert np.median(errors) < 0.01
+    assert np.percentile(errors, 90) < CLEAN_P90_ERROR
+
+
+def test_classes_point_at_the_right_intervals():
+    rr = np.full(200, 800.0) + 20.0 * np.sin(np.arange(200) / 3.0)
+    rr[100], rr[101] = 560.0, 1040.0  # premature beat and compensatory pause
+    rr[150] = 1600.0  # missed beat
+    rr[50] = 120.0  # impossible
+    classes = classify_artifacts(rr)
+    assert classes.ectopic[100] and classes.ectopic[101]
+    assert classes.missed[150]
+    assert classes.implausible[50]
+    clean = np.ones(200, bool)
+    clean[[50, 51, 100, 101, 150]] = False
+    assert not classes.any[clean].any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(200.0, 3000.0), min_size=0, max_size=300))
+def test_detector_shape_and_type(rr):
+    flags = detect_artifacts(rr)
+    assert flags.dtype == np.bool_
+    assert flags.shape == (len(rr),)
+    result = hrv_indices(rr)
+    assert result.n_beats == len(rr)
+    assert 0.0 <= result.artifact_pct <= 100.0
+    assert result.reliable == (result.reason == "" or "no " in result.reason.split(":")[-1])
