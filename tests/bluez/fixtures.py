@@ -1,6 +1,8 @@
 """pytest fixtures for the emulated BlueZ. Import them into a test module:
 
-    from bluez.fixtures import bluez, private_bus  # noqa: F401
+    from bluez.fixtures import fake_bluez_fixture, private_bus_fixture  # noqa: F401
+
+and ask for `fake_bluez` (and `private_bus`, if the test needs no BlueZ on the bus).
 
 The private bus lives for the whole run; each test gets a fresh fake BlueZ on it. Without
 dbus-daemon the tests skip loudly on a workstation and fail in CI (CI=true), where they must run.
@@ -34,8 +36,8 @@ def _require_dbus_daemon() -> None:
     pytest.skip(MISSING_DAEMON)
 
 
-@pytest.fixture(scope="session")
-def private_bus() -> Iterator[PrivateSystemBus]:
+@pytest.fixture(scope="session", name="private_bus")
+def private_bus_fixture() -> Iterator[PrivateSystemBus]:
     _require_dbus_daemon()
     bus = PrivateSystemBus()
     previous = os.environ.get(ENV_SYSTEM_BUS)
@@ -50,8 +52,8 @@ def private_bus() -> Iterator[PrivateSystemBus]:
         bus.close()
 
 
-@pytest.fixture
-def bluez(private_bus: PrivateSystemBus) -> Iterator[FakeBluez]:
+@pytest.fixture(name="fake_bluez")
+def fake_bluez_fixture(private_bus: PrivateSystemBus) -> Iterator[FakeBluez]:
     fake = FakeBluez(private_bus)
     try:
         yield fake

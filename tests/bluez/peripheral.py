@@ -150,6 +150,12 @@ class FakeStrap:
     def reappear(self) -> None:
         self._start_advertising()
 
+    @in_loop
+    def hold_connection(self) -> None:
+        """Connected at OS level with nobody listening: a crashed recorder, or another app."""
+        if not self.connected:
+            self._establish()
+
     def reconnect_latencies_s(self) -> list[float]:
         """Seconds from advertising again after each drop until notifications ran again."""
         latencies = []
