@@ -37,6 +37,7 @@ MS_PER_MINUTE = 60_000.0
 MIN_SUBWINDOWS = 2
 #: Fixed seed: the same session always gives the same interval.
 BOOTSTRAP_SEED = 20190516
+BOOTSTRAP_CHUNK = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,14 @@ def _bootstrap_delta(base: FloatArray, phase: FloatArray, rng: np.random.Generat
     p_mean = float(np.mean(phase)) if phase.size else math.nan
     if base.size < MIN_SUBWINDOWS or phase.size < MIN_SUBWINDOWS:
         return Change(b_mean, p_mean, p_mean - b_mean, math.nan, math.nan)
-    b_idx = rng.integers(0, base.size, size=(BOOTSTRAP_RESAMPLES, base.size))
-    p_idx = rng.integers(0, phase.size, size=(BOOTSTRAP_RESAMPLES, phase.size))
-    deltas = phase[p_idx].mean(axis=1) - base[b_idx].mean(axis=1)
+    deltas = np.empty(BOOTSTRAP_RESAMPLES)
+    # In chunks: a day-long phase has thousands of pieces, and 2000 x n indices would not fit
+    # the memory budget.
+    for lo in range(0, BOOTSTRAP_RESAMPLES, BOOTSTRAP_CHUNK):
+        k = min(BOOTSTRAP_CHUNK, BOOTSTRAP_RESAMPLES - lo)
+        b_idx = rng.integers(0, base.size, size=(k, base.size))
+        p_idx = rng.integers(0, phase.size, size=(k, phase.size))
+        deltas[lo : lo + k] = phase[p_idx].mean(axis=1) - base[b_idx].mean(axis=1)
     tail = 100.0 * (1.0 - CONFIDENCE_LEVEL) / 2.0
     low, high = np.percentile(deltas, [tail, 100.0 - tail])
     return Change(b_mean, p_mean, p_mean - b_mean, float(low), float(high))
