@@ -1,6 +1,6 @@
 """pytest fixtures for the emulated BlueZ. Import them into a test module:
 
-    from bluez.fixtures import fake_bluez_fixture, private_bus_fixture  # noqa: F401
+    from tests.bluez.fixtures import fake_bluez_fixture, private_bus_fixture  # noqa: F401
 
 and ask for `fake_bluez` (and `private_bus`, if the test needs no BlueZ on the bus).
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
@@ -24,8 +23,7 @@ S = TypeVar("S", bound=HasLoop)
 def in_loop(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
     """Run a method on the emulator's loop (it owns all D-Bus state) and return its result."""
 
-    @functools.wraps(fn)
-    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> T:
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
@@ -43,6 +41,8 @@ def in_loop(fn: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T
         self.loop.call_soon_threadsafe(run)
         return future.result(timeout=CALL_TIMEOUT_S)
 
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__name__ = fn.__name__
     return wrapper
 
 

@@ -92,7 +92,8 @@ class FakeStrap:
         self.stalled = False
         self.hr_reads = 0
         self.connects = 0
-        self.timeline: list[tuple[float, str]] = []  # (monotonic s, what) for latency figures
+        # (time.monotonic() s, what) for latency figures; the strap starts out advertising.
+        self.timeline: list[tuple[float, str]] = [(time.monotonic(), "advertising")]
         self._sent: list[SentFrame] = []
         self._gatt = _Gatt()
         self._adv_event = asyncio.Event()
@@ -243,6 +244,8 @@ class FakeStrap:
         self.tree.bus.send(Message.new_method_return(msg))
 
     def _establish(self) -> None:
+        if not self.tree.exists(self.path):
+            self._export_device(Variant("n", self.rssi_dbm))
         self.connected = True
         self.stalled = False
         self.connects += 1

@@ -74,7 +74,7 @@ class FakeBluez:
             self._advertiser.cancel()
         if self._bus is not None:
             self._bus.disconnect()
-            await self._bus.wait_for_disconnect()
+            await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
 
     # --- what the test does ----------------------------------------------------------------
 
