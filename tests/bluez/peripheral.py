@@ -109,6 +109,11 @@ class FakeStrap:
         """Send frames every `period_s`, whether or not anyone listens: a heart beats on."""
         self._player = self.loop.create_task(self._play(list(frames), period_s))
 
+    @in_loop
+    def stop_playing(self) -> None:
+        if self._player is not None:
+            self._player.cancel()
+
     @property
     def playing(self) -> bool:
         return self._player is not None and not self._player.done()

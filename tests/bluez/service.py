@@ -72,6 +72,8 @@ class FakeBluez:
     async def _stop(self) -> None:
         if self._advertiser is not None:
             self._advertiser.cancel()
+        for strap in self.straps:
+            strap.stop_playing()
         if self._bus is not None:
             self._bus.disconnect()
             await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]
