@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from hrv_relax.dashboard.context import get_store, is_demo
 
 from hrv_relax import __version__
+from hrv_relax.dashboard.context import get_store, is_demo
 
 HERE = Path(__file__).parent
 

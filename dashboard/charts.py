@@ -10,6 +10,8 @@ import numpy.typing as npt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from hrv_relax.live_view import LiveView, Span
+
 # Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008).
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -17,14 +19,9 @@ GREEN = "#009E73"
 VERMILION = "#D55E00"
 SKY = "#56B4E9"
 GREY = "#999999"
+MIN_SPAN_MIN = 5.0
+MIN_HR_SPAN_BPM = 20.0
 PHASE_COLOURS = {"baseline": SKY, "massage": GREEN, "recovery": ORANGE}
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseBand:
-    phase: str
-    start_s: float
-    end_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +30,29 @@ class EventLine:
     label: str
 
 
+def live_figure(view: LiveView) -> go.Figure:
+    """The live page's chart for a LiveView."""
+    return live_chart(
+        view.beat_t_s,
+        view.strap_bpm,
+        view.rolling.t_s,
+        view.rolling.rmssd_ms,
+        phases=view.phases,
+        gaps=view.gaps,
+        events=[EventLine(e.t_s, f"{e.kind}: {e.value}") for e in view.events],
+        baseline_hr_bpm=view.baseline.mean_hr_bpm if view.baseline else None,
+        baseline_rmssd_ms=view.baseline.rmssd_ms if view.baseline else None,
+    )
+
+
 def live_chart(
     hr_t_s: npt.NDArray[np.float64],
     hr_bpm: npt.NDArray[np.float64],
     rmssd_t_s: npt.NDArray[np.float64],
     rmssd_ms: npt.NDArray[np.float64],
     *,
-    phases: Sequence[PhaseBand] = (),
-    gaps: Sequence[PhaseBand] = (),
+    phases: Sequence[Span] = (),
+    gaps: Sequence[Span] = (),
     events: Sequence[EventLine] = (),
     baseline_hr_bpm: float | None = None,
     baseline_rmssd_ms: float | None = None,
@@ -83,10 +95,10 @@ def live_chart(
         fig.add_vrect(
             x0=band.start_s / 60,
             x1=band.end_s / 60,
-            fillcolor=PHASE_COLOURS.get(band.phase, GREY),
+            fillcolor=PHASE_COLOURS.get(band.label, GREY),
             opacity=0.12,
             line_width=0,
-            annotation_text=band.phase.capitalize(),
+            annotation_text=band.label.capitalize(),
             annotation_position="top left",
             row="all",
             col=1,
@@ -107,6 +119,16 @@ def live_chart(
                 row=row,
                 col=1,
             )
+    # Fixed minimum spans keep a calm picture: a short session or a flat stretch is not blown
+    # up into dramatic swings.
+    span_min = max(MIN_SPAN_MIN, float(np.nanmax(hr_t_s, initial=0.0)) / 60)
+    fig.update_xaxes(range=[0, span_min * 1.02])
+    hr_finite = hr_bpm[np.isfinite(hr_bpm)]
+    if hr_finite.size:
+        mid = (float(hr_finite.max()) + float(hr_finite.min())) / 2
+        half = max(MIN_HR_SPAN_BPM, float(hr_finite.max() - hr_finite.min()) * 1.1) / 2
+        fig.update_yaxes(range=[mid - half, mid + half], row=1, col=1)
+    fig.update_yaxes(rangemode="tozero", row=2, col=1)
     fig.update_xaxes(title_text="minutes", row=2, col=1)
     fig.update_layout(
         height=480,

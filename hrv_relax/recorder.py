@@ -156,7 +156,7 @@ class Recorder:
         if event.strap_name is not None or event.body_location is not None:
             self._pending.strap = (event.strap_name, event.body_location)
         if event.link != self._link:
-            log.info("session %s: link %s %s", self.session_id, event.link, event.detail)
+            log.debug("session %s: link %s %s", self.session_id, event.link, event.detail)
         if event.link == "reconnecting":
             self._timeline.mark_gap()
         self._link = event.link

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import webbrowser
 from importlib.resources import files
 from pathlib import Path
+from types import FrameType
 
 from hrv_relax.config import (
     DEFAULT_DASHBOARD_ADDRESS,
@@ -97,6 +99,7 @@ def serve_dashboard(
     if demo:
         env[ENV_DEMO] = "1"
     print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does
     proc = subprocess.Popen(streamlit_command(chosen), env=env)
     if open_browser:
         with contextlib.suppress(webbrowser.Error):
@@ -107,6 +110,11 @@ def serve_dashboard(
         proc.terminate()
         proc.wait(timeout=RECORDER_STOP_TIMEOUT_S)
         return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
 
 
 def start_recorder(db_url: str, client: str, *, seed: int) -> subprocess.Popen[str]:

@@ -17,7 +17,7 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def require(condition: bool, reason: str) -> None:
-    """Skip locally, or fail in CI (where every tool is installed), when a prerequisite is missing."""
+    """Skip locally, or fail in CI (where every tool is installed), if a prerequisite is missing."""
     if condition:
         return
     if IN_CI:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
+
 from hrv_relax.dashboard.context import get_store
 from hrv_relax.dashboard.tables import sessions_table
-
 from hrv_relax.store import list_clients, list_sessions
 
 store = get_store()

@@ -1,0 +1,69 @@
+"""Pure: a LiveView -> the words and numbers of each live tile (never a number without support)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hrv_relax.live_view import LiveView
+
+NO_VALUE = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    note: str = ""  # why a value is missing, in plain words
+
+
+def heart_rate_tile(view: LiveView) -> Tile:
+    helptext = (
+        "Mean heart rate of the clean beats in the last 60 s (beats per minute). "
+        "A falling heart rate during massage is part of a relaxation response."
+    )
+    r = view.reading
+    if not r.supportable or math.isnan(r.hr_bpm):
+        return Tile("Heart rate", NO_VALUE, help=helptext, note=r.reason)
+    return Tile("Heart rate", f"{r.hr_bpm:.0f} bpm", help=helptext)
+
+
+def rmssd_tile(view: LiveView) -> Tile:
+    helptext = (
+        "RMSSD: root mean square of successive differences between clean beats over the last "
+        "60 s, in ms (Task Force 1996). Higher means more parasympathetic (rest) activity; "
+        "60 s windows agree with 5-minute RMSSD (Esco & Flatt 2014)."
+    )
+    r = view.reading
+    if not r.supportable or math.isnan(r.rmssd_ms):
+        return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=r.reason)
+    return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext)
+
+
+def phase_tile(view: LiveView) -> Tile:
+    minutes, seconds = divmod(int(view.elapsed_s), 60)
+    phase = (view.current_phase or "no phase marked").capitalize()
+    return Tile("Phase", phase, delta=f"{minutes}:{seconds:02d} elapsed")
+
+
+def signal_tile(view: LiveView) -> Tile:
+    helptext = (
+        "Strap connection, skin contact, battery and the share of beats flagged as artefacts."
+    )
+    if view.session.status != "recording":
+        return Tile("Signal", "Ended", help=helptext, note=f"Session {view.session.status}.")
+    status = view.status
+    if status is None or not view.status_fresh:
+        return Tile("Signal", "No data", help=helptext, note="The recorder is not reporting.")
+    if status.link == "reconnecting":
+        return Tile("Signal", "Reconnecting", help=helptext, note="The strap dropped; retrying.")
+    if status.contact is False:
+        return Tile("Signal", "No contact", help=helptext, note="Moisten the strap electrodes.")
+    parts = []
+    if status.battery_pct is not None:
+        parts.append(f"battery {status.battery_pct} %")
+    parts.append(f"artefacts {view.reading.artifact_pct:.0f} %")
+    link = "Simulated" if status.link == "simulated" else "Good"
+    return Tile("Signal", link, delta=", ".join(parts), help=helptext)

@@ -1,0 +1,125 @@
+"""AppTest of each dashboard page against a real SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hrv_relax.recorder import Recorder
+from hrv_relax.serve import dashboard_app
+from hrv_relax.simulator import SessionPlan, SimulatedStrap
+from hrv_relax.store import (
+    Beat,
+    Store,
+    add_client,
+    append_beats,
+    create_session,
+    heartbeat,
+    list_markers,
+    open_store,
+)
+
+APP = str(dashboard_app())
+TIMEOUT_S = 30
+
+
+@pytest.fixture
+def practice(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, int, int]]:
+    """A finished 6-minute session and a session recording right now (3 minutes in)."""
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    client = add_client(store, "Page Tester")
+    plan = SessionPlan(baseline_s=120, massage_s=180, recovery_s=60)
+    done = create_session(store, client.id, source="simulated")
+    strap = SimulatedStrap(seed=5, plan=plan, realtime=False)
+    asyncio.run(Recorder(store, done, strap, scheduled_phases=plan.phase_starts()).run())
+    live = create_session(store, client.id, source="simulated")
+    with store.write() as conn:
+        append_beats(
+            conn, live, [Beat(i, 0.85 * (i + 1), 850.0 + 20 * (i % 3), 70) for i in range(210)]
+        )
+        heartbeat(conn, live)
+    yield store, done, live
+    store.close()
+
+
+def test_live_page_shows_heart_rate_and_rmssd_of_the_recording_session(
+    practice: tuple[Store, int, int],
+) -> None:
+    _, _, live = practice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "Live session"
+    labels = {m.label: m.value for m in at.metric}
+    assert "Heart rate" in labels and "RMSSD (60 s)" in labels
+    assert labels["Heart rate"].endswith("bpm") and labels["RMSSD (60 s)"].endswith("ms")
+    assert f"#{live}" in at.selectbox(key="live_session").format_func(0)
+
+
+def test_phase_button_and_note_put_markers_on_the_session(practice: tuple[Store, int, int]) -> None:
+    store, _, live = practice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.button(key="phase_massage").click().run()
+    at.text_input[0].input("client asked for less pressure")
+    at.button[-1].click().run()
+    assert not at.exception
+    kinds = {(m.kind, m.value) for m in list_markers(store, live)}
+    assert ("phase", "massage") in kinds
+    assert ("note", "client asked for less pressure") in kinds
+
+
+def test_empty_note_is_refused_with_a_message(practice: tuple[Store, int, int]) -> None:
+    store, _, live = practice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.button[-1].click().run()
+    assert not at.exception
+    assert any("needs some text" in e.value for e in at.error)
+    assert list_markers(store, live) == []
+
+
+def test_finished_session_says_why_numbers_are_missing(practice: tuple[Store, int, int]) -> None:
+    _, done, _ = practice
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.selectbox(key="live_session").select(1).run()
+    assert not at.exception
+    signal = next(m for m in at.metric if m.label == "Signal")
+    assert signal.value == "Ended"
+    assert f"#{done}" in at.selectbox(key="live_session").format_func(1)
+
+
+def test_sessions_page_lists_sessions_and_filters_by_client(
+    practice: tuple[Store, int, int],
+) -> None:
+    store, _, _ = practice
+    add_client(store, "Nobody Yet")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.switch_page("pages/sessions.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 2 and set(table["Client"]) == {"Page Tester"}
+    at.selectbox[0].select("Nobody Yet").run()
+    assert any("No sessions yet" in i.value for i in at.info)
+
+
+def test_pages_on_an_empty_database_explain_what_to_do(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert any("hrv-relax record --simulate" in i.value for i in at.info)
+
+
+def test_an_unusable_database_is_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 200)
+    monkeypatch.setenv("HRV_RELAX_DB", str(junk))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert any("cannot be opened" in e.value for e in at.error)
