@@ -24,7 +24,9 @@ THERMOMETER = "D0:00:00:00:00:03"
 def test_scan_lists_heart_rate_straps_only(fake_bluez: FakeBluez) -> None:
     fake_bluez.add_strap(H10, "Polar H10 A1B2C3D4", rssi_dbm=-55)
     fake_bluez.add_strap(HRM, "HRM-Dual:123456", rssi_dbm=-80)
-    fake_bluez.add_strap(THERMOMETER, "Thermo", advertised_uuids=[uuid16(0x1809)], heart_rate=False)
+    fake_bluez.add_strap(
+        THERMOMETER, "Thermo", advertised_uuids=(uuid16(0x1809),), heart_rate=False
+    )
     straps = asyncio.run(scan(timeout_s=0.6))
 
     assert [s.address for s in straps] == [H10, HRM]  # strongest first, no thermometer

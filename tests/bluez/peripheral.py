@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dbus_fast import Message, Variant
@@ -58,6 +58,17 @@ class _Gatt:
     objects: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class StrapProfile:
+    """What kind of strap it is: what it advertises and which services it offers."""
+
+    advertised_uuids: tuple[str, ...] = (HEART_RATE_SERVICE,)
+    heart_rate: bool = True  # offers the Heart Rate service (a thermometer would not)
+    battery_pct: int | None = 87  # None: no Battery service
+    body_location: int | None = 1  # chest; None: no Body Sensor Location characteristic
+    rssi_dbm: int = -60
+
+
 class FakeStrap:
     """One peripheral. Public methods are safe to call from the test's thread or loop."""
 
@@ -69,11 +80,7 @@ class FakeStrap:
         address: str,
         name: str,
         *,
-        advertised_uuids: Sequence[str] = (HEART_RATE_SERVICE,),
-        heart_rate: bool = True,
-        battery_pct: int | None = 87,
-        body_location: int | None = 1,
-        rssi_dbm: int = -60,
+        profile: StrapProfile,
     ) -> None:
         self.tree = tree
         self.loop = loop
@@ -81,11 +88,7 @@ class FakeStrap:
         self.name = name
         self.adapter_path = adapter_path
         self.path = f"{adapter_path}/dev_{address.replace(':', '_')}"
-        self.advertised_uuids = list(advertised_uuids)
-        self.heart_rate = heart_rate
-        self.battery_pct = battery_pct
-        self.body_location = body_location
-        self.rssi_dbm = rssi_dbm
+        self.profile = profile
         self.advertising = True
         self.connected = False
         self.notifying = False
@@ -182,9 +185,9 @@ class FakeStrap:
         """One advertisement, if someone scans with a filter that lets it through."""
         if not self.advertising or self.connected or scan_uuids is None:
             return
-        if scan_uuids and not scan_uuids & set(self.advertised_uuids):
+        if scan_uuids and not scan_uuids & set(self.profile.advertised_uuids):
             return  # BlueZ applies SetDiscoveryFilter's UUIDs before telling clients
-        rssi = Variant("n", self.rssi_dbm + self._rng.randint(-3, 3))
+        rssi = Variant("n", self.profile.rssi_dbm + self._rng.randint(-3, 3))
         if not self.tree.exists(self.path):
             self._export_device(rssi)
         else:
@@ -215,7 +218,7 @@ class FakeStrap:
             "Connected": Variant("b", self.connected),
             "ServicesResolved": Variant("b", False),
             "RSSI": rssi,
-            "UUIDs": Variant("as", self.advertised_uuids),
+            "UUIDs": Variant("as", list(self.profile.advertised_uuids)),
             "ManufacturerData": Variant("a{qv}", {POLAR_COMPANY_ID: Variant("ay", b"\x3f\x00")}),
             "ServiceData": Variant("a{sv}", {}),
         }
@@ -250,7 +253,7 @@ class FakeStrap:
 
     def _establish(self) -> None:
         if not self.tree.exists(self.path):
-            self._export_device(Variant("n", self.rssi_dbm))
+            self._export_device(Variant("n", self.profile.rssi_dbm))
         self.connected = True
         self.stalled = False
         self.connects += 1
@@ -287,23 +290,27 @@ class FakeStrap:
     # --- BlueZ side: GATT ------------------------------------------------------------------
 
     def _export_gatt(self) -> None:
-        if self.heart_rate:
+        if self.profile.heart_rate:
             service = self._add_service(0x0010, HEART_RATE_SERVICE)
             self._gatt.hr_measurement = self._add_char(
                 service, 0x0011, HEART_RATE_MEASUREMENT, ["notify"], b"", cccd=True
             )
-            if self.body_location is not None:
+            if self.profile.body_location is not None:
                 self._add_char(
-                    service, 0x0014, BODY_SENSOR_LOCATION, ["read"], bytes([self.body_location])
+                    service,
+                    0x0014,
+                    BODY_SENSOR_LOCATION,
+                    ["read"],
+                    bytes([self.profile.body_location]),
                 )
-        if self.battery_pct is not None:
+        if self.profile.battery_pct is not None:
             service = self._add_service(0x0020, BATTERY_SERVICE)
             self._add_char(
                 service,
                 0x0021,
                 BATTERY_LEVEL,
                 ["read", "notify"],
-                bytes([self.battery_pct]),
+                bytes([self.profile.battery_pct]),
                 cccd=True,
             )
 

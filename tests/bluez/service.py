@@ -9,7 +9,7 @@ the code under test follows, is that private bus.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import dataclasses
 from typing import Any
 
 from dbus_fast import Message, Variant
@@ -19,7 +19,7 @@ from dbus_fast.errors import DBusError
 from .bus import PrivateSystemBus
 from .loop import LoopThread, in_loop
 from .objects import ObjectTree
-from .peripheral import HEART_RATE_SERVICE, FakeStrap
+from .peripheral import FakeStrap, StrapProfile
 
 ADAPTER = "org.bluez.Adapter1"
 ADAPTER_PATH = "/org/bluez/hci0"
@@ -82,28 +82,11 @@ class FakeBluez:
 
     @in_loop
     def add_strap(
-        self,
-        address: str,
-        name: str,
-        *,
-        advertised_uuids: Sequence[str] = (HEART_RATE_SERVICE,),
-        heart_rate: bool = True,
-        battery_pct: int | None = 87,
-        body_location: int | None = 1,
-        rssi_dbm: int = -60,
+        self, /, address: str, name: str, profile: StrapProfile | None = None, **changes: Any
     ) -> FakeStrap:
-        strap = FakeStrap(
-            self.tree,
-            self.loop,
-            ADAPTER_PATH,
-            address,
-            name,
-            advertised_uuids=advertised_uuids,
-            heart_rate=heart_rate,
-            battery_pct=battery_pct,
-            body_location=body_location,
-            rssi_dbm=rssi_dbm,
-        )
+        """Put a strap in range: a default chest strap, or `profile` with `changes` to it."""
+        profile = dataclasses.replace(profile or StrapProfile(), **changes)
+        strap = FakeStrap(self.tree, self.loop, ADAPTER_PATH, address, name, profile=profile)
         self.straps.append(strap)
         return strap
 
