@@ -23,6 +23,10 @@ NN20_THRESHOLD_MS: Final = 20.0
 # --- Geometric / stress index (Baevsky & Chernikova 2017, doi:10.1007/s10747-017-0014-x) ----
 #: Histogram bin width for the mode amplitude AMo.
 STRESS_INDEX_BIN_MS: Final = 50.0
+#: Smoothness-priors lambda of the slow trend removed before the histogram (Kubios' default
+#: detrending, ~0.035 Hz cut-off on the 4 Hz spline). Fixed: the stress index is detrended even
+#: when the spectrum is not (Kubios reports it so with "Detrending method: none").
+STRESS_INDEX_DETREND_LAMBDA: Final = 500.0
 
 # --- Frequency domain (Task Force 1996; Kubios HRV user's guide) ----------------------------
 #: Resampling rate of the RR series before the spectrum (Kubios default).

@@ -29,7 +29,7 @@ from hrv_relax.analysis.constants import (
 )
 from hrv_relax.analysis.detrending import smoothness_priors_detrend
 from hrv_relax.analysis.frequency import BandPowers, band_powers, resample
-from hrv_relax.analysis.nonlinear import poincare, stress_index
+from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series, select_nn
 from hrv_relax.analysis.time_domain import time_domain
@@ -137,7 +137,11 @@ def hrv_indices(
     td = time_domain(sel)
     if reliable:
         pc = poincare(sel)
-        si = stress_index(sel.nn_ms)
+        si = (
+            stress_index(vlf_detrended_nn(series.t_s[keep], sel.nn_ms))
+            if duration_s >= MIN_AUTONOMIC_INDEX_S
+            else NAN
+        )
         sd1, sd2, rmssd = pc.sd1_ms, pc.sd2_ms, td.rmssd_ms
         sdnn, pnn50, pnn20 = td.sdnn_ms, td.pnn50_pct, td.pnn20_pct
     else:

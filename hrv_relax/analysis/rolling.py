@@ -3,8 +3,10 @@
 Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s every 10 s;
 PNS and SNS index on 300 s every 30 s. Each value is exactly what :func:`hrv_indices` would
 report for that window's beats with the session's artefact flags, except that the spectral
-series interpolate the session once (one spline, then windows of the 4 Hz grid), and a
-window's value is NaN when it holds too many artefacts.
+series interpolate the session once (one spline, then windows of the 4 Hz grid), the stress
+index inside PNS/SNS takes its slow trend from one session-wide fit (the same local filter,
+different only near window edges), and a window's value is NaN when it holds too many
+artefacts.
 """
 
 import math
@@ -26,7 +28,7 @@ from hrv_relax.analysis.constants import (
 )
 from hrv_relax.analysis.detrending import smoothness_priors_operator
 from hrv_relax.analysis.frequency import band_powers_rows, resample
-from hrv_relax.analysis.nonlinear import stress_index
+from hrv_relax.analysis.nonlinear import stress_index, vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
 from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
@@ -148,12 +150,18 @@ def rolling_autonomic(
     sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
     sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
     rmssd = np.sqrt(mom.mean_sq_diff_ms2)
-    rr = series.rr_ms
+    mean_rr = mom.mean_rr_ms
+    # One session-wide trend (a local filter: ~0.035 Hz) instead of one per window.
+    residual = np.zeros(series.n)
+    if keep.any():
+        residual[keep] = vlf_residual_nn(series.t_s[keep], series.rr_ms[keep])
     si = np.array(
-        [stress_index(rr[lo:hi][keep[lo:hi]]) for lo, hi in zip(grid.lo, grid.hi, strict=True)],
+        [
+            stress_index(residual[lo:hi][keep[lo:hi]] + m)
+            for lo, hi, m in zip(grid.lo, grid.hi, mean_rr, strict=True)
+        ],
         dtype=np.float64,
     )
-    mean_rr = mom.mean_rr_ms
     pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
     sns = np.asarray(
         sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
