@@ -147,3 +147,15 @@ def test_rolling_rmssd_never_exceeds_plausible_bounds(seed, hr_bpm, rsa_ms):
     assert finite.size > 0
     # RMSSD of a sinusoid plus noise is bounded by its largest possible successive step.
     assert np.all(finite <= np.max(np.abs(np.diff(rr))) + 1e-9)
+
+
+def test_analysis_error_is_a_project_error_and_a_value_error():
+    from hrv_relax.analysis import AnalysisError
+    from hrv_relax.errors import HrvRelaxError
+
+    with pytest.raises(HrvRelaxError):
+        hrv_indices([800.0, 810.0, 805.0], t_s=[0.8, 1.6])
+    with pytest.raises(ValueError, match="t_s has 2 values"):
+        analyze_session([800.0, 810.0, 805.0], t_s=[0.8, 1.6])
+    with pytest.raises(AnalysisError):
+        LiveHrv().push([800.0, 810.0], t_s=[0.8])
