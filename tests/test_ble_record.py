@@ -205,3 +205,25 @@ def test_two_straps_record_at_once_and_stop_independently(
     fake_bluez: FakeBluez, store: Store
 ) -> None:
     asyncio.run(_two_straps(fake_bluez, store))
+
+
+async def _bluetooth_off_and_on(fake_bluez: FakeBluez, store: Store) -> None:
+    strap, rec = await _play_in_background(fake_bluez, store, 100)
+    await _frames_sent(strap, 25)
+    fake_bluez.set_powered(False)  # the therapist's laptop toggles Bluetooth off...
+    await asyncio.sleep(1.0)
+    fake_bluez.set_powered(True)  # ...and on again: the session goes on by itself
+    await wait_until(lambda: strap.connects == 2 and strap.notifying, 10, "reconnection")
+    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
+    await asyncio.sleep(0.3)
+    await rec.stop()
+    sent = strap.sent()
+    assert lost_beats(sent)
+    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
+    assert gap_count(store, rec.session_id) == 1
+
+
+def test_bluetooth_switched_off_and_on_mid_session_resumes_recording(
+    fake_bluez: FakeBluez, store: Store
+) -> None:
+    asyncio.run(_bluetooth_off_and_on(fake_bluez, store))

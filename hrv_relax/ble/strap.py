@@ -77,6 +77,7 @@ class BleStrap:
         self._ever_connected = False
         self._last_data_s = 0.0
         self._name: str | None = None
+        self._last_problem = ""
 
     @property
     def kind(self) -> str:
@@ -123,20 +124,19 @@ class BleStrap:
             except BluetoothUnavailable as exc:
                 if not self._ever_connected:
                     raise  # nothing recorded yet: tell the user now rather than wait silently
-                self._emit(detail=str(exc))
+                self._problem(f"{exc}; will reconnect when it is back")
                 failures += 1
             except _LINK_ERRORS as exc:
-                log.warning("%s: connection attempt failed: %s", self._address, _describe(exc))
-                self._emit(detail=f"connection attempt failed: {_describe(exc)}")
+                self._problem(f"connection attempt failed: {_describe(exc)}")
                 failures += 1
             else:
                 failures = 0
+                self._last_problem = ""
                 try:
                     reason = await self._watch(client, lost)
                 finally:
                     await self._release(client)
-                log.warning("%s: link lost (%s); reconnecting", self._address, reason)
-                self._emit(detail=reason)
+                self._problem(f"link lost ({reason}); reconnecting")
                 continue
             await asyncio.sleep(self._backoff_s(failures))
 
@@ -184,8 +184,7 @@ class BleStrap:
                 self._name = device.name or self._name
                 return device
             waited_s += self._timing.scan_round_s
-            log.warning("%s: not seen for %.0f s; %s", self._address, waited_s, NOT_FOUND_HINT)
-            self._emit(detail=f"strap not seen for {waited_s:.0f} s; {NOT_FOUND_HINT}")
+            self._problem(f"strap not seen for {waited_s:.0f} s; {NOT_FOUND_HINT}")
 
     async def _watch(self, client: BleakClient, lost: asyncio.Event) -> str:
         """Wait while the link is good; return why it ended."""
@@ -226,6 +225,13 @@ class BleStrap:
                 await client.disconnect()
         except _LINK_ERRORS as exc:
             log.info("%s: disconnect did not complete: %s", self._address, _describe(exc))
+
+    def _problem(self, detail: str) -> None:
+        """Tell the recorder, and the log once: a long outage must not flood the log."""
+        if detail != self._last_problem:
+            log.warning("%s: %s", self._address, detail)
+            self._last_problem = detail
+        self._emit(detail=detail)
 
     # --- the callback side: timestamp and enqueue, nothing else ----------------------------------
 
