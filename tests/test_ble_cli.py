@@ -15,6 +15,7 @@ import pytest
 from hrv_relax.store import Store, get_session, open_store
 from tests.bluez.fixtures import (  # noqa: F401
     fake_bluez_fixture,
+    private_bus_daemon_fixture,
     private_bus_fixture,
     wait_until_sync,
 )

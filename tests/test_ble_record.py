@@ -14,7 +14,12 @@ from sqlalchemy import select
 
 from hrv_relax.store import Store, get_session, read_live
 from hrv_relax.store.schema import straps
-from tests.bluez.fixtures import fake_bluez_fixture, private_bus_fixture, wait_until  # noqa: F401
+from tests.bluez.fixtures import (  # noqa: F401
+    fake_bluez_fixture,
+    private_bus_daemon_fixture,
+    private_bus_fixture,
+    wait_until,
+)
 from tests.bluez.frames import MALFORMED, Frame, beat_stream, hr_frame
 from tests.bluez.peripheral import HEART_RATE_SERVICE, FakeStrap
 from tests.bluez.recording import (

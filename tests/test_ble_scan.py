@@ -10,7 +10,11 @@ import pytest
 
 from hrv_relax.ble import BleStrap, BluetoothUnavailable, FoundStrap, scan
 from tests.bluez.bus import PrivateSystemBus
-from tests.bluez.fixtures import fake_bluez_fixture, private_bus_fixture  # noqa: F401
+from tests.bluez.fixtures import (  # noqa: F401
+    fake_bluez_fixture,
+    private_bus_daemon_fixture,
+    private_bus_fixture,
+)
 from tests.bluez.peripheral import HEART_RATE_SERVICE, uuid16
 from tests.bluez.service import FakeBluez
 

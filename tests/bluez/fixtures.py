@@ -1,11 +1,16 @@
 """pytest fixtures for the emulated BlueZ. Import them into a test module:
 
-    from tests.bluez.fixtures import fake_bluez_fixture, private_bus_fixture  # noqa: F401
+    from tests.bluez.fixtures import (  # noqa: F401
+        fake_bluez_fixture,
+        private_bus_daemon_fixture,
+        private_bus_fixture,
+    )
 
 and ask for `fake_bluez` (and `private_bus`, if the test needs no BlueZ on the bus).
 
-The private bus lives for the whole run; each test gets a fresh fake BlueZ on it. Without
-dbus-daemon the tests skip loudly on a workstation and fail in CI (CI=true), where they must run.
+The private dbus-daemon lives for the whole run; each test gets DBUS_SYSTEM_BUS_ADDRESS pointing
+at it (for that test only) and a fresh fake BlueZ on it. Without dbus-daemon the tests skip
+loudly on a workstation and fail in CI (CI=true), where they must run.
 """
 
 from __future__ import annotations
@@ -30,26 +35,29 @@ MISSING_DAEMON = (
 def _require_dbus_daemon() -> None:
     if dbus_daemon_path() is not None:
         return
-    if os.environ.get("CI", "").lower() == "true":
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(MISSING_DAEMON, pytrace=False)
     warnings.warn(MISSING_DAEMON, stacklevel=2)
     pytest.skip(MISSING_DAEMON)
 
 
-@pytest.fixture(scope="session", name="private_bus")
-def private_bus_fixture() -> Iterator[PrivateSystemBus]:
+@pytest.fixture(scope="session", name="private_bus_daemon")
+def private_bus_daemon_fixture() -> Iterator[PrivateSystemBus]:
     _require_dbus_daemon()
     bus = PrivateSystemBus()
-    previous = os.environ.get(ENV_SYSTEM_BUS)
-    os.environ[ENV_SYSTEM_BUS] = bus.address
     try:
         yield bus
     finally:
-        if previous is None:
-            os.environ.pop(ENV_SYSTEM_BUS, None)
-        else:
-            os.environ[ENV_SYSTEM_BUS] = previous
         bus.close()
+
+
+@pytest.fixture(name="private_bus")
+def private_bus_fixture(
+    private_bus_daemon: PrivateSystemBus, monkeypatch: pytest.MonkeyPatch
+) -> PrivateSystemBus:
+    """The private bus as this test's system bus (and its subprocesses'); only for this test."""
+    monkeypatch.setenv(ENV_SYSTEM_BUS, private_bus_daemon.address)
+    return private_bus_daemon
 
 
 @pytest.fixture(name="fake_bluez")
