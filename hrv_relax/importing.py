@@ -1,0 +1,77 @@
+"""Turn a recording file into a session: parse, check for a second import, store, summarise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from hrv_relax.formats import parse_recording
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.imports import (
+    DuplicateImportError,
+    ImportedBeats,
+    Progress,
+    find_import,
+    import_beats,
+)
+from hrv_relax.summary_cache import analyze_stored
+
+log = logging.getLogger(__name__)
+MAX_NOTE_NAME = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    session_id: int
+    n_beats: int
+    duration_s: float
+    format: str
+    description: str
+    started_at: dt.datetime
+
+
+def file_digest(data: bytes) -> str:
+    """SHA-256 of the file's bytes: the same file imported twice has the same digest."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_recording(
+    store: Store,
+    data: bytes,
+    *,
+    client_id: int,
+    filename: str = "",
+    fmt: str = "auto",
+    therapist_id: int | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file as a complete session of `client_id`; raise a message-bearing error."""
+    digest = file_digest(data)
+    earlier = find_import(store, digest)
+    if earlier is not None:
+        raise DuplicateImportError(earlier)
+    recording = parse_recording(data, filename=filename, fmt=fmt)
+    # A file without a clock (plain RR text, CSV) is dated as if it ended now.
+    started_at = recording.started_at or utcnow() - dt.timedelta(seconds=recording.duration_s)
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:MAX_NOTE_NAME]
+    notes = f"Imported from {name or 'a file'} ({recording.description})"
+    session_id = import_beats(
+        store,
+        client_id,
+        ImportedBeats(recording.rr_ms, recording.t_s, started_at, digest, notes),
+        therapist_id=therapist_id,
+        progress=progress,
+    )
+    analyze_stored(store, session_id)
+    log.info("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
+    return ImportResult(
+        session_id=session_id,
+        n_beats=recording.n_beats,
+        duration_s=recording.duration_s,
+        format=recording.format,
+        description=recording.description,
+        started_at=started_at,
+    )

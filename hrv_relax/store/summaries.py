@@ -1,0 +1,148 @@
+"""Cached per-session analysis summaries: JSON keyed by (session, scope, analysis version).
+
+The cache is only ever a copy: any row can be dropped and recomputed from the beats. A row
+whose `analysis_version` differs from the running analysis is stale and recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.schema import clients, session_summaries, sessions
+
+SESSION_SCOPE = "session"
+FINISHED = ("complete", "interrupted")
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """A finished session with its cached summary (None when none is cached for `scope`)."""
+
+    session_id: int
+    client_id: int
+    client_name: str
+    therapist_id: int | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    source: str
+    analysis_version: str | None
+    data: Mapping[str, Any] | None
+
+
+def summary_rows(
+    store: Store,
+    *,
+    client_ids: Sequence[int] | None = None,
+    therapist_ids: Sequence[int] | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    scope: str = SESSION_SCOPE,
+) -> list[SummaryRow]:
+    """Finished sessions (oldest first) with their cached summary, in one query.
+
+    Filters take ids, so an access rule can narrow `client_ids` before the call.
+    """
+    cached = (
+        select(
+            session_summaries.c.session_id,
+            session_summaries.c.analysis_version,
+            session_summaries.c.data,
+        )
+        .where(session_summaries.c.scope == scope)
+        .subquery()
+    )
+    conditions: list[ColumnElement[bool]] = [sessions.c.status.in_(FINISHED)]
+    if client_ids is not None:
+        conditions.append(sessions.c.client_id.in_(list(client_ids)))
+    if therapist_ids is not None:
+        conditions.append(sessions.c.therapist_id.in_(list(therapist_ids)))
+    if since is not None:
+        conditions.append(sessions.c.started_at >= since)
+    if until is not None:
+        conditions.append(sessions.c.started_at < until)
+    query = (
+        select(
+            sessions.c.id,
+            sessions.c.client_id,
+            clients.c.name,
+            sessions.c.therapist_id,
+            sessions.c.started_at,
+            sessions.c.ended_at,
+            sessions.c.source,
+            cached.c.analysis_version,
+            cached.c.data,
+        )
+        .join(clients, clients.c.id == sessions.c.client_id)
+        .outerjoin(cached, cached.c.session_id == sessions.c.id)
+        .where(and_(*conditions))
+        .order_by(sessions.c.started_at, sessions.c.id)
+    )
+    with store.read() as conn:
+        return [
+            SummaryRow(
+                session_id=r[0],
+                client_id=r[1],
+                client_name=r[2],
+                therapist_id=r[3],
+                started_at=r[4],
+                ended_at=r[5],
+                source=r[6],
+                analysis_version=r[7],
+                data=r[8],
+            )
+            for r in conn.execute(query)
+        ]
+
+
+def save_summaries(
+    store: Store,
+    items: Mapping[int, Mapping[str, Any]],
+    analysis_version: str,
+    *,
+    scope: str = SESSION_SCOPE,
+) -> None:
+    """Replace the cached summaries of these sessions, in one transaction."""
+    if not items:
+        return
+    now = utcnow()
+    ids = list(items)
+    with store.write() as conn:
+        conn.execute(
+            delete(session_summaries).where(
+                session_summaries.c.session_id.in_(ids), session_summaries.c.scope == scope
+            )
+        )
+        conn.execute(
+            insert(session_summaries),
+            [
+                {
+                    "session_id": sid,
+                    "scope": scope,
+                    "analysis_version": analysis_version,
+                    "computed_at": now,
+                    "data": dict(data),
+                }
+                for sid, data in items.items()
+            ],
+        )
+
+
+def load_summary(
+    store: Store, session_id: int, *, scope: str = SESSION_SCOPE
+) -> tuple[str, Mapping[str, Any]] | None:
+    """(analysis version, data) of one session's cached summary, if any."""
+    with store.read() as conn:
+        row = conn.execute(
+            select(session_summaries.c.analysis_version, session_summaries.c.data).where(
+                session_summaries.c.session_id == session_id, session_summaries.c.scope == scope
+            )
+        ).first()
+    return None if row is None else (str(row[0]), row[1])
