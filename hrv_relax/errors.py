@@ -25,3 +25,11 @@ class NotFoundError(StoreError, LookupError):
 
 class SessionStateError(HrvRelaxError):
     """An action that does not fit the session's state, e.g. a marker on a finished session."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database could not be reached for now (network, server restart): retry later."""
+
+
+class StrapInUseError(SessionStateError):
+    """A strap that another recorder is recording from right now."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hrv_relax.store import Store, open_store
+from tests.postgres import PostgresServer, find_bindir
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
@@ -46,6 +47,55 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path) -> Iterator[Store]:
     s = open_store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def _buffer_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Recorders keep undelivered beats in a journal under the user's data folder; tests (and
+    # the recorder processes they start, which inherit the environment) keep theirs here.
+    monkeypatch.setenv("HRV_RELAX_BUFFER_DIR", str(tmp_path / "buffer"))
+
+
+def postgres_bindir() -> Path:
+    bindir = find_bindir()
+    require(
+        bindir is not None,
+        "PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql",
+    )
+    assert bindir is not None
+    return bindir
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole test session, in a temporary folder."""
+    server = PostgresServer(postgres_bindir())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def any_db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend: an SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{db_path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def any_store(any_db_url: str) -> Iterator[Store]:
+    s = open_store(any_db_url)
     yield s
     s.close()
 

@@ -1,4 +1,4 @@
-"""The store: migrations, round trips of every record, WAL for a concurrent reader, bad input."""
+"""The store on SQLite and PostgreSQL: migrations, round trips, concurrent readers, bad input."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ from hrv_relax.store.clock import utcnow
 from hrv_relax.store.sessions import STALE_HEARTBEAT_S
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test here runs on both backends (PostgreSQL tests carry the `postgres` mark)."""
+    return any_store
+
+
 def test_migrations_create_every_table_and_sqlite_uses_wal(store: Store) -> None:
     tables = set(inspect(store.engine).get_table_names())
     assert {
@@ -47,16 +53,18 @@ def test_migrations_create_every_table_and_sqlite_uses_wal(store: Store) -> None
         "session_summaries",
     } <= tables
     assert "alembic_version" in tables
+    if not store.is_sqlite:
+        return
     with store.read() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_reopening_an_existing_database_is_a_no_op(db_path: Path) -> None:
-    first = open_store(db_path)
+def test_reopening_an_existing_database_is_a_no_op(any_db_url: str) -> None:
+    first = open_store(any_db_url)
     add_client(first, "Dana")
     first.close()
-    again = open_store(db_path)
+    again = open_store(any_db_url)
     with again.read() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
     assert [c.name for c in list_clients(again)] == ["Dana"]
@@ -174,14 +182,14 @@ def test_live_status_upsert(store: Store) -> None:
     assert live is not None and live.bpm == 72 and live.frames_ok == 2
 
 
-def test_a_reader_sees_commits_while_a_writer_holds_a_transaction(db_path: Path) -> None:
-    writer = open_store(db_path)
-    reader = open_store(db_path)
+def test_a_reader_sees_commits_while_a_writer_holds_a_transaction(any_db_url: str) -> None:
+    writer = open_store(any_db_url)
+    reader = open_store(any_db_url)
     sid = create_session(writer, add_client(writer, "Lou").id, source="simulated")
     with writer.write() as conn:
         append_beats(conn, sid, [Beat(0, 1.0, 800.0)])
-        # Under WAL the reader is not blocked by the open write transaction and sees the
-        # last committed state.
+        # Under WAL (SQLite) and MVCC (PostgreSQL) the reader is not blocked by the open
+        # write transaction and sees the last committed state.
         assert len(load_beats(reader, sid)) == 0
     assert len(load_beats(reader, sid)) == 1
     assert [s.id for s in list_sessions(reader)] == [sid]

@@ -1,4 +1,11 @@
-"""Open a store: create the engine, set SQLite up for a concurrent reader and writer, migrate."""
+"""Open a store: create the engine, set SQLite or PostgreSQL up for recorders and readers, migrate.
+
+SQLite (one machine) runs in WAL mode so the dashboard reads while a recorder writes. PostgreSQL
+(a clinic: one server, several laptops) gets short connection and TCP timeouts, so a recorder
+notices a dead network in seconds and keeps its beats in its local journal (hrv_relax.buffer)
+instead of hanging. Errors are sorted into "unreachable for now" (StoreUnavailableError: retry)
+and the rest (StoreError: a person has to act), each with a message that says what happened.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from hrv_relax.config import resolve_db_url
-from hrv_relax.errors import StoreError
+from hrv_relax.errors import StoreError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +36,26 @@ log = logging.getLogger(__name__)
 # before giving up with "database is locked".
 SQLITE_BUSY_TIMEOUT_S = 30.0
 MIGRATIONS = "hrv_relax.store:migrations"
+
+# libpq settings for a recorder on a clinic network, unless the URL sets them: give up a
+# connection attempt after 5 s, and an unanswered write after 10 s (TCP keepalives and
+# tcp_user_timeout), instead of the operating system's ~15 minutes.
+PG_CONNECT_DEFAULTS: dict[str, object] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # ms
+    "application_name": "hrv-relax",
+}
+# Two laptops opening a fresh clinic database at once must not both create the tables:
+# migrations take this transaction-level advisory lock first (any constant; "hrv" in ASCII).
+PG_MIGRATION_LOCK = 0x687276
+# SQLSTATEs that mean "the server cannot serve you right now" rather than "this is wrong":
+# class 08 connection exceptions, admin/crash shutdown, starting up, too many connections,
+# and serialization/deadlock failures (retrying the transaction is the documented remedy).
+PG_RETRYABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300", "40001", "40P01"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +93,50 @@ def _store_errors() -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {_short(exc)}") from exc
+        raise store_error(exc) from exc
+
+
+def store_error(exc: SQLAlchemyError, context: str | None = None) -> StoreError:
+    """The project error for a database failure: unavailable (retry later) or not."""
+    prefix = f"{context}: " if context else ""
+    if is_unavailable(exc):
+        return StoreUnavailableError(f"{prefix}database unreachable: {_short(exc)}")
+    return StoreError(f"{prefix or 'database error: '}{_explain(exc)}")
+
+
+def is_unavailable(exc: SQLAlchemyError) -> bool:
+    """Whether the failure is the database being out of reach for now, not a bad request."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorname", None)
+    if code is not None:
+        # A local file is never "unreachable"; only a lock held past the busy timeout passes.
+        return str(code).startswith("SQLITE_BUSY") or str(code).startswith("SQLITE_LOCKED")
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    state = getattr(orig, "sqlstate", None)
+    # psycopg sets no SQLSTATE for failures on the client side of the wire (refused, reset).
+    return state is None or str(state).startswith("08") or state in PG_RETRYABLE_STATES
+
+
+def _explain(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    code = str(getattr(orig, "sqlite_errorname", ""))
+    if code == "SQLITE_FULL":
+        return "the disk holding the database is full (free some space and start again)"
+    if code.startswith("SQLITE_READONLY"):
+        return "the database file is read-only (check its permissions and its folder's)"
+    if getattr(orig, "sqlstate", None) == "53100":
+        return f"the database server's disk is full: {_short(exc)}"
+    return _short(exc)
 
 
 def _short(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
-    return str(orig) if orig is not None else str(exc).splitlines()[0]
+    return str(orig).strip() if orig is not None else str(exc).splitlines()[0]
 
 
 def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
@@ -79,15 +150,25 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
         except OSError as exc:
             raise StoreError(f"cannot create the folder for database {path}: {exc}") from exc
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
-    else:
+    elif url.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = _pg_connect_args(url)
+    if url.get_backend_name() != "sqlite":
+        # A server restart leaves dead connections in the pool: test each before use.
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (ImportError, ArgumentError) as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
     if migrate:
         migrate_to_head(store)
     return store
+
+
+def _pg_connect_args(url: URL) -> dict[str, object]:
+    return {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in url.query}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -112,8 +193,10 @@ def migrate_to_head(store: Store) -> None:
     """Create the schema or upgrade it to the newest migration, in one transaction."""
     try:
         with store.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
             config = alembic_config(store)
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot open database {store.url}: {_short(exc)}") from exc
+        raise store_error(exc, f"cannot open database {store.url}") from exc
