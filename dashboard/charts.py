@@ -1,16 +1,22 @@
-"""Pure: data -> plotly figures. No store, no Streamlit, no HRV arithmetic."""
+"""Pure: data -> plotly figure specs. No store, no Streamlit, no HRV arithmetic.
+
+Figures are plain plotly dicts: building them skips plotly's object validation, which for a
+chart with phase bands costs more than the whole analysis of a refresh.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from hrv_relax.live_view import LiveView, Span
+
+Figure = dict[str, Any]
 
 # Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008).
 BLUE = "#0072B2"
@@ -19,9 +25,12 @@ GREEN = "#009E73"
 VERMILION = "#D55E00"
 SKY = "#56B4E9"
 GREY = "#999999"
-MIN_SPAN_MIN = 5.0
-MIN_HR_SPAN_BPM = 20.0
 PHASE_COLOURS = {"baseline": SKY, "massage": GREEN, "recovery": ORANGE}
+MIN_SPAN_MIN = 5.0  # the x axis shows at least this many minutes
+MIN_HR_SPAN_BPM = 20.0  # and the heart-rate axis at least this many bpm
+EMPHASIS_MIN = 3.0  # the last minutes, highlighted
+HR_DOMAIN = (0.56, 1.0)
+RMSSD_DOMAIN = (0.0, 0.44)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +39,9 @@ class EventLine:
     label: str
 
 
-def live_figure(view: LiveView) -> go.Figure:
+def live_figure(view: LiveView) -> Figure:
     """The live page's chart for a LiveView."""
+    base = view.baseline
     return live_chart(
         view.beat_t_s,
         view.strap_bpm,
@@ -39,10 +49,36 @@ def live_figure(view: LiveView) -> go.Figure:
         view.rolling.rmssd_ms,
         phases=view.phases,
         gaps=view.gaps,
-        events=[EventLine(e.t_s, f"{e.kind}: {e.value}") for e in view.events],
-        baseline_hr_bpm=view.baseline.mean_hr_bpm if view.baseline else None,
-        baseline_rmssd_ms=view.baseline.rmssd_ms if view.baseline else None,
+        events=[EventLine(e.t_s, e.value) for e in view.events],
+        baseline_hr_bpm=base.mean_hr_bpm if base else None,
+        baseline_rmssd_ms=base.rmssd_ms if base else None,
     )
+
+
+def _minutes(t_s: npt.NDArray[np.float64]) -> list[float | None]:
+    return _values(t_s / 60, decimals=4)
+
+
+def _values(y: npt.NDArray[np.float64], decimals: int = 2) -> list[float | None]:
+    # NaN becomes None (a break in the line), which JSON and plotly both understand.
+    return [None if math.isnan(v) else v for v in np.round(y, decimals).tolist()]
+
+
+def _band(x0_min: float, x1_min: float, colour: str, opacity: float) -> dict[str, Any]:
+    # One rectangle across both plots: x in data units, y in paper units.
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x0_min,
+        "x1": x1_min,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": colour,
+        "opacity": opacity,
+        "line": {"width": 0},
+        "layer": "below",
+    }
 
 
 def live_chart(
@@ -56,88 +92,156 @@ def live_chart(
     events: Sequence[EventLine] = (),
     baseline_hr_bpm: float | None = None,
     baseline_rmssd_ms: float | None = None,
-) -> go.Figure:
+) -> Figure:
     """Heart rate above, RMSSD below, over the session in minutes, with phases shaded."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        subplot_titles=("Heart rate (bpm)", "RMSSD, 60 s window (ms)"),
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=hr_t_s / 60,
-            y=hr_bpm,
-            mode="lines",
-            name="Heart rate",
-            line={"color": VERMILION, "width": 2},
-            hovertemplate="%{x:.1f} min: %{y:.0f} bpm<extra></extra>",
-            connectgaps=False,
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rmssd_t_s / 60,
-            y=rmssd_ms,
-            mode="lines",
-            name="RMSSD",
-            line={"color": BLUE, "width": 2},
-            hovertemplate="%{x:.1f} min: %{y:.0f} ms<extra></extra>",
-            connectgaps=False,
-        ),
-        row=2,
-        col=1,
-    )
+    now_min = float(np.nanmax(hr_t_s, initial=0.0)) / 60
+    span_min = max(MIN_SPAN_MIN, now_min)
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = [
+        _title("Heart rate (bpm)", HR_DOMAIN[1]),
+        _title("RMSSD, 60 s window (ms)", RMSSD_DOMAIN[1]),
+    ]
+    if now_min > EMPHASIS_MIN:
+        # The last minutes are what the therapist acts on: a light band makes them stand out.
+        shapes.append(_band(now_min - EMPHASIS_MIN, now_min, "#FFF3C4", 0.6))
     for band in phases:
-        fig.add_vrect(
-            x0=band.start_s / 60,
-            x1=band.end_s / 60,
-            fillcolor=PHASE_COLOURS.get(band.label, GREY),
-            opacity=0.12,
-            line_width=0,
-            annotation_text=band.label.capitalize(),
-            annotation_position="top left",
-            row="all",
-            col=1,
+        shapes.append(
+            _band(band.start_s / 60, band.end_s / 60, PHASE_COLOURS.get(band.label, GREY), 0.14)
         )
-    for gap in gaps:
-        fig.add_vrect(
-            x0=gap.start_s / 60, x1=gap.end_s / 60, fillcolor=GREY, opacity=0.25, line_width=0
+        annotations.append(
+            {
+                "x": band.start_s / 60,
+                "y": HR_DOMAIN[1],
+                "xref": "x",
+                "yref": "paper",
+                "text": band.label.capitalize(),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 12, "color": "#444444"},
+            }
         )
+    shapes += [_band(g.start_s / 60, g.end_s / 60, GREY, 0.3) for g in gaps]
     for event in events:
-        fig.add_vline(x=event.t_s / 60, line={"color": GREY, "dash": "dot", "width": 1})
-    for value, row in ((baseline_hr_bpm, 1), (baseline_rmssd_ms, 2)):
+        x = event.t_s / 60
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": GREY, "dash": "dot", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": HR_DOMAIN[0],
+                "xref": "x",
+                "yref": "paper",
+                "text": event.label,
+                "showarrow": False,
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#555555"},
+            }
+        )
+    for value, yref in ((baseline_hr_bpm, "y"), (baseline_rmssd_ms, "y2")):
         if value is not None and np.isfinite(value):
-            fig.add_hline(
-                y=value,
-                line={"color": GREY, "dash": "dash", "width": 1},
-                annotation_text="baseline",
-                annotation_position="bottom right",
-                row=row,
-                col=1,
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": yref,
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": value,
+                    "y1": value,
+                    "line": {"color": "#555555", "dash": "dash", "width": 1},
+                }
             )
-    # Fixed minimum spans keep a calm picture: a short session or a flat stretch is not blown
-    # up into dramatic swings.
-    span_min = max(MIN_SPAN_MIN, float(np.nanmax(hr_t_s, initial=0.0)) / 60)
-    fig.update_xaxes(range=[0, span_min * 1.02])
-    hr_finite = hr_bpm[np.isfinite(hr_bpm)]
-    if hr_finite.size:
-        mid = (float(hr_finite.max()) + float(hr_finite.min())) / 2
-        half = max(MIN_HR_SPAN_BPM, float(hr_finite.max() - hr_finite.min()) * 1.1) / 2
-        fig.update_yaxes(range=[mid - half, mid + half], row=1, col=1)
-    fig.update_yaxes(rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text="minutes", row=2, col=1)
-    fig.update_layout(
-        height=480,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        showlegend=False,
-        hovermode="x unified",
-        plot_bgcolor="white",
-        font={"size": 14},
-    )
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee")
-    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee")
-    return fig
+            annotations.append(
+                {
+                    "x": 1,
+                    "y": value,
+                    "xref": "paper",
+                    "yref": yref,
+                    "text": "baseline",
+                    "showarrow": False,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                    "font": {"size": 11, "color": "#555555"},
+                }
+            )
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": _minutes(hr_t_s),
+                "y": _values(hr_bpm),
+                "mode": "lines",
+                "name": "Heart rate",
+                "line": {"color": VERMILION, "width": 2},
+                "hovertemplate": "%{x:.1f} min: %{y:.0f} bpm<extra></extra>",
+                "xaxis": "x",
+                "yaxis": "y",
+            },
+            {
+                "type": "scatter",
+                "x": _minutes(rmssd_t_s),
+                "y": _values(rmssd_ms),
+                "mode": "lines",
+                "name": "RMSSD",
+                "line": {"color": BLUE, "width": 2},
+                "hovertemplate": "%{x:.1f} min: %{y:.0f} ms<extra></extra>",
+                "xaxis": "x",
+                "yaxis": "y2",
+            },
+        ],
+        "layout": {
+            "height": 480,
+            "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+            "showlegend": False,
+            "hovermode": "x unified",
+            "plot_bgcolor": "white",
+            "font": {"size": 14},
+            "xaxis": {
+                "range": [0, span_min * 1.02],
+                "title": {"text": "minutes"},
+                "anchor": "y2",
+                "gridcolor": "#eeeeee",
+            },
+            "yaxis": {"domain": list(HR_DOMAIN), "gridcolor": "#eeeeee", **_hr_range(hr_bpm)},
+            "yaxis2": {"domain": list(RMSSD_DOMAIN), "gridcolor": "#eeeeee", "rangemode": "tozero"},
+            "shapes": shapes,
+            "annotations": annotations,
+        },
+    }
+
+
+def _title(text: str, top: float) -> dict[str, Any]:
+    return {
+        "text": text,
+        "x": 0.5,
+        "y": top,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": 14, "color": "#555555"},
+    }
+
+
+def _hr_range(hr_bpm: npt.NDArray[np.float64]) -> dict[str, Any]:
+    # A fixed minimum span keeps a calm picture: a flat stretch is not blown up into swings.
+    finite = hr_bpm[np.isfinite(hr_bpm)]
+    if not finite.size:
+        return {}
+    low, high = float(finite.min()), float(finite.max())
+    half = max(MIN_HR_SPAN_BPM, (high - low) * 1.1) / 2
+    mid = (low + high) / 2
+    return {"range": [mid - half, mid + half]}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -17,12 +16,14 @@ from hrv_relax.analysis import (
     HrvIndices,
     LiveHrv,
     LiveReading,
+    RelaxationShift,
     RollingTimeDomain,
     detect_artifacts,
     hrv_indices,
 )
+from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
-from hrv_relax.analysis.series import beat_series
+from hrv_relax.analysis.series import BeatSeries, beat_series
 from hrv_relax.store import (
     LiveStatus,
     MarkerRecord,
@@ -37,6 +38,10 @@ from hrv_relax.store.clock import utcnow
 
 # The live tile reads the last 60 s; a little more history lets the artefact judge warm up.
 LIVE_HISTORY_S = 120.0
+# "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline.
+NOW_WINDOW_S = 120.0
+# Without a marked baseline the analysis takes the first 3 minutes (hrv-science notes).
+DEFAULT_BASELINE_S = 180.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
 STATUS_STALE_S = 5.0
 
@@ -62,9 +67,30 @@ class LiveView:
     strap_bpm: npt.NDArray[np.float64]  # the strap's own heart rate at each beat
     rolling: RollingTimeDomain  # HR and RMSSD on 60 s windows every 5 s
     phases: tuple[Span, ...]
-    baseline: HrvIndices | None  # the marked baseline phase, once it is complete
+    baseline: HrvIndices | None  # the baseline (marked, or the first 3 minutes), if reliable
+    shift_now: RelaxationShift | None  # the last 2 minutes against the baseline
+    shift_note: str  # why there is no shift yet
     gaps: tuple[Span, ...]
     events: tuple[MarkerRecord, ...]  # technique, pressure, region and note markers
+
+    @property
+    def recording(self) -> bool:
+        return self.session.status == "recording"
+
+    @property
+    def strap_reading_bpm(self) -> int | None:
+        """The strap's current heart rate, while recording with skin contact; else None."""
+        status = self.status
+        if not self.recording or status is None or not self.status_fresh:
+            return None
+        if status.contact is False or not status.bpm:
+            return None
+        return status.bpm
+
+    @property
+    def link(self) -> str | None:
+        """The strap link as last reported, or None when the recorder is silent."""
+        return self.status.link if self.status is not None and self.status_fresh else None
 
 
 def phase_spans(markers: Sequence[MarkerRecord], end_s: float) -> tuple[Span, ...]:
@@ -72,6 +98,33 @@ def phase_spans(markers: Sequence[MarkerRecord], end_s: float) -> tuple[Span, ..
     marks = sorted((m for m in markers if m.kind == "phase"), key=lambda m: m.t_s)
     ends = [m.t_s for m in marks[1:]] + [end_s] if marks else []
     return tuple(Span(m.value, m.t_s, max(m.t_s, e)) for m, e in zip(marks, ends, strict=True))
+
+
+def baseline_span(phases: Sequence[Span]) -> tuple[float, float] | None:
+    """The baseline: the marked one once a later phase started, else the first 3 minutes.
+
+    None while a marked baseline is still running.
+    """
+    for i, span in enumerate(phases):
+        if span.label == "baseline":
+            return (span.start_s, span.end_s) if i + 1 < len(phases) else None
+    return (0.0, DEFAULT_BASELINE_S)
+
+
+def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | None:
+    inside = (series.t_s > start_s) & (series.t_s <= end_s)
+    indices = hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside])
+    return indices if indices.reliable else None
+
+
+def _shift_note(base: tuple[float, float] | None, indices: HrvIndices | None, last_t: float) -> str:
+    if base is None:
+        return "baseline still running: mark Massage when it ends"
+    if last_t < base[1] + NOW_WINDOW_S:
+        return f"comparing with the baseline in {base[1] + NOW_WINDOW_S - last_t:.0f} s"
+    if indices is None:
+        return "the baseline has too few clean beats to compare against"
+    return "not enough clean beats in the last 2 minutes"
 
 
 def live_view(store: Store, session_id: int) -> LiveView:
@@ -83,15 +136,29 @@ def live_view(store: Store, session_id: int) -> LiveView:
     end = session.ended_at if session.status != "recording" else now
     elapsed_s = max(0.0, ((end or now) - session.started_at).total_seconds())
 
+    phases = phase_spans(markers, elapsed_s)
     recent = beats.t_s > (beats.t_s[-1] - LIVE_HISTORY_S) if len(beats) else slice(0)
     reading = LiveHrv().push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
+
+    last_t = float(beats.t_s[-1]) if len(beats) else 0.0
+    base_span = baseline_span(phases)
+    rolling, baseline, shift_now = _no_rolling(), None, None
     if len(beats):
         series = beat_series(beats.rr_ms, beats.t_s)
-        rolling = rolling_time_domain(series, ~detect_artifacts(beats.rr_ms))
-    else:
-        rolling = _no_rolling()
-    phases = phase_spans(markers, elapsed_s)
-    baseline = _baseline(phases, beats.rr_ms, beats.t_s)
+        keep = ~detect_artifacts(beats.rr_ms)
+        rolling = rolling_time_domain(series, keep)
+        if base_span is not None:
+            baseline = _indices(series, *base_span)
+        if baseline is not None and base_span is not None:
+            now_span = (max(last_t - NOW_WINDOW_S, base_span[1]), last_t)
+            now_indices = _indices(series, *now_span)
+            if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
+                shift_now = relaxation_shift(
+                    subwindows(series, keep, *base_span),
+                    subwindows(series, keep, *now_span),
+                    baseline,
+                    now_indices,
+                )
     return LiveView(
         session=session,
         status=status,
@@ -105,21 +172,11 @@ def live_view(store: Store, session_id: int) -> LiveView:
         rolling=rolling,
         phases=phases,
         baseline=baseline,
+        shift_now=shift_now,
+        shift_note=_shift_note(base_span, baseline, last_t),
         gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
         events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
     )
-
-
-def _baseline(
-    phases: Sequence[Span], rr_ms: npt.NDArray[np.float64], t_s: npt.NDArray[np.float64]
-) -> HrvIndices | None:
-    """Indices of the marked baseline once a later phase has started; None before."""
-    for span, _following in pairwise(phases):
-        if span.label == "baseline":
-            inside = (t_s > span.start_s) & (t_s <= span.end_s)
-            indices = hrv_indices(rr_ms[inside], t_s=t_s[inside])
-            return indices if indices.reliable else None
-    return None
 
 
 def _empty() -> LiveReading:

@@ -23,13 +23,14 @@ from hrv_relax.config import (
 )
 from hrv_relax.demo import DEMO_CLIENTS, DEMO_THERAPIST, seed_demo
 from hrv_relax.errors import ConfigurationError
+from hrv_relax.recording import start_recording, stop_all_recordings
 from hrv_relax.store import open_store
 
 log = logging.getLogger(__name__)
 
 ENV_DEMO = "HRV_RELAX_DEMO"
 PORT_SEARCH = 20  # the demo tries this many ports after the default when it is taken
-RECORDER_STOP_TIMEOUT_S = 10.0
+DASHBOARD_STOP_TIMEOUT_S = 10.0
 
 
 def dashboard_app() -> Path:
@@ -108,43 +109,13 @@ def serve_dashboard(
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
-        proc.wait(timeout=RECORDER_STOP_TIMEOUT_S)
+        proc.wait(timeout=DASHBOARD_STOP_TIMEOUT_S)
         return 0
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     del signum, frame
     raise KeyboardInterrupt
-
-
-def start_recorder(db_url: str, client: str, *, seed: int) -> subprocess.Popen[str]:
-    """Start `hrv-relax record --simulate` in its own process (it outlives page reruns)."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hrv_relax",
-            "--db",
-            db_url,
-            "record",
-            "--simulate",
-            "--client",
-            client,
-            "--seed",
-            str(seed),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-
-def stop_process(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        proc.terminate()  # the recorder ends its session cleanly on SIGTERM
-        try:
-            proc.wait(timeout=RECORDER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
@@ -157,19 +128,16 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
     seed_demo(store)
     store.close()
     client = DEMO_CLIENTS[0][0]
-    recorder = start_recorder(db_url, client, seed=int.from_bytes(os.urandom(2), "little"))
+    started = start_recording(db_url, client=client, seed=int.from_bytes(os.urandom(2), "little"))
     try:
-        assert recorder.stdout is not None
-        session_id = recorder.stdout.readline().strip()
-        if not session_id:
-            raise ConfigurationError(
-                "the simulated recorder did not start; run with -v for details"
-            )
         print(
-            f"hrv-relax demo: recording simulated session {session_id} for {client} "
+            f"hrv-relax demo: recording simulated session {started.session_id} for {client} "
             f"(signed in as {DEMO_THERAPIST}; database {db_url})",
             flush=True,
         )
         return serve_dashboard(db_url, port=port, open_browser=open_browser, demo=True)
     finally:
-        stop_process(recorder)
+        # The demo's recordings, and any started from its pages, end with it.
+        store = open_store(db_url)
+        stop_all_recordings(store)
+        store.close()

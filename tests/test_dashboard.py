@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from hrv_relax.store import (
     add_client,
     append_beats,
     create_session,
+    get_session,
     heartbeat,
     list_markers,
+    list_sessions,
     open_store,
 )
 
@@ -57,18 +60,21 @@ def test_live_page_shows_heart_rate_and_rmssd_of_the_recording_session(
     labels = {m.label: m.value for m in at.metric}
     assert "Heart rate" in labels and "RMSSD (60 s)" in labels
     assert labels["Heart rate"].endswith("bpm") and labels["RMSSD (60 s)"].endswith("ms")
-    assert f"#{live}" in at.selectbox(key="live_session").format_func(0)
+    assert at.selectbox(key="live_session").value == live
 
 
 def test_phase_button_and_note_put_markers_on_the_session(practice: tuple[Store, int, int]) -> None:
     store, _, live = practice
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     at.button(key="phase_massage").click().run()
-    at.text_input[0].input("client asked for less pressure")
+    at.button(key="technique_petrissage").click().run()
+    at.button(key="pressure_firm").click().run()
+    at.text_input(key="note_text").input("client asked for less pressure")
     at.button[-1].click().run()
     assert not at.exception
     kinds = {(m.kind, m.value) for m in list_markers(store, live)}
     assert ("phase", "massage") in kinds
+    assert ("technique", "petrissage") in kinds and ("pressure", "firm") in kinds
     assert ("note", "client asked for less pressure") in kinds
 
 
@@ -84,11 +90,12 @@ def test_empty_note_is_refused_with_a_message(practice: tuple[Store, int, int]) 
 def test_finished_session_says_why_numbers_are_missing(practice: tuple[Store, int, int]) -> None:
     _, done, _ = practice
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
-    at.selectbox(key="live_session").select(1).run()
+    at.selectbox(key="live_session").select(done).run()
     assert not at.exception
-    signal = next(m for m in at.metric if m.label == "Signal")
-    assert signal.value == "Ended"
-    assert f"#{done}" in at.selectbox(key="live_session").format_func(1)
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Signal"] == "Ended"
+    assert tiles["Heart rate"].endswith("bpm")  # its final minute
+    assert not [b for b in at.button if b.key == "stop_session"]  # nothing left to stop
 
 
 def test_sessions_page_lists_sessions_and_filters_by_client(
@@ -123,3 +130,47 @@ def test_an_unusable_database_is_a_message_not_a_traceback(
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     assert not at.exception
     assert any("cannot be opened" in e.value for e in at.error)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_start_a_simulated_session_from_the_page_then_stop_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    monkeypatch.setattr("hrv_relax.recording.data_dir", lambda: tmp_path)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.selectbox(key="start_client").select("➕ New client…").run()
+    at.text_input(key="start_new_client").input("Rae New").run()
+    start = next(b for b in at.button if b.label == "Start")
+    start.click().run()
+    assert not at.exception
+    store = open_store(db_path)
+    sessions = list_sessions(store)
+    assert [s.client_name for s in sessions] == ["Rae New"]
+    sid = sessions[0].id
+    assert at.selectbox(key="live_session").value == sid
+    # The recorder is its own process: it keeps recording after the page script ends.
+    _wait_for(lambda: get_session(store, sid).n_beats >= 3)
+    at.run()
+    at.button(key="stop_session").click().run()
+    _wait_for(lambda: get_session(store, sid).status == "complete")
+    assert list_markers(store, sid) == []  # the therapist marks phases, not the simulator
+
+
+def test_a_new_client_without_a_name_is_refused(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at.selectbox(key="start_client").select("➕ New client…").run()
+    at.text_input(key="start_new_client").input("   ").run()
+    next(b for b in at.button if b.label == "Start").click().run()
+    assert not at.exception
+    assert any("client name is empty" in e.value for e in at.error)
+    assert list_sessions(open_store(db_path)) == []

@@ -1,46 +1,148 @@
-"""Live session page: heart rate and RMSSD at a glance, refreshed every second."""
+"""Live session page: start or pick a session, read it at a glance, mark phases and techniques."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 
 import streamlit as st
 
+from hrv_relax.alerts import AlertInputs, AlertTracker, arousal_change
+from hrv_relax.ble import scan
+from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts import live_figure
 from hrv_relax.dashboard.context import get_store
-from hrv_relax.dashboard.tiles import heart_rate_tile, phase_tile, rmssd_tile, signal_tile
+from hrv_relax.dashboard.tiles import live_tiles
 from hrv_relax.errors import HrvRelaxError
-from hrv_relax.live_view import live_view
-from hrv_relax.store import add_marker, list_sessions
+from hrv_relax.live_view import LiveView, live_view
+from hrv_relax.recording import start_recording, stop_recording
+from hrv_relax.store import SessionRecord, add_marker, list_clients, list_sessions
+from hrv_relax.store.people import clean_name
 from hrv_relax.store.schema import PHASES
+from hrv_relax.techniques import MARKER_GROUPS
 
 REFRESH = dt.timedelta(seconds=1)
 RECENT_SESSIONS = 10
+NEW_CLIENT = "➕ New client…"
+SIMULATED = "Simulated strap (demo)"
+SCAN_TIMEOUT_S = 4.0
 
 store = get_store()
+st.markdown(
+    """<style>
+    [data-testid="stMetricValue"] { font-size: 2.6rem; line-height: 1.1; }
+    [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+    </style>""",
+    unsafe_allow_html=True,
+)
 st.title("Live session")
 
+
+def _start_panel(expanded: bool) -> None:
+    with st.expander("Start a session", expanded=expanded, icon=":material/play_circle:"):
+        names = [c.name for c in list_clients(store)]
+        pick = st.selectbox("Client", [*names, NEW_CLIENT], key="start_client")
+        new_name = ""
+        if pick == NEW_CLIENT:
+            new_name = st.text_input("New client's name", max_chars=200, key="start_new_client")
+        found = st.session_state.get("straps_found", [])
+        strap_options = [SIMULATED, *(s.address for s in found)]
+        labels = {s.address: s.describe() for s in found}
+        strap = st.radio(
+            "Strap", strap_options, format_func=lambda a: labels.get(a, a), key="start_strap"
+        )
+        scan_col, start_col = st.columns(2)
+        if scan_col.button("Scan for straps", icon=":material/bluetooth_searching:"):
+            _scan()
+        if start_col.button("Start", type="primary", icon=":material/play_arrow:"):
+            _start(pick if pick != NEW_CLIENT else new_name, None if strap == SIMULATED else strap)
+
+
+def _scan() -> None:
+    try:
+        with st.spinner("Looking for heart-rate straps…"):
+            st.session_state["straps_found"] = asyncio.run(scan(timeout_s=SCAN_TIMEOUT_S))
+    except HrvRelaxError as exc:
+        st.warning(f"{exc}. The simulated strap is always available.")
+        return
+    if not st.session_state["straps_found"]:
+        st.info("No strap found. Is it worn, moistened, and not connected to a phone?")
+    st.rerun()
+
+
+def _start(client: str, device: str | None) -> None:
+    try:
+        name = clean_name(client, "client name")
+        with st.spinner("Starting the recorder…"):
+            started = start_recording(
+                resolve_db_url(), client=name, device=device, auto_phases=False
+            )
+    except HrvRelaxError as exc:
+        st.error(f"Could not start: {exc}")
+        return
+    st.session_state["live_session"] = started.session_id
+    st.toast(f"Recording session {started.session_id} for {name}")
+    st.rerun()
+
+
 recording = list_sessions(store, statuses=("recording",))
+_start_panel(expanded=not recording)
 recent = [s for s in list_sessions(store, limit=RECENT_SESSIONS) if s.status != "recording"]
-choices = recording + recent
-if not choices:
+sessions: dict[int, SessionRecord] = {s.id: s for s in recording + recent}
+if not sessions:
     st.info(
-        "No session yet. Start one with `hrv-relax record --simulate` "
-        "(or `--device ADDRESS` with a strap) and it appears here."
+        "No session yet. Start one above, or with `hrv-relax record --simulate` "
+        "(or `--device ADDRESS` for a strap)."
     )
     st.stop()
+if st.session_state.get("live_session") not in sessions:
+    st.session_state["live_session"] = next(iter(sessions))
 
 
-def _label(index: int) -> str:
-    s = choices[index]
+def _label(session_id: int) -> str:
+    s = sessions[session_id]
     state = "● recording" if s.status == "recording" else s.status
-    return f"#{s.id} · {s.client_name} · {s.started_at:%Y-%m-%d %H:%M} UTC · {state}"
+    return f"#{s.id} · {s.client_name} · {s.started_at:%H:%M} UTC · {state}"
 
 
-picked = st.selectbox("Session", range(len(choices)), format_func=_label, key="live_session")
-session_id = choices[picked].id
-if not recording:
-    st.caption("No session is recording now; showing a finished one.")
+viewing_col, stop_col = st.columns([4, 1], vertical_alignment="bottom")
+session_id = viewing_col.selectbox(
+    f"Viewing ({len(recording)} recording now)",
+    list(sessions),
+    format_func=_label,
+    key="live_session",
+)
+viewing = sessions[session_id]
+if viewing.status == "recording" and stop_col.button(
+    "Stop", icon=":material/stop_circle:", width="stretch", key="stop_session"
+):
+    try:
+        stop_recording(store, session_id)
+        st.toast(f"Stopping session {session_id}…")
+    except HrvRelaxError as exc:
+        st.error(str(exc))
+
+
+def _alerts(view: LiveView) -> None:
+    tracker: AlertTracker = st.session_state.setdefault(f"alerts_{session_id}", AlertTracker())
+    hr_rise, ln_drop = arousal_change(view.rolling)
+    active = tracker.update(
+        AlertInputs(
+            now_s=time.monotonic(),
+            recording=view.recording,
+            link=view.link,
+            contact=view.status.contact if view.status else None,
+            battery_pct=view.status.battery_pct if view.status else None,
+            artifact_pct=view.reading.artifact_pct,
+            in_massage=view.current_phase == "massage",
+            hr_rise_bpm=hr_rise,
+            ln_rmssd_drop=ln_drop,
+        )
+    )
+    for alert in active:
+        icon = ":material/warning:" if alert.severity == "warning" else ":material/info:"
+        st.warning(f"**{alert.title}.** {alert.advice}", icon=icon)
 
 
 @st.fragment(run_every=REFRESH)
@@ -50,14 +152,17 @@ def live_panel() -> None:
     except HrvRelaxError as exc:
         st.error(f"Cannot read this session: {exc}")
         return
-    cols = st.columns(4)
-    for col, tile in zip(
-        cols,
-        (heart_rate_tile(view), rmssd_tile(view), phase_tile(view), signal_tile(view)),
-        strict=True,
-    ):
+    _alerts(view)
+    cols = st.columns([1, 1, 1.3, 1, 1])
+    for col, tile in zip(cols, live_tiles(view), strict=True):
         col.metric(
-            tile.label, tile.value, tile.delta, help=tile.help, delta_color="off", delta_arrow="off"
+            tile.label,
+            tile.value,
+            tile.delta,
+            help=tile.help,
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
         )
         if tile.note:
             col.caption(tile.note)
@@ -66,23 +171,33 @@ def live_panel() -> None:
 
 live_panel()
 
-if choices[picked].status == "recording":
+
+def _mark(kind: str, value: str) -> None:
+    try:
+        add_marker(store, session_id, kind, value)
+        st.toast(f"Marked {value}")
+    except HrvRelaxError as exc:
+        st.error(str(exc))
+
+
+if viewing.status == "recording":
     st.subheader("Mark")
-    phase_cols = st.columns(len(PHASES) + 1)
-    for col, phase in zip(phase_cols, PHASES, strict=False):
-        if col.button(phase.capitalize(), key=f"phase_{phase}", width="stretch"):
-            try:
-                add_marker(store, session_id, "phase", phase)
-                st.toast(f"{phase.capitalize()} started")
-            except HrvRelaxError as exc:
-                st.error(str(exc))
+    phase_cols = st.columns(len(PHASES))
+    for col, phase in zip(phase_cols, PHASES, strict=True):
+        if col.button(phase.capitalize(), key=f"phase_{phase}", width="stretch", type="primary"):
+            _mark("phase", phase)
+    for kind, title, values in MARKER_GROUPS:
+        st.caption(title)
+        cols = st.columns(len(values))
+        for col, value in zip(cols, values, strict=True):
+            if col.button(value, key=f"{kind}_{value}", width="stretch"):
+                _mark(kind, value)
     with st.form("note", clear_on_submit=True, border=False):
         note = st.text_input(
-            "Note", max_chars=500, placeholder="e.g. client asked for less pressure"
+            "Note",
+            max_chars=500,
+            placeholder="e.g. client asked for less pressure",
+            key="note_text",
         )
         if st.form_submit_button("Add note"):
-            try:
-                add_marker(store, session_id, "note", note)
-                st.toast("Note added")
-            except HrvRelaxError as exc:
-                st.error(str(exc))
+            _mark("note", note)

@@ -1,0 +1,118 @@
+"""Start recorder processes from the dashboard or the demo, and ask them to stop.
+
+Each recording is its own `hrv-relax record` process in its own process group: closing the
+browser, a page rerun or restarting the dashboard never stops it. It is stopped through the
+store (`request_stop`), which works from any machine that shares the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import selectors
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from hrv_relax.config import data_dir
+from hrv_relax.errors import HrvRelaxError, SessionStateError
+from hrv_relax.store import Store, list_sessions, request_stop
+
+# How long a new recorder may take to open the database and create its session.
+START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class StartedRecording:
+    session_id: int
+    pid: int
+    log_path: Path
+
+
+def recorder_command(
+    db_url: str,
+    *,
+    client: str,
+    device: str | None = None,
+    seed: int | None = None,
+    auto_phases: bool = True,
+) -> list[str]:
+    """The `hrv-relax record` command line for a strap (`device`) or the simulated strap."""
+    cmd = [sys.executable, "-m", "hrv_relax", "--db", db_url, "record", "--client", client]
+    if device is None:
+        cmd.append("--simulate")
+        if seed is not None:
+            cmd += ["--seed", str(seed)]
+        if not auto_phases:
+            cmd.append("--no-auto-phases")
+    else:
+        cmd += ["--device", device]
+    return cmd
+
+
+def start_recording(
+    db_url: str,
+    *,
+    client: str,
+    device: str | None = None,
+    seed: int | None = None,
+    auto_phases: bool = True,
+    log_dir: Path | None = None,
+) -> StartedRecording:
+    """Start a recorder process and return its session id once the session exists."""
+    logs = log_dir or data_dir() / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"recorder-{client.replace('/', '_')[:40]}.log"
+    cmd = recorder_command(db_url, client=client, device=device, seed=seed, auto_phases=auto_phases)
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+    assert proc.stdout is not None
+    try:
+        first_line = _read_line(proc, START_TIMEOUT_S)
+    finally:
+        proc.stdout.close()  # the recorder prints only its session id on stdout
+    if not first_line.strip().isdigit():
+        proc.poll()
+        detail = _last_line(log_path)
+        raise HrvRelaxError(f"the recorder did not start: {detail or 'no message'}")
+    return StartedRecording(int(first_line), proc.pid, log_path)
+
+
+def _read_line(proc: subprocess.Popen[str], timeout_s: float) -> str:
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        if not sel.select(timeout=timeout_s):
+            proc.terminate()
+            raise HrvRelaxError(f"the recorder did not start within {timeout_s:.0f} s")
+    return proc.stdout.readline()
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    message = lines[-1] if lines else ""
+    return message.removeprefix("hrv-relax: error: ")
+
+
+def stop_recording(store: Store, session_id: int) -> None:
+    """Ask the session's recorder to finish; it ends the session within about a second."""
+    request_stop(store, session_id)
+
+
+def stop_all_recordings(store: Store) -> int:
+    """Ask every recorder of this database to finish (the demo does this on exit)."""
+    sessions = list_sessions(store, statuses=("recording",))
+    for session in sessions:
+        with contextlib.suppress(SessionStateError):  # it finished on its own meanwhile
+            request_stop(store, session.id)
+    return len(sessions)
