@@ -18,11 +18,16 @@ Changes where the annotated records said so (see docs/analysis.md for the figure
   reference that ectopy does not move: the running median of *pair means*
   (RR[n] + RR[n+1]) / 2, which a premature beat followed by its compensatory pause leaves
   unchanged. A beat is ectopic when its interval is short against that reference and the next
-  one jumps up (the premature/compensatory signature), or when it is very premature alone.
+  one jumps up and comes back down (the premature/compensatory signature: a jump that
+  persists is a change of sinus rate), or when it is very premature alone.
+* Thresholds that widen with the local beat-to-beat spread protect relaxed, high-variability
+  clients, but frequent ectopy with varying coupling inflates that spread too. Detection
+  therefore runs twice: a first pass with fixed thresholds sets the plain ectopic beats aside,
+  and the spread (and the irregular-rhythm test) is measured on the beats that remain.
 * Atrial fibrillation makes every interval irregular and ectopic beats indistinguishable by
   timing; HRV there is not autonomic. Intervals in such a stretch (no lag of 1-3 beats predicts
-  the next interval) are classed ``irregular`` instead, and windows dominated by them are
-  unreliable.
+  the next interval, even once the plain ectopic beats are set aside) are classed
+  ``irregular`` instead, and windows dominated by them are unreliable.
 """
 
 from dataclasses import dataclass
@@ -36,12 +41,15 @@ from hrv_relax.analysis.constants import (
     ECTOPIC_PREMATURE_FRACTION,
     IRREGULAR_BEATS,
     IRREGULAR_FRACTION,
+    IRREGULAR_REST_FRACTION,
     LONG_FRACTION,
+    PAUSE_RETURN_FRACTION,
     REFERENCE_BEATS,
     RR_MAX_MS,
     RR_MIN_MS,
     SOLO_PREMATURE_FRACTION,
     SPREAD_MULTIPLE,
+    STRONG_JUMP_FRACTION,
 )
 from hrv_relax.analysis.series import BoolArray, FloatArray
 
@@ -137,6 +145,55 @@ def lipponen_tarvainen(rr_ms: npt.ArrayLike) -> ArtifactClasses:
     )
 
 
+def _premature(rel: FloatArray, jump: FloatArray | float, solo: FloatArray | float) -> BoolArray:
+    """Intervals ended by a premature beat, from the deviations ``rel`` from the reference.
+
+    Short and followed by a jump up that is transient (the compensatory pause, after which the
+    rhythm returns), or very short after a sudden drop. A jump that persists is a change of
+    sinus rate, not a pause, unless it is very large.
+    """
+    rel_prev, rel_next, rel_next2 = _shift(rel, -1), _shift(rel, 1), _shift(rel, 2)
+    rise = rel_next - rel
+    returns = rel_next - rel_next2 > PAUSE_RETURN_FRACTION * rise
+    returns[-2:] = True  # the return falls outside the window: give the benefit of the doubt
+    short = rel < -ECTOPIC_PREMATURE_FRACTION
+    short_then_pause = short & (rise > jump)
+    short_then_pause &= returns | (rel < -solo) | (rise > STRONG_JUMP_FRACTION)
+    sudden_drop = (rel < -solo) & (rel_prev - rel > jump)
+    # The last interval's pause is not seen yet: a drop into it is enough.
+    sudden_drop[-1] |= bool(short[-1]) and bool(rel_prev[-1] - rel[-1] > np.atleast_1d(jump)[-1])
+    return np.asarray(short_then_pause | sudden_drop, np.bool_)
+
+
+def _missed(rel: FloatArray, jump: FloatArray | float) -> BoolArray:
+    """Intervals far longer than the reference and than both neighbours (missed beat, pause)."""
+    rel_prev, rel_next = _shift(rel, -1), _shift(rel, 1)
+    return np.asarray((rel > LONG_FRACTION) & (rel - np.maximum(rel_prev, rel_next) > jump))
+
+
+def _lag_deviation(rel: FloatArray) -> FloatArray:
+    """Smallest deviation from the interval 1, 2 or 3 beats back.
+
+    Small in sinus rhythm (lag 1), bigeminy (lag 2) and trigeminy (lag 3); large only when the
+    rhythm is irregular.
+    """
+    return np.asarray(np.minimum.reduce([np.abs(rel - _shift(rel, -k)) for k in (1, 2, 3)]))
+
+
+def _survivor_spread(rel: FloatArray, suspect: BoolArray) -> FloatArray:
+    """Local spread (median lag deviation over 61 intervals) of the intervals not ``suspect``.
+
+    Each interval gets the spread around the next unsuspected interval; inf when almost all
+    are suspect.
+    """
+    idx = np.flatnonzero(~suspect)
+    if idx.size < MIN_BEATS:
+        return np.full(rel.size, np.inf)
+    spread = median_filter(_lag_deviation(rel[idx]), size=IRREGULAR_BEATS, mode="reflect")
+    pos = np.minimum(np.searchsorted(idx, np.arange(rel.size)), idx.size - 1)
+    return np.asarray(spread[pos], np.float64)
+
+
 def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
     """Classify RR intervals (ms): ectopic, missed (long), implausible, irregular rhythm.
 
@@ -148,25 +205,27 @@ def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
         return ArtifactClasses(empty, empty, empty, empty, implausible, empty)
     plausible_rr = np.clip(rr, RR_MIN_MS, RR_MAX_MS)
     pair_mean_ms = (plausible_rr + _shift(plausible_rr, 1)) / 2.0
-    reference_ms = median_filter(pair_mean_ms, size=REFERENCE_BEATS, mode="nearest")
+    pair_mean_ms[-1] = pair_mean_ms[-2]  # the last interval has no successor to pair with
+    # Mirrored at the ends: repeating the last value would let a final pause drag the
+    # reference up and make the normal beats before it look premature.
+    reference_ms = median_filter(pair_mean_ms, size=REFERENCE_BEATS, mode="reflect")
     rel = rr / reference_ms - 1.0
-    # Lowest deviation from the interval 1, 2 or 3 beats back: small in sinus rhythm (lag 1),
-    # bigeminy (lag 2) and trigeminy (lag 3); large only when the rhythm is irregular.
-    lag_dev = np.minimum.reduce([np.abs(rel - _shift(rel, -k)) for k in (1, 2, 3)])
-    spread = median_filter(lag_dev, size=IRREGULAR_BEATS, mode="nearest")
-    irregular = spread > IRREGULAR_FRACTION
-    # High-variability subjects (large respiratory sinus arrhythmia) swing smoothly by more
-    # than the fixed fractions: scale the thresholds with the local beat-to-beat spread.
+    # Pass 1, fixed thresholds: the beats that are plainly ectopic or missed.
+    first = _premature(rel, ECTOPIC_JUMP_FRACTION, SOLO_PREMATURE_FRACTION)
+    suspect = first | _shift_bool(first, 1) | _missed(rel, ECTOPIC_JUMP_FRACTION) | implausible
+    # Spread of the whole stretch, and of what is left once those beats are set aside:
+    # frequent ectopy with varying coupling makes the former large, not the latter, while in
+    # atrial fibrillation both stay large.
+    spread_all = median_filter(_lag_deviation(rel), size=IRREGULAR_BEATS, mode="reflect")
+    spread_rest = _survivor_spread(rel, suspect)
+    irregular = (spread_all > IRREGULAR_FRACTION) & (spread_rest > IRREGULAR_REST_FRACTION)
+    spread = np.minimum(spread_all, spread_rest)
+    # Pass 2: thresholds widen with the sinus beat-to-beat spread, so that the large, smooth
+    # swings of a relaxed person breathing slowly are not taken for ectopy.
     jump = np.maximum(ECTOPIC_JUMP_FRACTION, SPREAD_MULTIPLE * spread)
     solo = np.maximum(SOLO_PREMATURE_FRACTION, SPREAD_MULTIPLE * spread)
-    rel_next = _shift(rel, 1)
-    rel_prev = _shift(rel, -1)
-    sudden_drop = (rel < -solo) & (rel_prev - rel > jump)
-    premature = ((rel < -ECTOPIC_PREMATURE_FRACTION) & (rel_next - rel > jump)) | sudden_drop
-    premature &= ~irregular & ~implausible
-    # A missed beat or pause stands out from both neighbours; a smooth rise does not.
-    missed = (rel > LONG_FRACTION) & (rel - np.maximum(rel_prev, rel_next) > jump)
-    missed &= ~irregular & ~implausible
+    premature = _premature(rel, jump, solo) & ~irregular & ~implausible
+    missed = _missed(rel, jump) & ~irregular & ~implausible
     # The premature beat ends interval n and starts interval n + 1.
     ectopic = premature | _shift_bool(premature, 1)
     return ArtifactClasses(ectopic, missed, empty, empty.copy(), implausible, irregular)

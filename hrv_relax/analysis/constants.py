@@ -89,6 +89,15 @@ LONG_FRACTION: Final = 0.20
 #: deviation from the interval 1, 2 or 3 beats back exceeds this fraction of the reference.
 IRREGULAR_BEATS: Final = 61
 IRREGULAR_FRACTION: Final = 0.05
+#: ... and, once the plainly ectopic beats are set aside, the remaining intervals still deviate
+#: by more than this (frequent ectopy with varying coupling: the rest is regular, ~0.01-0.02;
+#: atrial fibrillation: 0.03-0.06 on the development records).
+IRREGULAR_REST_FRACTION: Final = 0.028
+#: A short interval followed by a jump up is premature only if the next interval comes back
+#: down by this fraction of the jump (compensatory pause) ...
+PAUSE_RETURN_FRACTION: Final = 0.3
+#: ... unless the jump exceeds this (no sinus step is that large; 99.9th pct ~0.17).
+STRONG_JUMP_FRACTION: Final = 0.3
 #: A window with more than this share of intervals in irregular rhythm is unreliable.
 MAX_IRREGULAR_PCT: Final = 50.0
 #: Ectopic and missed-beat thresholds are at least this many times the local spread (the

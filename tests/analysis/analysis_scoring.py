@@ -5,15 +5,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrv_relax.analysis import classify_artifacts, hrv_indices
+from hrv_relax.analysis.constants import RR_MAX_MS, RR_MIN_MS
 
 WINDOW_S = 300.0
 
 
-def true_non_nn(labels: np.ndarray) -> np.ndarray:
-    """An interval is NN only if the beats at both of its ends are labelled N."""
+def true_non_nn(labels: np.ndarray, rr_ms: np.ndarray | None = None) -> np.ndarray:
+    """An interval is NN only if the beats at both of its ends are labelled N.
+
+    With ``rr_ms``, an interval outside 250-2500 ms is not NN either whatever its labels: the
+    ltdb records hold a few unannotated stretches (signal loss) that appear as one "N-N"
+    interval of several seconds, e.g. 10.2 s in 14046, which no heartbeat is.
+    """
     abnormal = labels != "N"
     out = abnormal.copy()
     out[1:] |= abnormal[:-1]
+    if rr_ms is not None:
+        out |= (rr_ms < RR_MIN_MS) | (rr_ms > RR_MAX_MS)
     return out
 
 
@@ -38,7 +46,7 @@ class Score:
 
 def score_record(rr_ms: np.ndarray, labels: np.ndarray) -> Score:
     """Interval-level sensitivity/specificity and the 5-minute window criteria of issue 4."""
-    truth = true_non_nn(labels)
+    truth = true_non_nn(labels, rr_ms)
     flagged = classify_artifacts(rr_ms).any
     sens = float((flagged & truth).sum() / max(truth.sum(), 1))
     spec = float((~flagged & ~truth).sum() / max((~truth).sum(), 1))

@@ -1,9 +1,10 @@
 """Artefact detection on the annotated development records (held-out ones: test_held_out.py).
 
-Pinned at the figures reached (docs/analysis.md); issue 4's goal is sensitivity >= 0.95 at
-specificity >= 0.99. Reached on mitdb/100; not on the ventricular-ectopy ltdb records, whose
-late-coupled ventricular and fusion beats barely change timing, nor in atrial fibrillation
-(14149), where timing cannot single out ectopic beats and the windows are marked unreliable.
+Pinned just below the figures reached (docs/analysis.md); issue 4's goal is sensitivity
+>= 0.95 at specificity >= 0.99. Reached on mitdb/100; close on 14046 (0.92); not on 14134,
+whose late-coupled ventricular and fusion beats barely change timing, nor in atrial
+fibrillation (14149), where timing cannot single out ectopic beats and the windows are marked
+unreliable. Truth: both beats labelled N and a plausible (250-2500 ms) interval.
 """
 
 import numpy as np
@@ -15,16 +16,18 @@ from hypothesis import strategies as st
 
 from hrv_relax.analysis import classify_artifacts, detect_artifacts, hrv_indices, lipponen_tarvainen
 
-#: 90th percentile of the RMSSD change correction causes on all-N 2-min windows: measured
-#: 0.069 (median 0). Above the goal of no added error: false positives in large swings.
-CLEAN_P90_ERROR = 0.08
+#: 90th percentile of the RMSSD change correction causes on all-N 2-min windows of 14046:
+#: measured 0.041 (median 0; 83 % of windows unchanged). Above the goal of no added error:
+#: a few sinus beats with an ectopic-like short-long-back signature are still flagged.
+CLEAN_P90_ERROR = 0.045
 
-# record: (min sensitivity, min specificity)
+# record: (min sensitivity, min specificity); measured 1.000/0.9991, 0.921/0.9930,
+# 0.735/0.9968, 0.032/0.9931.
 DETECTION = {
-    "mitdb/100.csv": (0.99, 0.995),
-    "ltdb/14046.csv.gz": (0.77, 0.993),
-    "ltdb/14134.csv.gz": (0.30, 0.997),
-    "ltdb/14149.csv.gz": (0.0, 0.995),
+    "mitdb/100.csv": (0.99, 0.999),
+    "ltdb/14046.csv.gz": (0.915, 0.992),
+    "ltdb/14134.csv.gz": (0.73, 0.996),
+    "ltdb/14149.csv.gz": (0.0, 0.992),
 }
 
 
@@ -47,21 +50,32 @@ def test_better_than_published_algorithm_on_ventricular_ectopy():
     assert (ours & ~truth).sum() < (published & ~truth).sum()
 
 
-@pytest.mark.parametrize("record", ["mitdb/100.csv", "ltdb/14046.csv.gz"])
+# record: (max median, max 90th percentile) RMSSD error in % on 5-min windows with <= 5 %
+# abnormal beats; measured 0.00/1.00 (mitdb/100), 0.43/4.45 (14046), 8.49/19.8 (14134).
+# Goal 2 % / 5 %: met on mitdb/100 and 14046; 14134 is far from it (missed late-coupled
+# ventricular and fusion beats, whose timing is within the sinus range).
+LOW_WINDOW_ERROR = {
+    "mitdb/100.csv": (0.1, 1.5),
+    "ltdb/14046.csv.gz": (0.5, 4.8),
+    "ltdb/14134.csv.gz": (9.0, 20.5),
+}
+
+
+@pytest.mark.parametrize("record", sorted(LOW_WINDOW_ERROR))
 def test_rmssd_on_mostly_clean_windows(record):
     """5-min windows with <= 5 % abnormal beats: kept, and RMSSD near the true-NN RMSSD."""
     score = score_record(*load_labelled(record))
+    max_median, max_p90 = LOW_WINDOW_ERROR[record]
     assert score.low_kept_fraction >= 0.90
-    assert score.low_error_median_pct <= 1.5
-    # 90th percentile: 5.4 % (mitdb) and 11.6 % (14046), above the 5 % goal; pinned.
-    assert score.low_error_p90_pct <= 12.0
+    assert score.low_error_median_pct <= max_median
+    assert score.low_error_p90_pct <= max_p90
 
 
 def test_heavily_ectopic_windows_are_unreliable():
     for record in ("ltdb/14046.csv.gz", "ltdb/14134.csv.gz"):
         score = score_record(*load_labelled(record))
         assert score.high_windows > 10
-        assert score.high_unreliable_fraction >= 0.95
+        assert score.high_unreliable_fraction == 1.0  # 23 and 108 windows
 
 
 def test_atrial_fibrillation_is_marked_unreliable():
@@ -82,8 +96,39 @@ def test_correction_adds_no_error_on_clean_data():
             truth = hrv_indices(rr[part], correct_artifacts=False).rmssd_ms
             errors.append(abs(hrv_indices(rr[part]).rmssd_ms / truth - 1.0))
     assert len(errors) >= 20
-    assert np.median(errors) < 0.01
+    assert np.median(errors) == 0.0
+    assert np.mean(np.asarray(errors) == 0.0) >= 0.8
     assert np.percentile(errors, 90) < CLEAN_P90_ERROR
+
+
+def test_a_step_in_sinus_rate_is_not_ectopy():
+    """A short beat before a lasting rise (a sigh, an arousal) is a rate change, not a pause."""
+    rr = np.full(120, 760.0) + 8.0 * np.sin(np.arange(120) / 2.0)
+    rr[60] = 735.0
+    rr[61:] += 110.0  # the rise persists: no return after the "pause"
+    assert not detect_artifacts(rr).any()
+
+
+def test_trigeminy_with_varying_coupling_is_detected_not_called_irregular():
+    """N N V repeated with coupling 60-75 % and full compensatory pauses (as in ltdb/14134)."""
+    rng = np.random.default_rng(7)
+    rr = []
+    for _ in range(80):
+        coupling = rng.uniform(0.60, 0.75) * 1000.0
+        rr += [1000.0 + rng.normal(0, 8), coupling, 2000.0 - coupling]
+    classes = classify_artifacts(np.asarray(rr))
+    assert not classes.irregular.any()
+    premature = np.arange(1, len(rr), 3)[1:-1]
+    assert classes.ectopic[premature].all() and classes.ectopic[premature + 1].all()
+    normal = np.arange(0, len(rr), 3)[1:]
+    assert not classes.any[normal].any()
+
+
+def test_atrial_fibrillation_stays_irregular_not_ectopic():
+    rr, _ = load_labelled("ltdb/14149.csv.gz")
+    classes = classify_artifacts(rr[:5000])
+    assert classes.irregular.mean() > 0.9
+    assert classes.any.mean() < 0.02
 
 
 def test_classes_point_at_the_right_intervals():
