@@ -21,7 +21,7 @@ from tests.bluez.fixtures import (  # noqa: F401
     wait_until,
 )
 from tests.bluez.frames import MALFORMED, Frame, beat_stream, hr_frame
-from tests.bluez.peripheral import HEART_RATE_SERVICE, FakeStrap
+from tests.bluez.peripheral import HEART_RATE_SERVICE, FakeStrap, SentFrame
 from tests.bluez.recording import (
     Recording,
     delivered_beats,
@@ -102,6 +102,20 @@ async def _frames_sent(strap: FakeStrap, n: int) -> None:
     await wait_until(lambda: len(strap.sent()) >= n, 20, f"{n} frames to be sent")
 
 
+async def _finish_and_compare(
+    strap: FakeStrap, rec: Recording, store: Store, *, gaps: int
+) -> list[SentFrame]:
+    """Let the strap finish, stop recording, and check the session beat by beat."""
+    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
+    await asyncio.sleep(0.3)  # the recorder's next commit
+    await rec.stop()
+    sent = strap.sent()
+    assert lost_beats(sent)  # the strap really beat on while nobody listened
+    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
+    assert gap_count(store, rec.session_id) == gaps
+    return sent
+
+
 async def _link_loss_and_vanishing(fake_bluez: FakeBluez, store: Store) -> list[float]:
     strap, rec = await _play_in_background(fake_bluez, store, 150)
     # 1: the link drops (out of range); the strap advertises again a second later.
@@ -114,14 +128,8 @@ async def _link_loss_and_vanishing(fake_bluez: FakeBluez, store: Store) -> list[
     await asyncio.sleep(1.0)
     strap.reappear()
     await wait_until(lambda: strap.connects == 3 and strap.notifying, 10, "reconnection 2")
-    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
-    await asyncio.sleep(0.3)
-    await rec.stop()
-
-    sent = strap.sent()
-    assert len(lost_beats(sent)) > 10  # the strap really beat on while nobody listened
-    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
-    assert gap_count(store, rec.session_id) == 2
+    sent = await _finish_and_compare(strap, rec, store, gaps=2)
+    assert len(lost_beats(sent)) > 10
     return strap.reconnect_latencies_s()
 
 
@@ -142,14 +150,7 @@ async def _silent_strap(fake_bluez: FakeBluez, store: Store) -> float:
     stalled_at = time.monotonic()
     await wait_until(lambda: strap.connects == 2 and strap.notifying, 10, "the watchdog")
     recovered_s = time.monotonic() - stalled_at
-    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
-    await asyncio.sleep(0.3)
-    await rec.stop()
-
-    sent = strap.sent()
-    assert lost_beats(sent)
-    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
-    assert gap_count(store, rec.session_id) == 1
+    await _finish_and_compare(strap, rec, store, gaps=1)
     return recovered_s
 
 
@@ -219,13 +220,7 @@ async def _bluetooth_off_and_on(fake_bluez: FakeBluez, store: Store) -> None:
     await asyncio.sleep(1.0)
     fake_bluez.set_powered(True)  # ...and on again: the session goes on by itself
     await wait_until(lambda: strap.connects == 2 and strap.notifying, 10, "reconnection")
-    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
-    await asyncio.sleep(0.3)
-    await rec.stop()
-    sent = strap.sent()
-    assert lost_beats(sent)
-    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
-    assert gap_count(store, rec.session_id) == 1
+    await _finish_and_compare(strap, rec, store, gaps=1)
 
 
 def test_bluetooth_switched_off_and_on_mid_session_resumes_recording(
