@@ -1,0 +1,98 @@
+"""Words shown beside the numbers: one line per chart, and definitions for clients.
+
+Shared by the review page and the reports, so the page and the take-home report say the same.
+"""
+
+from __future__ import annotations
+
+CHART_CAPTIONS: dict[str, str] = {
+    "hr_rmssd": (
+        "Heart rate and RMSSD (beat-to-beat variability, 60 s windows) over the session, with "
+        "its phases shaded: a relaxing massage brings heart rate down and RMSSD up."
+    ),
+    "tachogram": (
+        "Every heartbeat interval (RR) in order; orange dots are artefacts (extra, missed or "
+        "ectopic beats) that the figures leave out."
+    ),
+    "poincare": (
+        "Each clean interval against the next: a wide cloud across the diagonal (SD1) means "
+        "strong breathing-linked variability, the calm-body signature."
+    ),
+    "spectrum": (
+        "How the rhythm's variability splits by speed: HF (0.15-0.4 Hz) follows breathing and "
+        "the calming vagus nerve; LF (0.04-0.15 Hz) mixes both branches."
+    ),
+    "autonomic": (
+        "PNS index (rest-and-digest) and SNS index (fight-or-flight) on 5-minute windows, in "
+        "standard deviations from a healthy adult population: 0 is average."
+    ),
+    "techniques": (
+        "How heart rate and RMSSD moved during each marked technique and pressure, against "
+        "the resting baseline, with 95 % intervals."
+    ),
+    "timeline": (
+        "Each session's resting RMSSD at its start (lnRMSSD) against your usual range (band: "
+        "mean +/- 1 SD of your previous 10 sessions), and how much each session relaxed you."
+    ),
+    "trend": "Weekly averages: is your resting variability and your response to massage rising?",
+}
+
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Heart rate (bpm)",
+        "Beats per minute. It falls as the body relaxes; a fall of a few bpm during massage is "
+        "typical (Kaye 2008: -10.8 bpm over 45-60 min of deep tissue massage).",
+    ),
+    (
+        "RR interval",
+        "The time between two heartbeats, in milliseconds. Its beat-to-beat variation is "
+        "heart rate variability (HRV).",
+    ),
+    (
+        "RMSSD (ms)",
+        "Root mean square of successive RR differences: the standard short-term measure of "
+        "the vagus nerve's calming influence (Task Force 1996). Higher means more relaxed. "
+        "lnRMSSD is its natural logarithm, which makes day-to-day comparisons fairer.",
+    ),
+    (
+        "Baseline",
+        "The resting minutes before the massage, in the same position. Every change is "
+        "measured against it, so each session is compared with your own starting point.",
+    ),
+    (
+        "Relaxation shift",
+        "A phase minus the baseline. The 95 % interval comes from re-sampling 30-second "
+        "pieces: when it excludes zero and the change is worthwhile (1 bpm, 10 % RMSSD), "
+        "we call it a clear change.",
+    ),
+    (
+        "Normal range",
+        "Your usual baseline: the mean +/- 1 standard deviation of lnRMSSD over your "
+        "previous sessions (at least 3). A baseline below it can mean stress, poor sleep, "
+        "illness or a hard training day.",
+    ),
+    (
+        "HF power (ms²)",
+        "Variability at breathing speed (0.15-0.4 Hz), vagal. Needs at least a minute.",
+    ),
+    (
+        "LF/HF",
+        "Ratio of slower (0.04-0.15 Hz) to breathing-speed variability. Secondary: it needs "
+        "5 minutes and is not a clean 'stress ratio'.",
+    ),
+    (
+        "PNS / SNS index",
+        "Kubios-style indices of the rest-and-digest (parasympathetic) and fight-or-flight "
+        "(sympathetic) branches, in SDs from population norms (Nunan 2010).",
+    ),
+    (
+        "Artefacts",
+        "Extra, missed or ectopic beats and strap movement. They are marked and left out; a "
+        "stretch with too many of them gets no figure rather than a wrong one.",
+    ),
+)
+
+DISCLAIMER = (
+    "These figures describe your heart rhythm during the session; they are not a medical "
+    "diagnosis. Talk to your doctor about any health concern."
+)
