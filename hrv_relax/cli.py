@@ -183,7 +183,8 @@ def _cmd_record(args: argparse.Namespace) -> int:
         from hrv_relax.ble import BleStrap  # imported here: only this path needs bleak
 
         source = BleStrap(args.device)
-    session_id = create_session(store, client.id, source=source.kind)
+    # Claiming the strap here refuses a second recorder before it prints a session id.
+    session_id = create_session(store, client.id, source=source.kind, strap_address=source.address)
     # The id goes to stdout at once, so scripts and the dashboard can follow the session.
     print(session_id, flush=True)
     recorder = Recorder(store, session_id, source, scheduled_phases=phases)
@@ -196,6 +197,12 @@ def _cmd_record(args: argparse.Namespace) -> int:
         result.stats.frames_malformed,
         result.stats.gaps,
     )
+    if result.journaled_beats:
+        log.warning(
+            "the database was unreachable at the end: %d beats wait in the local journal and "
+            "are written when hrv-relax next records with this database",
+            result.journaled_beats,
+        )
     return EXIT_OK
 
 

@@ -11,6 +11,8 @@ from hrv_relax.errors import ConfigurationError
 
 APP_NAME = "hrv-relax"
 ENV_DB = "HRV_RELAX_DB"
+# Where a recorder keeps beats the database has not confirmed yet (hrv_relax.buffer).
+ENV_BUFFER_DIR = "HRV_RELAX_BUFFER_DIR"
 DEFAULT_DB_FILENAME = "hrv-relax.db"
 DEMO_DB_FILENAME = "hrv-relax-demo.db"
 DEFAULT_DASHBOARD_PORT = 8501
@@ -21,6 +23,12 @@ DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"
 def data_dir() -> Path:
     """The user's data folder for hrv-relax (created on demand)."""
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def buffer_dir() -> Path:
+    """The recorders' local journals: `HRV_RELAX_BUFFER_DIR`, else beside the user's data."""
+    raw = os.environ.get(ENV_BUFFER_DIR, "").strip()
+    return Path(raw).expanduser() if raw else data_dir() / "buffer"
 
 
 def default_db_path() -> Path:

@@ -3,7 +3,9 @@
 The recorder commits at least every `flush_interval_s` (default 0.5 s), so a killed process loses
 at most that much, and writes a heartbeat with every commit so readers can tell a dead recorder's
 session (see hrv_relax.store.sessions.STALE_HEARTBEAT_S). A malformed frame is counted, logged and
-skipped; it never stops a recording.
+skipped; it never stops a recording. While the database is unreachable, commits go to a local
+journal (hrv_relax.buffer) and reach the database, in order and once, when it is back. A database
+that refuses writes (disk full, read-only file) stops the recording with a clear error.
 """
 
 from __future__ import annotations
@@ -15,28 +17,33 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hrv_relax.beat_timing import BeatTimeline
-from hrv_relax.errors import MalformedMeasurement
+from hrv_relax.buffer import Batch, Journal, flush_leftovers, write_batch
+from hrv_relax.config import buffer_dir
+from hrv_relax.errors import MalformedMeasurement, StoreError, StoreUnavailableError
 from hrv_relax.heart_rate import parse_measurement
 from hrv_relax.sources import BeatSource, LinkEvent, Notification, SourceEvent
 from hrv_relax.store import (
     Beat,
     Store,
-    append_beats,
-    finish_session,
     heartbeat,
-    insert_marker,
     write_live,
 )
 from hrv_relax.store import next_seq as store_next_seq
-from hrv_relax.store.sessions import session_started_at
+from hrv_relax.store.sessions import claim_strap, session_started_at
 from hrv_relax.store.straps import attach_strap, upsert_strap
 
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_S = 0.5  # real time between commits: bounds what a killed recorder loses
 MAX_PENDING_BEATS = 2000  # commit early when replaying fast
+# While the database is unreachable: first retry after 1 s, then doubling up to 8 s, so a
+# restarted server is written to within seconds without hammering a dead network.
+RETRY_MIN_S = 1.0
+RETRY_MAX_S = 8.0
+FINAL_WAIT_S = 15.0  # at the end, how long to keep trying before leaving beats in the journal
 
 
 @dataclass(slots=True)
@@ -61,6 +68,7 @@ class RecordingResult:
     session_id: int
     stats: RecorderStats
     stopped_by: str  # "duration", "stop request", "source ended", "signal"
+    journaled_beats: int = 0  # left in the local journal: the database was unreachable at the end
 
 
 class Recorder:
@@ -74,6 +82,8 @@ class Recorder:
         *,
         flush_interval_s: float = FLUSH_INTERVAL_S,
         scheduled_phases: Sequence[tuple[float, str]] = (),
+        journal_dir: Path | None = None,
+        final_wait_s: float = FINAL_WAIT_S,
     ) -> None:
         self.store = store
         self.session_id = session_id
@@ -94,6 +104,12 @@ class Recorder:
         self._session_t_s = 0.0
         self._seq = 0
         self._started_at = dt.datetime.now(dt.UTC)
+        self._journal_dir = journal_dir
+        self._journal: Journal | None = None
+        self._final_wait_s = final_wait_s
+        self._retry_s = 0.0
+        self._retry_at = 0.0
+        self._strap_update: tuple[str | None, str | None] | None = None
 
     def stop(self, reason: str = "signal") -> None:
         if self._stop_reason is None:
@@ -104,10 +120,16 @@ class Recorder:
         with self.store.write() as conn:
             self._seq = store_next_seq(conn, self.session_id)
             self._started_at = session_started_at(conn, self.session_id)
+            if self.source.address is not None:
+                claim_strap(conn, self.session_id, self.source.address)
+        root = self._journal_dir or buffer_dir()
+        flush_leftovers(self.store, root)
+        journal = self._journal = Journal(root, self.store.url, self.session_id)
         self._origin_s = self.source.now()
         queue: asyncio.Queue[SourceEvent | None] = asyncio.Queue()
         pump = asyncio.create_task(self._pump(queue))
         last_flush = time.monotonic()
+        failed = False
         try:
             while not self._stopped.is_set():
                 timeout = max(0.0, self._flush_interval_s - (time.monotonic() - last_flush))
@@ -127,13 +149,30 @@ class Recorder:
                     if self._flush():
                         self.stop("stop request")
                     last_flush = time.monotonic()
+        except StoreError as exc:
+            failed = True
+            journal.append(self._take_batch(final=False))
+            raise StoreError(
+                f"session {self.session_id} stopped: {exc}"
+                + (
+                    f" ({journal.pending_beats} beats kept in {journal.path})"
+                    if journal.pending
+                    else ""
+                )
+            ) from exc
         finally:
             await self.source.close()
             pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pump
-            self._flush(final=True)
-        return RecordingResult(self.session_id, self.stats, self._stop_reason or "signal")
+            try:
+                if not failed:
+                    await self._final_flush()
+            finally:
+                journal.close()
+        return RecordingResult(
+            self.session_id, self.stats, self._stop_reason or "signal", journal.pending_beats
+        )
 
     async def _pump(self, queue: asyncio.Queue[SourceEvent | None]) -> None:
         # The source's callback side only enqueues; all decoding happens in run().
@@ -189,18 +228,85 @@ class Recorder:
         while self._scheduled and self._scheduled[0][0] <= self._session_t_s:
             self._pending.phases.append(self._scheduled.pop(0))
 
-    def _flush(self, *, final: bool = False) -> bool:
-        """Commit pending beats, markers, live status and heartbeat; True if asked to stop."""
+    def _take_batch(self, *, final: bool) -> Batch:
         pending, self._pending = self._pending, _Pending()
+        if pending.strap is not None:
+            self._strap_update = pending.strap  # kept until a commit gets through
+        # The session ends with its last data; for a fast replay that is not "now".
+        ended_at = self._started_at + dt.timedelta(seconds=self._session_t_s)
+        return Batch(
+            self.session_id,
+            tuple(pending.beats),
+            tuple(pending.gaps),
+            tuple(pending.phases),
+            ended_at if final else None,
+        )
+
+    def _flush(self, *, final: bool = False) -> bool:
+        """Commit pending beats, markers, live status and heartbeat; True if asked to stop.
+
+        Journaled batches go first, in order. If the database is unreachable the batch joins
+        the journal and False is returned; any other store error is raised (the batch kept).
+        """
+        return self._deliver(self._take_batch(final=final), final=final)
+
+    def _deliver(self, batch: Batch | None, *, final: bool) -> bool:
+        assert self._journal is not None
+        journal = self._journal
+        if batch is not None and journal.pending:
+            journal.append(batch)  # behind the batches still waiting: order is kept
+            batch = None
+        if journal.pending and not final and time.monotonic() < self._retry_at:
+            return False
+        # Journaled batches may have landed in a commit whose confirmation was lost: replay.
+        replay = bool(journal.pending)
+        try:
+            stop = self._commit(
+                journal.pending if replay else [batch] if batch else [], final=final, replay=replay
+            )
+        except StoreError as exc:
+            if batch is not None:
+                journal.append(batch)
+            if not isinstance(exc, StoreUnavailableError):
+                raise
+            self._retry_s = min(max(2 * self._retry_s, RETRY_MIN_S), RETRY_MAX_S)
+            self._retry_at = time.monotonic() + self._retry_s
+            log.warning(
+                "session %s: %s; %d beats kept in %s, next try in %.0f s",
+                self.session_id,
+                exc,
+                journal.pending_beats,
+                journal.path,
+                self._retry_s,
+            )
+            return False
+        if journal.pending:
+            log.info(
+                "session %s: database back, wrote %d journaled beats",
+                self.session_id,
+                journal.pending_beats,
+            )
+            journal.clear()
+        self._retry_s = 0.0
+        return stop
+
+    async def _final_flush(self) -> None:
+        """The last commit; while the database is unreachable, retry for `final_wait_s`."""
+        assert self._journal is not None
+        self._flush(final=True)
+        deadline = time.monotonic() + self._final_wait_s
+        while self._journal.pending and time.monotonic() < deadline:
+            await asyncio.sleep(max(0.0, min(self._retry_at, deadline) - time.monotonic()))
+            self._deliver(None, final=True)
+
+    def _commit(self, batches: Sequence[Batch], *, final: bool, replay: bool) -> bool:
+        """Write `batches`, the strap, live status and heartbeat in one transaction."""
         with self.store.write() as conn:
-            append_beats(conn, self.session_id, pending.beats)
-            for start, end in pending.gaps:
-                insert_marker(conn, self.session_id, "gap", "", t_s=start, end_t_s=end)
-            for t_s, phase in pending.phases:
-                insert_marker(conn, self.session_id, "phase", phase, t_s=t_s)
+            for batch in batches:
+                write_batch(conn, batch, replay=replay)
             address = self.source.address
-            if address is not None and (pending.strap is not None or self.stats.commits == 0):
-                name, location = pending.strap or (None, None)
+            if address is not None and (self._strap_update is not None or self.stats.commits == 0):
+                name, location = self._strap_update or (None, None)
                 strap_id = upsert_strap(
                     conn, address, name=name, battery_pct=self._battery, body_location=location
                 )
@@ -217,11 +323,8 @@ class Recorder:
                 frames_malformed=self.stats.frames_malformed,
                 last_frame=self._last_frame,
             )
-            if final:
-                # The session ends with its last data; for a fast replay that is not "now".
-                ended_at = self._started_at + dt.timedelta(seconds=self._session_t_s)
-                finish_session(conn, self.session_id, ended_at=ended_at)
-        self.stats.beats += len(pending.beats)
-        self.stats.gaps += len(pending.gaps)
+        self._strap_update = None
+        self.stats.beats += sum(len(b.beats) for b in batches)
+        self.stats.gaps += sum(len(b.gaps) for b in batches)
         self.stats.commits += 1
         return stop

@@ -23,7 +23,13 @@ from hrv_relax.sources import LinkEvent, Notification, SourceEvent
 
 NOTIFICATION_PERIOD_S = 1.0  # straps notify about once a second
 NOTIFICATION_JITTER_S = 0.05
-SIMULATED_ADDRESS = "SIM:00:00:00:00:01"
+SIMULATED_ADDRESS = "SIM:00:00:00:00:01"  # the strap of seed 0
+
+
+def simulated_address(seed: int) -> str:
+    """Each seed is its own simulated strap, so several can record at once (one per room)."""
+    n = (seed + 1) % (1 << 40)
+    return "SIM:" + ":".join(f"{b:02X}" for b in n.to_bytes(5, "big"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +229,7 @@ class SimulatedStrap:
 
     @property
     def address(self) -> str | None:
-        return SIMULATED_ADDRESS
+        return simulated_address(self.seed)
 
     def now(self) -> float:
         return time.monotonic() - self._t0 if self.realtime else self._virtual_now

@@ -8,6 +8,7 @@ import numpy as np
 from sqlalchemy import Connection, func, insert, select
 
 from hrv_relax.store.engine import Store
+from hrv_relax.store.idempotent import insert_missing
 from hrv_relax.store.records import Beat, BeatArrays
 from hrv_relax.store.schema import beats
 
@@ -16,20 +17,26 @@ def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> No
     """Insert beats in the caller's transaction. `seq` is unique per session: a beat twice fails."""
     if not batch:
         return
-    conn.execute(
-        insert(beats),
-        [
-            {
-                "session_id": session_id,
-                "seq": b.seq,
-                "t_s": b.t_s,
-                "rr_ms": b.rr_ms,
-                "bpm": b.bpm,
-                "contact": b.contact,
-            }
-            for b in batch
-        ],
-    )
+    conn.execute(insert(beats), _rows(session_id, batch))
+
+
+def append_beats_once(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:
+    """Insert the beats of `batch` not stored yet (same session and seq): safe to repeat."""
+    insert_missing(conn, beats, _rows(session_id, batch), [beats.c.session_id, beats.c.seq])
+
+
+def _rows(session_id: int, batch: Sequence[Beat]) -> list[dict[str, object]]:
+    return [
+        {
+            "session_id": session_id,
+            "seq": b.seq,
+            "t_s": b.t_s,
+            "rr_ms": b.rr_ms,
+            "bpm": b.bpm,
+            "contact": b.contact,
+        }
+        for b in batch
+    ]
 
 
 def next_seq(conn: Connection, session_id: int) -> int:

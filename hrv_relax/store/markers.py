@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
 
 from hrv_relax.errors import NotFoundError, SessionStateError, StoreError
 from hrv_relax.store.clock import utcnow
@@ -45,8 +47,9 @@ def insert_marker(
     t_s: float | None = None,
     end_t_s: float | None = None,
     created_by: int | None = None,
+    once: bool = False,
 ) -> MarkerRecord:
-    """`add_marker` inside the caller's transaction."""
+    """`add_marker` inside the caller's transaction; with `once`, an identical marker is kept."""
     text = " ".join(value.split())
     if kind not in MARKER_KINDS:
         raise StoreError(f"unknown marker kind {kind!r}: choose one of {', '.join(MARKER_KINDS)}")
@@ -61,6 +64,18 @@ def insert_marker(
     ).first()
     if row is None:
         raise NotFoundError(f"no session with id {session_id}")
+    if once and t_s is not None:
+        # A recorder writing its journal again after an unconfirmed commit (hrv_relax.buffer).
+        same = conn.execute(
+            select(markers).where(
+                markers.c.session_id == session_id,
+                markers.c.kind == kind,
+                markers.c.value == text,
+                markers.c.t_s == t_s,
+            )
+        ).first()
+        if same is not None:
+            return _marker(same)
     now = utcnow()
     if t_s is None:
         if row.status != "recording":
@@ -100,15 +115,16 @@ def list_markers(store: Store, session_id: int) -> list[MarkerRecord]:
             .where(markers.c.session_id == session_id)
             .order_by(markers.c.t_s, markers.c.id)
         ).all()
-    return [
-        MarkerRecord(
-            id=r.id,
-            session_id=r.session_id,
-            t_s=r.t_s,
-            end_t_s=r.end_t_s,
-            kind=r.kind,
-            value=r.value,
-            created_at=r.created_at,
-        )
-        for r in rows
-    ]
+    return [_marker(r) for r in rows]
+
+
+def _marker(row: Row[Any]) -> MarkerRecord:
+    return MarkerRecord(
+        id=row.id,
+        session_id=row.session_id,
+        t_s=row.t_s,
+        end_t_s=row.end_t_s,
+        kind=row.kind,
+        value=row.value,
+        created_at=row.created_at,
+    )

@@ -10,11 +10,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, and_, func, insert, select, update
 
-from hrv_relax.errors import NotFoundError, SessionStateError, StoreError
+from hrv_relax.errors import NotFoundError, SessionStateError, StoreError, StrapInUseError
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
+from hrv_relax.store.idempotent import insert_missing
 from hrv_relax.store.records import SessionRecord
-from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions
+from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions, straps
+from hrv_relax.store.straps import attach_strap, upsert_strap
 
 # The recorder writes a heartbeat with every commit (at least once a second). A session whose
 # heartbeat is older than this is taken as interrupted: its recorder was killed or lost power.
@@ -28,10 +30,15 @@ def create_session(
     source: str,
     therapist_id: int | None = None,
     strap_id: int | None = None,
+    strap_address: str | None = None,
     started_at: dt.datetime | None = None,
     notes: str = "",
 ) -> int:
-    """Open a session in state `recording` and return its id."""
+    """Open a session in state `recording` and return its id.
+
+    With `strap_address`, the session claims that strap: StrapInUseError if another recorder
+    is recording from it right now (see `claim_strap`).
+    """
     if source not in SESSION_SOURCES:
         raise StoreError(f"unknown session source {source!r}")
     now = utcnow()
@@ -52,8 +59,66 @@ def create_session(
                 notes=notes,
             )
         ).inserted_primary_key
-    assert key is not None
+        assert key is not None
+        if strap_address is not None:
+            claim_strap(conn, int(key[0]), strap_address)
     return int(key[0])
+
+
+def claim_strap(conn: Connection, session_id: int, address: str) -> int:
+    """Attach the strap to the session, unless another live recorder is recording from it.
+
+    A strap streams to one recorder at a time; two sessions fed by one strap would each hold
+    half of the beats or the same beats twice. A session still `recording` whose recorder is
+    gone (stale heartbeat, or its process on this machine no longer exists) does not hold the
+    strap: it is marked interrupted here, so a new session can start at once after a crash.
+    Returns the strap's id.
+    """
+    # Creating the strap row first and then updating it locks the row (PostgreSQL) or the
+    # database (SQLite) until commit, so two recorders claiming at once are serialized.
+    insert_missing(conn, straps, [{"address": address, "name": ""}], [straps.c.address])
+    strap_id = upsert_strap(conn, address)
+    holders = conn.execute(
+        select(
+            sessions.c.id,
+            sessions.c.heartbeat_at,
+            sessions.c.recorder_host,
+            sessions.c.recorder_pid,
+        ).where(
+            sessions.c.strap_id == strap_id,
+            sessions.c.status == "recording",
+            sessions.c.id != session_id,
+        )
+    ).all()
+    cutoff = utcnow() - dt.timedelta(seconds=STALE_HEARTBEAT_S)
+    for holder in holders:
+        alive = holder.heartbeat_at is not None and holder.heartbeat_at >= cutoff
+        if alive and not _recorder_gone(holder.recorder_host, holder.recorder_pid):
+            raise StrapInUseError(
+                f"strap {address} is in use: session {holder.id} is recording from it "
+                f"(process {holder.recorder_pid} on {holder.recorder_host}); stop that session "
+                f"first (hrv-relax stop {holder.id}) or use another strap"
+            )
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.id == holder.id)
+            .values(status="interrupted", ended_at=sessions.c.heartbeat_at)
+        )
+    attach_strap(conn, session_id, strap_id)
+    return strap_id
+
+
+def _recorder_gone(host: str | None, pid: int | None) -> bool:
+    """Whether the recording process is known to have ended (only knowable on this machine)."""
+    if host != socket.gethostname() or pid is None:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, under another user
+    return False
 
 
 def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = None) -> bool:
