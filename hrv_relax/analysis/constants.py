@@ -121,6 +121,9 @@ DEFAULT_BASELINE_S: Final = 180.0
 #: Phases and baseline are cut into sub-windows of this length for the bootstrap: 30 s keeps
 #: RMSSD meaningful (Munoz 2015: 10 s already tracks 5 min) while giving >= 6 samples in 3 min.
 SUBWINDOW_S: Final = 30.0
+#: ln HF and the PNS/SNS index are bootstrapped over pieces of this length: HF needs ~1 min
+#: (Task Force 1996); three pieces in the default 3 min baseline.
+SLOW_SUBWINDOW_S: Final = 60.0
 #: Bootstrap resamples and the confidence level of the reported interval.
 BOOTSTRAP_RESAMPLES: Final = 2000
 CONFIDENCE_LEVEL: Final = 0.95

@@ -1,14 +1,24 @@
 """Relaxation shift: how a phase of a session differs from its baseline, with uncertainty.
 
 Method in plain words: the baseline and the phase are each cut into 30 s pieces. For each
-piece we take the heart rate and lnRMSSD (and, for pieces long enough, HF power and the PNS/SNS
-index come from the whole phase only). The change is the phase mean minus the baseline mean;
+piece we take the heart rate and lnRMSSD. The change is the phase mean minus the baseline mean;
 its 95 % interval comes from a bootstrap: draw the pieces of each part again at random, with
 replacement, 2000 times, and take the middle 95 % of the resulting changes. A phase is "more
 relaxed" when heart rate fell or lnRMSSD rose by more than the smallest worthwhile change and
 the interval excludes zero, without the other measure pointing clearly the other way; "more
 aroused" in the mirror case; otherwise "no clear change". This follows the massage literature
 (Diego & Field 2009; Delaney 2002): HR and vagal HRV are the primary, fast measures.
+
+HF power and the PNS/SNS index need longer windows, so they get the same bootstrap over 60 s
+pieces (Task Force 1996: ~1 min for HF): the change and its interval are those of the piece
+means, as for HR. For PNS/SNS the pieces are shorter than the 2 min the index is reported on
+(a phase's own PNS/SNS, in its indices, uses the whole phase), but comparing whole windows of
+different lengths is biased: the stress index falls as a window grows (its RR range widens),
+which on a stationary synthetic session moved SNS by -0.25 between a 5 min baseline and a
+10 min phase. Pieces of equal length on both sides remove that bias. None of these enters the
+verdict: they are slower and window-hungry, and with the default 3 min baseline they rest on
+only three pieces, so their intervals are wide. Too short a baseline or phase for two pieces
+gives no interval (NaN), and ln HF then falls back to the whole windows' change.
 """
 
 import math
@@ -21,15 +31,22 @@ import numpy as np
 from hrv_relax.analysis.constants import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
+    MAX_ARTIFACT_PCT,
+    MAX_ARTIFACT_PCT_SPECTRAL,
     MIN_HISTORY_SESSIONS,
     MIN_HR_CHANGE_BPM,
     MIN_LN_RMSSD_CHANGE,
     NORMAL_RANGE_SD,
+    SLOW_SUBWINDOW_S,
     SUBWINDOW_S,
 )
+from hrv_relax.analysis.detrending import smoothness_priors_operator
+from hrv_relax.analysis.frequency import Resampled, band_powers_rows
 from hrv_relax.analysis.indices import HrvIndices
+from hrv_relax.analysis.nonlinear import stress_index
+from hrv_relax.analysis.norms import AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
-from hrv_relax.analysis.windows import window_grid, window_moments
+from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
 NormalPosition = Literal["below normal", "within normal", "above normal", "no history"]
@@ -73,22 +90,96 @@ class SubWindows:
     ln_rmssd: FloatArray
 
 
-def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -> SubWindows:
-    """Cut (start_s, end_s] into 30 s pieces and give each piece's HR and lnRMSSD."""
+def _piece_grid(series: BeatSeries, start_s: float, end_s: float, piece_s: float) -> WindowGrid:
+    """Consecutive pieces of ``piece_s`` over (start_s, end_s], indexed into the series."""
     inside = (series.t_s > start_s) & (series.t_s <= end_s)
     if not inside.any():
-        return SubWindows(np.empty(0), np.empty(0))
+        empty = np.empty(0, dtype=np.intp)
+        return WindowGrid(np.empty(0), empty, empty)
     t_inside = series.t_s[inside]
-    grid = window_grid(np.concatenate(([start_s], t_inside)), SUBWINDOW_S, SUBWINDOW_S)
+    grid = window_grid(np.concatenate(([start_s], t_inside)), piece_s, piece_s)
     # window_grid indexes the padded array: shift back to the series' indices.
     offset = int(np.argmax(inside)) - 1
-    grid = type(grid)(grid.end_s, grid.lo + offset, grid.hi + offset)
+    return WindowGrid(grid.end_s, grid.lo + offset, grid.hi + offset)
+
+
+def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -> SubWindows:
+    """Cut (start_s, end_s] into 30 s pieces and give each piece's HR and lnRMSSD."""
+    grid = _piece_grid(series, start_s, end_s, SUBWINDOW_S)
+    if grid.end_s.size == 0:
+        return SubWindows(np.empty(0), np.empty(0))
     mom = window_moments(series, keep, grid)
     with np.errstate(invalid="ignore", divide="ignore"):
         hr = MS_PER_MINUTE / mom.mean_rr_ms
         ln_rmssd = 0.5 * np.log(mom.mean_sq_diff_ms2)
     usable = np.isfinite(hr) & np.isfinite(ln_rmssd) & (mom.n_nn >= 0.5 * mom.n_all)
     return SubWindows(hr[usable], ln_rmssd[usable])
+
+
+@dataclass(frozen=True, slots=True)
+class SlowPieces:
+    """ln HF (ln ms^2), PNS and SNS index of the 60 s pieces of one stretch of a session."""
+
+    ln_hf: FloatArray
+    pns_index: FloatArray
+    sns_index: FloatArray
+
+
+def slow_pieces(
+    series: BeatSeries,
+    keep: BoolArray,
+    start_s: float,
+    end_s: float,
+    *,
+    even: Resampled,
+    residual_ms: FloatArray,
+    detrend: float | None,
+    norms: AutonomicNorms,
+) -> SlowPieces:
+    """ln HF, PNS and SNS of each 60 s piece of (start_s, end_s].
+
+    ``even`` is the session's clean beats splined at 4 Hz and ``residual_ms`` the clean
+    intervals minus their slow trend (the stress index input), both computed once per session.
+    """
+    grid = _piece_grid(series, start_s, end_s, SLOW_SUBWINDOW_S)
+    if grid.end_s.size == 0:
+        return SlowPieces(np.empty(0), np.empty(0), np.empty(0))
+    mom = window_moments(series, keep, grid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = 100.0 * (1.0 - mom.n_nn / mom.n_all)
+        mean_rr = mom.mean_rr_ms
+        sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
+        sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
+        rmssd = np.sqrt(mom.mean_sq_diff_ms2)
+    si = np.array(
+        [
+            stress_index(residual_ms[lo:hi][keep[lo:hi]] + m)
+            for lo, hi, m in zip(grid.lo, grid.hi, mean_rr, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
+    sns = np.asarray(
+        sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
+        np.float64,
+    )
+    ok = pct <= MAX_ARTIFACT_PCT
+    ln_hf = np.full(grid.end_s.size, math.nan)
+    width = round(SLOW_SUBWINDOW_S * even.rate_hz)
+    first = np.round((grid.end_s - SLOW_SUBWINDOW_S - even.t0_s) * even.rate_hz).astype(np.intp)
+    inside = (first >= 0) & (first + width <= even.rr_ms.size) & (pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+    if inside.any():
+        rows = np.stack([even.rr_ms[f : f + width] for f in first[inside]])
+        if detrend is not None:
+            rows = rows @ smoothness_priors_operator(width, detrend).T
+        _, _, hf = band_powers_rows(rows, even.rate_hz)
+        with np.errstate(divide="ignore"):
+            ln_hf[inside] = np.where(hf > 0, np.log(np.maximum(hf, 1e-300)), math.nan)
+    return SlowPieces(
+        ln_hf=ln_hf[np.isfinite(ln_hf)],
+        pns_index=pns[ok & np.isfinite(pns)],
+        sns_index=sns[ok & np.isfinite(sns)],
+    )
 
 
 def _bootstrap_delta(base: FloatArray, phase: FloatArray, rng: np.random.Generator) -> Change:
@@ -110,7 +201,7 @@ def _bootstrap_delta(base: FloatArray, phase: FloatArray, rng: np.random.Generat
 
 
 def _point_change(base: float, phase: float) -> Change:
-    """A change of a whole-window index: no sub-window bootstrap, so no interval."""
+    """A change of whole-window indices, without an interval."""
     return Change(base, phase, phase - base, math.nan, math.nan)
 
 
@@ -144,19 +235,36 @@ def relaxation_shift(
     phase_pieces: SubWindows,
     base_indices: HrvIndices,
     phase_indices: HrvIndices,
+    *,
+    base_slow: SlowPieces | None = None,
+    phase_slow: SlowPieces | None = None,
 ) -> RelaxationShift:
-    """The shift of one phase against the baseline (HR in bpm, lnRMSSD, RMSSD in %)."""
+    """The shift of one phase against the baseline (HR in bpm, lnRMSSD, RMSSD in %).
+
+    With the 60 s pieces (``base_slow``, ``phase_slow``), ln HF and the PNS/SNS index are
+    bootstrapped over them too; without, ln HF is the whole windows' change without an
+    interval and PNS/SNS are NaN.
+    """
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     hr = _bootstrap_delta(base_pieces.hr_bpm, phase_pieces.hr_bpm, rng)
     ln_rmssd = _bootstrap_delta(base_pieces.ln_rmssd, phase_pieces.ln_rmssd, rng)
     word, reason = verdict(hr, ln_rmssd)
+    empty = SlowPieces(np.empty(0), np.empty(0), np.empty(0))
+    b_slow, p_slow = base_slow or empty, phase_slow or empty
+    ln_hf = _bootstrap_delta(b_slow.ln_hf, p_slow.ln_hf, rng)
+    if math.isnan(ln_hf.delta):
+        # Too short for 60 s pieces: the whole windows' change, without an interval.
+        ln_hf = _point_change(base_indices.ln_hf, phase_indices.ln_hf)
+    # Equal 60 s pieces on both sides: whole windows of different lengths bias the stress index.
+    pns = _bootstrap_delta(b_slow.pns_index, p_slow.pns_index, rng)
+    sns = _bootstrap_delta(b_slow.sns_index, p_slow.sns_index, rng)
     return RelaxationShift(
         hr_bpm=hr,
         ln_rmssd=ln_rmssd,
         rmssd_pct=100.0 * math.expm1(ln_rmssd.delta),
-        ln_hf=_point_change(base_indices.ln_hf, phase_indices.ln_hf),
-        pns_index=_point_change(base_indices.pns_index, phase_indices.pns_index),
-        sns_index=_point_change(base_indices.sns_index, phase_indices.sns_index),
+        ln_hf=ln_hf,
+        pns_index=pns,
+        sns_index=sns,
         verdict=word,
         reason=reason,
     )

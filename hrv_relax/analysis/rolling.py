@@ -27,7 +27,7 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_operator
-from hrv_relax.analysis.frequency import band_powers_rows, resample
+from hrv_relax.analysis.frequency import Resampled, band_powers_rows, resample
 from hrv_relax.analysis.nonlinear import stress_index, vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
@@ -107,13 +107,19 @@ def rolling_spectral(
     detrend: float | None,
     window_s: float = ROLLING_SPECTRAL_WINDOW_S,
     step_s: float = ROLLING_SPECTRAL_STEP_S,
+    *,
+    even: Resampled | None = None,
 ) -> RollingSpectral:
-    """HF and LF per window from one session-wide 4 Hz resampling and batched Welch spectra."""
+    """HF and LF per window from one session-wide 4 Hz resampling and batched Welch spectra.
+
+    ``even`` is that resampling of the clean beats when the caller already has it.
+    """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     pct = _artifact_pct(grid, keep)
     hf = np.full(grid.end_s.size, math.nan)
     lf = np.full(grid.end_s.size, math.nan)
-    even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
+    if even is None:
+        even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
     width = round(window_s * even.rate_hz)
     if grid.end_s.size and even.rr_ms.size >= width:
         rows = sliding_window_view(even.rr_ms, width)
@@ -142,8 +148,13 @@ def rolling_autonomic(
     norms: AutonomicNorms = DEFAULT_NORMS,
     window_s: float = ROLLING_AUTONOMIC_WINDOW_S,
     step_s: float = ROLLING_AUTONOMIC_STEP_S,
+    *,
+    residual_ms: FloatArray | None = None,
 ) -> RollingAutonomic:
-    """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2)."""
+    """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2).
+
+    ``residual_ms`` are the clean intervals minus their slow trend, when the caller has them.
+    """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
@@ -152,9 +163,11 @@ def rolling_autonomic(
     rmssd = np.sqrt(mom.mean_sq_diff_ms2)
     mean_rr = mom.mean_rr_ms
     # One session-wide trend (a local filter: ~0.035 Hz) instead of one per window.
-    residual = np.zeros(series.n)
-    if keep.any():
-        residual[keep] = vlf_residual_nn(series.t_s[keep], series.rr_ms[keep])
+    residual = residual_ms
+    if residual is None:
+        residual = np.zeros(series.n)
+        if keep.any():
+            residual[keep] = vlf_residual_nn(series.t_s[keep], series.rr_ms[keep])
     si = np.array(
         [
             stress_index(residual[lo:hi][keep[lo:hi]] + m)

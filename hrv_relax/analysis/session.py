@@ -7,16 +7,24 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis.artifacts import classify_artifacts
-from hrv_relax.analysis.constants import DEFAULT_BASELINE_S, SMOOTHNESS_PRIORS_LAMBDA
+from hrv_relax.analysis.constants import (
+    DEFAULT_BASELINE_S,
+    INTERPOLATION_RATE_HZ,
+    SMOOTHNESS_PRIORS_LAMBDA,
+)
+from hrv_relax.analysis.frequency import resample
 from hrv_relax.analysis.indices import HrvIndices, hrv_indices
+from hrv_relax.analysis.nonlinear import vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms
 from hrv_relax.analysis.relaxation import (
     NormalPosition,
     NormalRange,
     RelaxationShift,
+    SlowPieces,
     against_normal,
     normal_range,
     relaxation_shift,
+    slow_pieces,
     subwindows,
 )
 from hrv_relax.analysis.rolling import (
@@ -118,12 +126,28 @@ def analyze_session(
     end_s = float(series.t_s[-1]) if series.n else 0.0
     (b_name, b_lo, b_hi), later = _spans(markers, start_s, end_s)
 
+    # One spline and one slow trend for the whole session, shared by the rolling series and the
+    # 60 s pieces of the relaxation shift.
+    even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
+    residual = np.zeros(series.n)
+    if keep.any():
+        residual[keep] = vlf_residual_nn(series.t_s[keep], series.rr_ms[keep])
+
+    def slow(lo: float, hi: float) -> SlowPieces:
+        return slow_pieces(
+            series, keep, lo, hi, even=even, residual_ms=residual, detrend=detrend, norms=norms
+        )
+
     base_idx = _indices(series, b_lo, b_hi, detrend, norms)
     base_pieces = subwindows(series, keep, b_lo, b_hi)
+    base_slow = slow(b_lo, b_hi)
     phases = []
     for name, lo, hi in later:
         idx = _indices(series, lo, hi, detrend, norms)
-        shift = relaxation_shift(base_pieces, subwindows(series, keep, lo, hi), base_idx, idx)
+        pieces = subwindows(series, keep, lo, hi)
+        shift = relaxation_shift(
+            base_pieces, pieces, base_idx, idx, base_slow=base_slow, phase_slow=slow(lo, hi)
+        )
         phases.append(PhaseResult(name, lo, hi, idx, shift))
     usual = normal_range(past_baseline_ln_rmssd)
     return SessionAnalysis(
@@ -131,8 +155,8 @@ def analyze_session(
         irregular=classes.irregular,
         artifact_pct=100.0 * float(np.mean(classes.any)) if series.n else 0.0,
         rolling_time=rolling_time_domain(series, keep),
-        rolling_spectral=rolling_spectral(series, keep, detrend),
-        rolling_autonomic=rolling_autonomic(series, keep, norms),
+        rolling_spectral=rolling_spectral(series, keep, detrend, even=even),
+        rolling_autonomic=rolling_autonomic(series, keep, norms, residual_ms=residual),
         baseline=PhaseResult(b_name, b_lo, b_hi, base_idx, None),
         phases=tuple(phases),
         usual=usual,

@@ -101,15 +101,35 @@ def test_relaxation_verdicts():
     assert relaxed.verdict == "more relaxed"
     assert relaxed.hr_bpm.ci_high < 0 < relaxed.ln_rmssd.ci_low
     assert relaxed.rmssd_pct > 30
-    assert relaxed.ln_hf.delta > 0
+    assert 0 < relaxed.ln_hf.ci_low < relaxed.ln_hf.delta < relaxed.ln_hf.ci_high
+    assert 0 < relaxed.pns_index.ci_low < relaxed.pns_index.ci_high
+    assert relaxed.sns_index.ci_low < relaxed.sns_index.ci_high < 0
 
     aroused = _shift_session(80, 12).phases[0].shift
     assert aroused is not None
     assert aroused.verdict == "more aroused"
+    assert aroused.ln_hf.ci_high < 0
+    assert aroused.pns_index.ci_high < 0 < aroused.sns_index.ci_low
 
     same = _shift_session(72, 25).phases[0].shift
     assert same is not None
     assert same.verdict == "no clear change"
+    assert same.ln_hf.ci_low < 0 < same.ln_hf.ci_high
+    assert same.pns_index.ci_low < 0 < same.pns_index.ci_high
+    # The 60 s stress index is noisy: with 5 baseline pieces the interval may miss 0 narrowly.
+    assert abs(same.sns_index.delta) < 0.5
+
+
+def test_short_phase_has_hf_change_without_interval():
+    base = synthetic_rr(3, 72, 25, seed=8)
+    phase = synthetic_rr(1.5, 66, 40, seed=9)
+    marks = [PhaseMark(0.0, "baseline"), PhaseMark(float(base.sum()) / 1000.0, "effleurage")]
+    shift = analyze_session(np.concatenate([base, phase]), marks).phases[0].shift
+    assert shift is not None
+    assert shift.ln_hf.delta > 0
+    assert math.isnan(shift.ln_hf.ci_low)
+    assert shift.pns_index.delta > 0
+    assert math.isnan(shift.pns_index.ci_low)
 
 
 def test_default_baseline_is_first_three_minutes():
