@@ -7,11 +7,13 @@ Each session is compared beat by beat with what the fake strap delivered.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 import pytest
 from sqlalchemy import select
 
+from hrv_relax.recorder import RecordingResult
 from hrv_relax.store import Store, get_session, read_live
 from hrv_relax.store.schema import straps
 from tests.bluez.fixtures import (  # noqa: F401
@@ -23,6 +25,7 @@ from tests.bluez.fixtures import (  # noqa: F401
 from tests.bluez.frames import MALFORMED, Frame, beat_stream, hr_frame
 from tests.bluez.peripheral import HEART_RATE_SERVICE, FakeStrap, SentFrame
 from tests.bluez.recording import (
+    FAST,
     Recording,
     delivered_beats,
     gap_count,
@@ -37,6 +40,35 @@ pytestmark = pytest.mark.bluez
 ADDRESS = "A0:9E:1A:00:00:01"
 OTHER = "A0:9E:1A:00:00:02"
 PERIOD_S = 0.05  # faster than a real strap's ~1 s: the collector does not care, the test does
+
+
+async def _play_in_background(
+    fake_bluez: FakeBluez, store: Store, n_frames: int
+) -> tuple[FakeStrap, Recording]:
+    strap = fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4")
+    rec = start_recording(store, ADDRESS)
+    await wait_until(lambda: strap.notifying, 10, "the collector to subscribe")
+    strap.play(beat_stream(n_frames), PERIOD_S)
+    return strap, rec
+
+
+async def _frames_sent(strap: FakeStrap, n: int) -> None:
+    await wait_until(lambda: len(strap.sent()) >= n, 20, f"{n} frames to be sent")
+
+
+async def _finish_and_compare(
+    strap: FakeStrap, rec: Recording, store: Store, *, gaps: int = 0
+) -> tuple[list[SentFrame], RecordingResult]:
+    """Let the strap finish, stop recording, and check the session beat by beat."""
+    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
+    await asyncio.sleep(0.3)  # the recorder's next commit
+    result = await rec.stop()
+    sent = strap.sent()
+    # With gaps the strap really beat on while nobody listened; without, nothing was missed.
+    assert bool(lost_beats(sent)) == bool(gaps)
+    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
+    assert gap_count(store, rec.session_id) == gaps
+    return sent, result
 
 
 def every_kind_of_frame() -> list[Frame]:
@@ -61,13 +93,7 @@ async def _record_every_kind(fake_bluez: FakeBluez, store: Store) -> None:
     await wait_until(lambda: strap.notifying, 10, "the collector to subscribe")
     frames = every_kind_of_frame()
     strap.play(frames, PERIOD_S)
-    await wait_until(lambda: not strap.playing, 10, "the strap to send every frame")
-    await asyncio.sleep(0.3)
-    result = await rec.stop()
-
-    sent = strap.sent()
-    assert all(s.delivered for s in sent)
-    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
+    sent, result = await _finish_and_compare(strap, rec, store)
     assert len(delivered_beats(sent)) == 1 + 9 + 1 + 2 + 1 + 1
     assert result.stats.frames_malformed == len(MALFORMED)
     assert result.stats.frames_ok == len(frames) - len(MALFORMED)
@@ -88,34 +114,6 @@ def test_records_every_kind_of_frame_beat_by_beat(fake_bluez: FakeBluez, store: 
     asyncio.run(_record_every_kind(fake_bluez, store))
 
 
-async def _play_in_background(
-    fake_bluez: FakeBluez, store: Store, n_frames: int
-) -> tuple[FakeStrap, Recording]:
-    strap = fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4")
-    rec = start_recording(store, ADDRESS)
-    await wait_until(lambda: strap.notifying, 10, "the collector to subscribe")
-    strap.play(beat_stream(n_frames), PERIOD_S)
-    return strap, rec
-
-
-async def _frames_sent(strap: FakeStrap, n: int) -> None:
-    await wait_until(lambda: len(strap.sent()) >= n, 20, f"{n} frames to be sent")
-
-
-async def _finish_and_compare(
-    strap: FakeStrap, rec: Recording, store: Store, *, gaps: int
-) -> list[SentFrame]:
-    """Let the strap finish, stop recording, and check the session beat by beat."""
-    await wait_until(lambda: not strap.playing, 20, "the strap to finish")
-    await asyncio.sleep(0.3)  # the recorder's next commit
-    await rec.stop()
-    sent = strap.sent()
-    assert lost_beats(sent)  # the strap really beat on while nobody listened
-    assert stored_beats(store, rec.session_id) == delivered_beats(sent)
-    assert gap_count(store, rec.session_id) == gaps
-    return sent
-
-
 async def _link_loss_and_vanishing(fake_bluez: FakeBluez, store: Store) -> list[float]:
     strap, rec = await _play_in_background(fake_bluez, store, 150)
     # 1: the link drops (out of range); the strap advertises again a second later.
@@ -128,7 +126,7 @@ async def _link_loss_and_vanishing(fake_bluez: FakeBluez, store: Store) -> list[
     await asyncio.sleep(1.0)
     strap.reappear()
     await wait_until(lambda: strap.connects == 3 and strap.notifying, 10, "reconnection 2")
-    sent = await _finish_and_compare(strap, rec, store, gaps=2)
+    sent, _ = await _finish_and_compare(strap, rec, store, gaps=2)
     assert len(lost_beats(sent)) > 10
     return strap.reconnect_latencies_s()
 
@@ -227,3 +225,21 @@ def test_bluetooth_switched_off_and_on_mid_session_resumes_recording(
     fake_bluez: FakeBluez, store: Store
 ) -> None:
     asyncio.run(_bluetooth_off_and_on(fake_bluez, store))
+
+
+async def _battery_drains(fake_bluez: FakeBluez, store: Store) -> None:
+    strap = fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4", battery_pct=80)
+    rec = start_recording(store, ADDRESS, timing=dataclasses.replace(FAST, battery_poll_s=0.5))
+    await wait_until(lambda: strap.notifying, 10, "the collector to subscribe")
+    strap.play(beat_stream(40), PERIOD_S)
+    strap.set_battery(79)
+    await wait_until(
+        lambda: getattr(read_live(store, rec.session_id), "battery_pct", None) == 79,
+        5,
+        "the new battery level in the live status",
+    )
+    await _finish_and_compare(strap, rec, store)
+
+
+def test_battery_is_read_again_while_recording(fake_bluez: FakeBluez, store: Store) -> None:
+    asyncio.run(_battery_drains(fake_bluez, store))

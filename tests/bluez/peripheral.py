@@ -9,6 +9,7 @@ it, so a test can compare what was recorded with what was really delivered.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 from collections.abc import Iterable
@@ -158,6 +159,14 @@ class FakeStrap:
     @in_loop
     def reappear(self) -> None:
         self._start_advertising()
+
+    @in_loop
+    def set_battery(self, pct: int) -> None:
+        """The battery drains: what the next read of 0x2A19 returns."""
+        self.profile = dataclasses.replace(self.profile, battery_pct=pct)
+        if self.connected:
+            path = f"{self.path}/service0020/char0021"
+            self.tree.set(path, CHARACTERISTIC, {"Value": Variant("ay", bytes([pct]))})
 
     @in_loop
     def hold_connection(self) -> None:
