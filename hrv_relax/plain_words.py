@@ -76,3 +76,16 @@ def number(value: float, unit: str = "", digits: int = 0) -> str:
     if not math.isfinite(value):
         return "—"
     return f"{value:.{digits}f} {unit}".rstrip()
+
+
+def rmssd_change_text(ln_change: Change) -> str:
+    """A lnRMSSD change as a percentage of RMSSD with its interval, e.g. "+35 % (95 % CI ...)"."""
+    if not math.isfinite(ln_change.delta):
+        return "not computable"
+    text = f"{100 * math.expm1(ln_change.delta):+.0f} %"
+    if math.isfinite(ln_change.ci_low) and math.isfinite(ln_change.ci_high):
+        low, high = (100 * math.expm1(v) for v in (ln_change.ci_low, ln_change.ci_high))
+        text += f" (95 % CI {low:+.0f} to {high:+.0f})"
+    else:
+        text += " (no interval: too few clean 30 s pieces)"
+    return text
