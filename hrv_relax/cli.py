@@ -10,12 +10,11 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from hrv_relax import __version__
+from hrv_relax.cli_data import add_data_commands
 from hrv_relax.config import ENV_DB, resolve_db_url
 from hrv_relax.errors import HrvRelaxError
-from hrv_relax.export import EXPORT_FORMATS, render
 from hrv_relax.recorder import Recorder, RecordingResult
 from hrv_relax.serve import run_demo, serve_dashboard
 from hrv_relax.simulator import SessionPlan, SimulatedStrap
@@ -27,9 +26,7 @@ from hrv_relax.store import (
     create_session,
     find_client,
     get_or_add_client,
-    get_session,
     list_sessions,
-    load_beats,
     open_store,
     request_stop,
 )
@@ -103,11 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session_id", type=int, metavar="SESSION_ID")
     p.set_defaults(func=_cmd_stop)
 
-    p = sub.add_parser("export", help="export a session's beats")
-    p.add_argument("session_id", type=int, metavar="SESSION_ID")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
-    p.add_argument("--output", type=Path, metavar="PATH", help="file to write (default: stdout)")
-    p.set_defaults(func=_cmd_export)
+    add_data_commands(sub)
 
     p = sub.add_parser("dashboard", help="serve the dashboard")
     p.add_argument("--port", type=_port, default=None, help="port (default 8501)")
@@ -287,28 +280,6 @@ def _cmd_stop(args: argparse.Namespace) -> int:
     request_stop(_store(args), args.session_id)
     print(f"asked session {args.session_id} to stop")
     return EXIT_OK
-
-
-def _cmd_export(args: argparse.Namespace) -> int:
-    store = _store(args)
-    get_session(store, args.session_id)  # a clear error for an unknown id
-    text = render(load_beats(store, args.session_id), args.format)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    _write_atomically(args.output, text)
-    print(f"wrote {args.output}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # Write beside the target and rename: a failure never leaves a half-written file.
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:

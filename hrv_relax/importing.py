@@ -66,7 +66,7 @@ def import_recording(
         progress=progress,
     )
     analyze_stored(store, session_id)
-    log.info("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
+    log.debug("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
     return ImportResult(
         session_id=session_id,
         n_beats=recording.n_beats,

@@ -1,0 +1,66 @@
+"""A whole client's data as one zip: the client's right to take their data with them."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from hrv_relax import __version__
+from hrv_relax.export import beats_to_csv, beats_to_rr_text, markers_to_csv, summaries_to_csv
+from hrv_relax.store import Store, get_client, list_markers, list_sessions, load_beats
+from hrv_relax.store.imports import Progress
+from hrv_relax.summary_cache import session_summaries
+
+README = """Your heart-rate data from hrv-relax {version}
+
+client.json          who this archive belongs to and when it was made
+sessions.csv         one row per session: resting baseline, change during the massage, verdict
+sessions/N/beats.csv every heartbeat interval: t_s (s from session start), rr_ms, bpm,
+                     artefact (1 = left out of the figures)
+sessions/N/rr.txt    the same intervals, one per line in ms: opens in Kubios and Elite HRV
+sessions/N/markers.csv phases, techniques, pressures and notes on the session's time line
+"""
+
+
+def client_archive(store: Store, client_id: int, *, progress: Progress | None = None) -> bytes:
+    """Zip every session of the client (beats, RR text, markers) with a summaries CSV."""
+    client = get_client(store, client_id)
+    sessions = sorted(list_sessions(store, client_id=client_id), key=lambda s: s.started_at)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", README.format(version=__version__))
+        archive.writestr(
+            "client.json",
+            json.dumps(
+                {
+                    "name": client.name,
+                    "notes": client.notes,
+                    "sessions": [
+                        {
+                            "id": s.id,
+                            "started_at": s.started_at.isoformat(),
+                            "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                            "status": s.status,
+                            "source": s.source,
+                            "notes": s.notes,
+                        }
+                        for s in sessions
+                    ],
+                },
+                indent=2,
+            ),
+        )
+        archive.writestr(
+            "sessions.csv", summaries_to_csv(session_summaries(store, client_ids=[client_id]))
+        )
+        for done, s in enumerate(sessions, start=1):
+            beats = load_beats(store, s.id)
+            archive.writestr(f"sessions/{s.id}/beats.csv", beats_to_csv(beats))
+            archive.writestr(f"sessions/{s.id}/rr.txt", beats_to_rr_text(beats))
+            archive.writestr(
+                f"sessions/{s.id}/markers.csv", markers_to_csv(list_markers(store, s.id))
+            )
+            if progress is not None:
+                progress(done, len(sessions))
+    return buffer.getvalue()
