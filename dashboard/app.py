@@ -31,6 +31,24 @@ pages = [
         icon=":material/history:",
         url_path="sessions",
     ),
+    st.Page(
+        str(HERE / "pages" / "review.py"),
+        title="Session review",
+        icon=":material/insights:",
+        url_path="review",
+    ),
+    st.Page(
+        str(HERE / "pages" / "history.py"),
+        title="Client history",
+        icon=":material/timeline:",
+        url_path="history",
+    ),
+    st.Page(
+        str(HERE / "pages" / "import_recording.py"),
+        title="Import",
+        icon=":material/upload_file:",
+        url_path="import",
+    ),
 ]
 navigation = st.navigation(pages)
 

@@ -100,8 +100,28 @@ class HistoryView:
     comparisons: tuple[Comparison, ...]
     usual: NormalRange | None  # the client's current normal range (one client only)
     n_all: int  # sessions before the date/therapist/marker filters
-    therapist_ids: tuple[int, ...]  # filter choices
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    """What the filters can offer for a set of sessions."""
+
+    therapist_ids: tuple[int, ...]
     markers: tuple[str, ...]
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+
+def filter_choices(summaries: Sequence[SessionSummary]) -> FilterChoices:
+    days = [s.started_at.date() for s in summaries]
+    return FilterChoices(
+        therapist_ids=tuple(
+            sorted({s.therapist_id for s in summaries if s.therapist_id is not None})
+        ),
+        markers=tuple(sorted({m for s in summaries for m in s.figures.values})),
+        first_day=min(days, default=None),
+        last_day=max(days, default=None),
+    )
 
 
 def history_view(
@@ -131,8 +151,6 @@ def build_history(summaries: Sequence[SessionSummary], filters: HistoryFilters) 
         comparisons=compare(s for s in summaries if s.session_id in shown_ids),
         usual=usual,
         n_all=len(points),
-        therapist_ids=tuple(sorted({p.therapist_id for p in points if p.therapist_id is not None})),
-        markers=tuple(sorted({m for p in points for m in p.markers})),
     )
 
 
