@@ -28,10 +28,10 @@ from hrv_relax.analysis.constants import (
     SMOOTHNESS_PRIORS_LAMBDA,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_detrend
-from hrv_relax.analysis.frequency import BandPowers, band_powers, resample
+from hrv_relax.analysis.frequency import BandPowers, Resampled, band_powers, resample
 from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
-from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series, select_nn
+from hrv_relax.analysis.series import beat_series, select_nn
 from hrv_relax.analysis.time_domain import time_domain
 
 NAN = math.nan
@@ -74,13 +74,12 @@ def _ln(x: float) -> float:
 
 
 def _spectrum(
-    series: BeatSeries, keep: BoolArray, duration_s: float, detrend: float | None
+    even: Resampled | None, duration_s: float, detrend: float | None
 ) -> tuple[BandPowers, list[str]]:
     notes: list[str] = []
-    if duration_s < MIN_HF_S:
+    if duration_s < MIN_HF_S or even is None:
         notes.append(f"window {duration_s:.0f} s < {MIN_HF_S:.0f} s: no HF, LF or VLF")
         return NO_BANDS, notes
-    even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
     x = even.rr_ms
     if detrend is not None:
         x = smoothness_priors_detrend(x, detrend)
@@ -135,10 +134,16 @@ def hrv_indices(
 
     sel = select_nn(series, keep)
     td = time_domain(sel)
+    # One 4 Hz spline of the clean beats serves the spectrum and the stress index's trend.
+    even = (
+        resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
+        if reliable and duration_s >= min(MIN_HF_S, MIN_AUTONOMIC_INDEX_S)
+        else None
+    )
     if reliable:
         pc = poincare(sel)
         si = (
-            stress_index(vlf_detrended_nn(series.t_s[keep], sel.nn_ms))
+            stress_index(vlf_detrended_nn(series.t_s[keep], sel.nn_ms, even))
             if duration_s >= MIN_AUTONOMIC_INDEX_S
             else NAN
         )
@@ -153,7 +158,7 @@ def hrv_indices(
             f"{artifact_pct:.1f} % artefacts > {MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum"
         )
     elif reliable:
-        bands, notes = _spectrum(series, keep, duration_s, detrend)
+        bands, notes = _spectrum(even, duration_s, detrend)
         reasons.extend(notes)
 
     pns = sns = NAN

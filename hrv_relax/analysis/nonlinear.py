@@ -28,7 +28,7 @@ from hrv_relax.analysis.constants import (
     STRESS_INDEX_DETREND_LAMBDA,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_detrend
-from hrv_relax.analysis.frequency import resample
+from hrv_relax.analysis.frequency import Resampled, resample
 from hrv_relax.analysis.series import FloatArray, NnSelection
 
 SQRT2 = math.sqrt(2.0)
@@ -71,13 +71,16 @@ def stress_index(nn_ms: FloatArray) -> float:
     return math.sqrt(amo_pct / (2.0 * mode_s * range_s))
 
 
-def vlf_residual_nn(t_s: FloatArray, nn_ms: FloatArray) -> FloatArray:
+def vlf_residual_nn(
+    t_s: FloatArray, nn_ms: FloatArray, even: Resampled | None = None
+) -> FloatArray:
     """NN intervals (ms) at end times ``t_s`` minus their slow trend (about zero mean).
 
-    The trend is the smoothness-priors fit (lambda 500) of the 4 Hz spline, read at the beats;
-    with too few beats for a spline only the mean is removed.
+    The trend is the smoothness-priors fit (lambda 500) of the 4 Hz spline (``even``, when the
+    caller already has it), read at the beats; with too few beats only the mean is removed.
     """
-    even = resample(t_s, nn_ms, INTERPOLATION_RATE_HZ)
+    if even is None:
+        even = resample(t_s, nn_ms, INTERPOLATION_RATE_HZ)
     if even.rr_ms.size < 3:
         return np.asarray(nn_ms - (float(np.mean(nn_ms)) if nn_ms.size else 0.0), np.float64)
     trend = even.rr_ms - smoothness_priors_detrend(even.rr_ms, STRESS_INDEX_DETREND_LAMBDA)
@@ -85,8 +88,10 @@ def vlf_residual_nn(t_s: FloatArray, nn_ms: FloatArray) -> FloatArray:
     return np.asarray(nn_ms - np.interp(t_s, grid_s, trend), np.float64)
 
 
-def vlf_detrended_nn(t_s: FloatArray, nn_ms: FloatArray) -> FloatArray:
+def vlf_detrended_nn(
+    t_s: FloatArray, nn_ms: FloatArray, even: Resampled | None = None
+) -> FloatArray:
     """NN intervals (ms) with the slow trend removed and their mean added back."""
     if nn_ms.size == 0:
         return nn_ms
-    return np.asarray(vlf_residual_nn(t_s, nn_ms) + float(np.mean(nn_ms)), np.float64)
+    return np.asarray(vlf_residual_nn(t_s, nn_ms, even) + float(np.mean(nn_ms)), np.float64)
