@@ -108,11 +108,9 @@ def signal_tile(view: LiveView) -> Tile:
     return Tile("Signal", link, delta=", ".join(parts), help=helptext, tone="good")
 
 
-def live_tiles(view: LiveView) -> tuple[Tile, ...]:
+def live_tiles(view: LiveView) -> tuple[tuple[Tile, ...], tuple[Tile, ...]]:
+    """The big tiles read from across the room, and the smaller status tiles."""
     return (
-        heart_rate_tile(view),
-        rmssd_tile(view),
-        relaxation_tile(view),
-        signal_tile(view),
-        phase_tile(view),
+        (heart_rate_tile(view), rmssd_tile(view), relaxation_tile(view)),
+        (signal_tile(view), phase_tile(view)),
     )

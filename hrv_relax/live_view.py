@@ -78,6 +78,11 @@ class LiveView:
         return self.session.status == "recording"
 
     @property
+    def window_full(self) -> bool:
+        """Whether the live 60 s window is covered, so its artefact share means something."""
+        return self.reading.supportable or not self.reading.reason.startswith("first minute")
+
+    @property
     def strap_reading_bpm(self) -> int | None:
         """The strap's current heart rate, while recording with skin contact; else None."""
         status = self.status

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import webbrowser
 from importlib.resources import files
 from pathlib import Path
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 ENV_DEMO = "HRV_RELAX_DEMO"
 PORT_SEARCH = 20  # the demo tries this many ports after the default when it is taken
 DASHBOARD_STOP_TIMEOUT_S = 10.0
+SERVER_START_TIMEOUT_S = 60.0
 
 
 def dashboard_app() -> Path:
@@ -40,6 +42,8 @@ def dashboard_app() -> Path:
 
 def port_is_free(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the server itself does: a port left in TIME_WAIT by a stopped server is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((address, port))
         except OSError:
@@ -83,6 +87,9 @@ def streamlit_command(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> li
         "minimal",
         "--theme.base",
         "light",
+        # Okabe-Ito blue: calm, and distinct for colour-blind readers (the default is red).
+        "--theme.primaryColor",
+        "#0072B2",
     ]
 
 
@@ -99,18 +106,35 @@ def serve_dashboard(
     env = {**os.environ, ENV_DB: db_url}
     if demo:
         env[ENV_DEMO] = "1"
-    print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does
     proc = subprocess.Popen(streamlit_command(chosen), env=env)
-    if open_browser:
-        with contextlib.suppress(webbrowser.Error):
-            webbrowser.open(url)
     try:
+        if not _wait_until_serving(proc, chosen):
+            return proc.wait()
+        # Only now: a browser opened earlier would meet a refused connection.
+        print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
         proc.wait(timeout=DASHBOARD_STOP_TIMEOUT_S)
         return 0
+
+
+def _wait_until_serving(proc: subprocess.Popen[bytes], port: int) -> bool:
+    """Wait until the server accepts connections; False if it exited first."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((DEFAULT_DASHBOARD_ADDRESS, port)) == 0:
+                return True
+        time.sleep(0.1)
+    return True  # slow machine: let the user try; the server is still starting
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -121,6 +145,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
     """Seed the demo practice, record a live simulated session, and serve the dashboard."""
     db_url = resolve_db_url(db or demo_db_path())
+    port = choose_port(port)  # before anything starts: a busy port is a clear error at once
     store = open_store(db_url)
     print(
         "hrv-relax demo: preparing the demo practice (a few seconds the first time)...", flush=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 import time
 
 import streamlit as st
@@ -13,7 +14,7 @@ from hrv_relax.ble import scan
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts import live_figure
 from hrv_relax.dashboard.context import get_store
-from hrv_relax.dashboard.tiles import live_tiles
+from hrv_relax.dashboard.tiles import Tile, live_tiles
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.live_view import LiveView, live_view
 from hrv_relax.recording import start_recording, stop_recording
@@ -31,8 +32,9 @@ SCAN_TIMEOUT_S = 4.0
 store = get_store()
 st.markdown(
     """<style>
-    [data-testid="stMetricValue"] { font-size: 2.6rem; line-height: 1.1; }
-    [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+    .st-key-main_tiles [data-testid="stMetricValue"] { font-size: 2.8rem; line-height: 1.1; }
+    .st-key-main_tiles [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+    .st-key-status_tiles [data-testid="stMetricValue"] { font-size: 1.5rem; }
     </style>""",
     unsafe_allow_html=True,
 )
@@ -76,7 +78,12 @@ def _start(client: str, device: str | None) -> None:
         name = clean_name(client, "client name")
         with st.spinner("Starting the recorder…"):
             started = start_recording(
-                resolve_db_url(), client=name, device=device, auto_phases=False
+                resolve_db_url(),
+                client=name,
+                device=device,
+                # Each simulated strap is its own (a strap records one session at a time).
+                seed=secrets.randbelow(2**31) if device is None else None,
+                auto_phases=False,
             )
     except HrvRelaxError as exc:
         st.error(f"Could not start: {exc}")
@@ -134,7 +141,8 @@ def _alerts(view: LiveView) -> None:
             link=view.link,
             contact=view.status.contact if view.status else None,
             battery_pct=view.status.battery_pct if view.status else None,
-            artifact_pct=view.reading.artifact_pct,
+            # A handful of beats in the first minute make a meaningless percentage.
+            artifact_pct=view.reading.artifact_pct if view.window_full else 0.0,
             in_massage=view.current_phase == "massage",
             hr_rise_bpm=hr_rise,
             ln_rmssd_drop=ln_drop,
@@ -145,16 +153,8 @@ def _alerts(view: LiveView) -> None:
         st.warning(f"**{alert.title}.** {alert.advice}", icon=icon)
 
 
-@st.fragment(run_every=REFRESH)
-def live_panel() -> None:
-    try:
-        view = live_view(store, session_id)
-    except HrvRelaxError as exc:
-        st.error(f"Cannot read this session: {exc}")
-        return
-    _alerts(view)
-    cols = st.columns([1, 1, 1.3, 1, 1])
-    for col, tile in zip(cols, live_tiles(view), strict=True):
+def _tiles(tiles: tuple[Tile, ...], weights: list[float]) -> None:
+    for col, tile in zip(st.columns(weights), tiles, strict=False):
         col.metric(
             tile.label,
             tile.value,
@@ -166,6 +166,23 @@ def live_panel() -> None:
         )
         if tile.note:
             col.caption(tile.note)
+
+
+@st.fragment(run_every=REFRESH)
+def live_panel() -> None:
+    try:
+        view = live_view(store, session_id)
+    except HrvRelaxError as exc:
+        st.error(f"Cannot read this session: {exc}")
+        return
+    if view.session.status != viewing.status:
+        st.rerun(scope="app")  # the session ended (or revived): refresh the whole page
+    _alerts(view)
+    main, status = live_tiles(view)
+    with st.container(key="main_tiles"):
+        _tiles(main, weights=[1, 1, 1.4])
+    with st.container(key="status_tiles"):
+        _tiles(status, weights=[1, 1, 1.4])
     st.plotly_chart(live_figure(view), width="stretch", key="live_chart")
 
 
