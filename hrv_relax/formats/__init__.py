@@ -4,6 +4,7 @@ Kubios), CSV with a header, Garmin FIT. Pure: bytes in, a checked :class:`Record
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 
 from hrv_relax.formats.csv_table import parse_csv
@@ -75,6 +76,8 @@ def parse_recording(data: bytes, *, filename: str = "", fmt: str = "auto") -> Re
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
     try:
         return PARSERS[chosen](data)
+    except csv.Error as exc:
+        raise FormatError(f"read as {chosen}: not valid delimited text ({exc})") from None
     except FormatError as exc:
         if fmt == "auto":
             raise FormatError(f"read as {chosen}: {exc}") from None

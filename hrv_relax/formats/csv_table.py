@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 
 from hrv_relax.formats.errors import FormatError, at_line
@@ -67,7 +66,7 @@ def parse_csv(data: bytes) -> Recording:
     if first is None:
         raise FormatError("the file is empty")
     delimiter = sniff_delimiter(lines[first])
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
     header: list[str] | None = None
     rr_col = t_col = None
     rows: list[tuple[int, float, float | None]] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 
 from hrv_relax.formats.csv_table import find_column, sniff_delimiter
 from hrv_relax.formats.errors import FormatError, at_line
@@ -50,7 +49,7 @@ def parse_polar_sensor_logger(data: bytes) -> Recording:
             "'Phone timestamp;RR-interval [ms]'"
         )
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(lines[0]))
+    reader = csv.reader(text.splitlines(), delimiter=sniff_delimiter(lines[0]))
     header = next(reader)
     ts_col = find_column(header, TIMESTAMP_NAMES)
     rr_col = find_column(header, RR_NAMES)
