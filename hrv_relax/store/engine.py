@@ -10,6 +10,7 @@ and the rest (StoreError: a person has to act), each with a message that says wh
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,6 +130,8 @@ def _explain(exc: SQLAlchemyError) -> str:
         return "the disk holding the database is full (free some space and start again)"
     if code.startswith("SQLITE_READONLY"):
         return "the database file is read-only (check its permissions and its folder's)"
+    if code.startswith("SQLITE_CANTOPEN"):
+        return "unable to open the database file (does its folder exist and allow writing?)"
     if getattr(orig, "sqlstate", None) == "53100":
         return f"the database server's disk is full: {_short(exc)}"
     return _short(exc)
@@ -149,6 +152,7 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for database {path}: {exc}") from exc
+        _check_writable(path)
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     elif url.get_backend_name() == "postgresql":
         kwargs["connect_args"] = _pg_connect_args(url)
@@ -165,6 +169,18 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
     if migrate:
         migrate_to_head(store)
     return store
+
+
+def _check_writable(path: Path) -> None:
+    # SQLite would only say "unable to open database file": say which and why. It writes the
+    # file and, beside it, the -wal and -shm files of WAL mode.
+    for target in (path, path.parent):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise StoreError(
+                f"the database {'file' if target == path else 'folder'} {target} is read-only: "
+                "hrv-relax writes the file and, beside it, its -wal and -shm files "
+                "(check the permissions, or whether the disk is mounted read-only)"
+            )
 
 
 def _pg_connect_args(url: URL) -> dict[str, object]:
