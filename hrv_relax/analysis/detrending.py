@@ -6,6 +6,8 @@ pentadiagonal, so one banded Cholesky solve costs O(n). It is applied to the eve
 RR series (4 Hz), where lambda = 500 removes components below about 0.03 Hz.
 """
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.linalg import solveh_banded
 
@@ -39,9 +41,20 @@ def smoothness_priors_detrend(z: FloatArray, lam: float) -> FloatArray:
     return np.asarray(z - trend, dtype=np.float64)
 
 
+@lru_cache(maxsize=8)
 def smoothness_priors_operator(n: int, lam: float) -> FloatArray:
-    """The n x n matrix ``I - (I + lam^2 D2'D2)^-1``: detrends many equal-length rows at once."""
+    """The n x n matrix ``I - (I + lam^2 D2'D2)^-1``: detrends many equal-length rows at once.
+
+    Cached (sessions reuse the same few window lengths) and returned read-only.
+    """
+    return _operator(n, lam)
+
+
+def _operator(n: int, lam: float) -> FloatArray:
     if n < MIN_SAMPLES:
-        return np.asarray(np.eye(n) - 1.0 / max(n, 1), dtype=np.float64)
-    trend = solveh_banded(_banded_system(n, lam), np.eye(n), check_finite=False)
-    return np.asarray(np.eye(n) - trend, dtype=np.float64)
+        out = np.asarray(np.eye(n) - 1.0 / max(n, 1), dtype=np.float64)
+    else:
+        trend = solveh_banded(_banded_system(n, lam), np.eye(n), check_finite=False)
+        out = np.asarray(np.eye(n) - trend, dtype=np.float64)
+    out.setflags(write=False)
+    return out
