@@ -50,18 +50,20 @@ if not summaries:
 choices = filter_choices(summaries)
 names = user_names(store, choices.therapist_ids)
 c1, c2, c3 = st.columns(3)
-dates = c1.date_input("Dates", value=(choices.first_day, choices.last_day), key="history_dates")
+dates = c1.date_input(
+    "Dates", value=(choices.first_day, choices.last_day), key=f"history_dates_{client_id}"
+)
 therapists = c2.multiselect(
     "Therapist",
     choices.therapist_ids,
     format_func=lambda i: names.get(i, f"#{i}"),
-    key="history_therapists",
+    key=f"history_therapists_{client_id}",
 )
 marker = c3.selectbox(
     "Technique or pressure",
     [None, *choices.markers],
     format_func=lambda m: m or "Any",
-    key="history_marker",
+    key=f"history_marker_{client_id}",
 )
 since, until = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (None, None)
 view = build_history(
