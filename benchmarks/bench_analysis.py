@@ -20,6 +20,10 @@ import numpy as np
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference"
 NSR = REFERENCE / "nsr2db" / "nsr001_rr_ms.txt.gz"
 SESSION_S = 3600.0
+#: Repeats of our (fast) analysis: the minimum is taken, so other load on a shared machine
+#: inflates the figure less (the naive loop runs for seconds and averages such load out).
+OURS_REPEATS_HOUR = 15
+OURS_REPEATS_DAY = 3
 DAY_SAMPLE_EVERY = 40
 LIVE_BEATS = 20_000
 
@@ -103,7 +107,7 @@ def main() -> None:
 
     hour_windows = naive_windows(t_hour)
     naive_hour = naive_loop(hour, hour_windows)
-    ours_hour = min(ours(hour) for _ in range(3))
+    ours_hour = min(ours(hour) for _ in range(OURS_REPEATS_HOUR))
     print(
         f"60 min session: analyze_session {ours_hour * 1000:.0f} ms, naive neurokit2 loop "
         f"({len(hour_windows)} windows) {naive_hour:.2f} s -> {naive_hour / ours_hour:.0f}x "
@@ -113,7 +117,7 @@ def main() -> None:
     day_windows = naive_windows(t_day)
     sampled = day_windows[::DAY_SAMPLE_EVERY]
     naive_day = naive_loop(day, sampled) * len(day_windows) / len(sampled)
-    ours_day = ours(day)
+    ours_day = min(ours(day) for _ in range(OURS_REPEATS_DAY))
     print(
         f"22.5 h record: analyze_session {ours_day:.2f} s, naive loop ~{naive_day:.0f} s "
         f"(timed on {len(sampled)} of {len(day_windows)} windows, scaled) -> "
