@@ -47,10 +47,18 @@ def hr_rmssd_figure(view: ReviewView) -> go.Figure:
         view.rolling_time.t_s,
         view.rolling_time.rmssd_ms,
         phases=view.phases,
-        events=[EventLine(e.t_s, f"{e.kind}: {e.value}") for e in view.events],
+        events=_merged_events(view),
         baseline_hr_bpm=base.hr_bpm,
         baseline_rmssd_ms=base.rmssd_ms,
     )
+
+
+def _merged_events(view: ReviewView) -> list[EventLine]:
+    """One line per moment: a technique and a pressure marked together share one label."""
+    labels: dict[float, list[str]] = {}
+    for e in view.events:
+        labels.setdefault(round(e.t_s, 1), []).append(f"{e.kind}: {e.value}")
+    return [EventLine(t, " · ".join(texts)) for t, texts in sorted(labels.items())]
 
 
 def tachogram_figure(view: ReviewView) -> go.Figure:

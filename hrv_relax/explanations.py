@@ -32,7 +32,8 @@ CHART_CAPTIONS: dict[str, str] = {
     ),
     "timeline": (
         "Each session's resting RMSSD at its start (lnRMSSD) against your usual range (band: "
-        "mean +/- 1 SD of your previous 10 sessions), and how much each session relaxed you."
+        "mean +/- 1 SD of your previous 10 sessions), and how much each session relaxed you "
+        "(bar colour: green more relaxed, vermilion more aroused, grey no clear change)."
     ),
     "trend": "Weekly averages: is your resting variability and your response to massage rising?",
 }
