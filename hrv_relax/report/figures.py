@@ -14,16 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
+from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
 from hrv_relax.review import ReviewView
 
-# Okabe-Ito colour-blind-safe palette, as on the dashboard.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILION = "#D55E00"
-SKY = "#56B4E9"
-GREY = "#999999"
-PHASE_COLOURS = {"baseline": SKY, "massage": GREEN, "recovery": ORANGE}
 #: Width of a chart on an A4 page with margins (inches).
 WIDTH_IN = 7.0
 

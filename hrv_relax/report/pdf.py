@@ -17,7 +17,8 @@ from matplotlib.transforms import Bbox
 
 from hrv_relax.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
 from hrv_relax.figure_tables import TextTable, phase_notes, phase_table, shift_table
-from hrv_relax.report.figures import BLUE, CHARTS, Chart
+from hrv_relax.palette import BLUE
+from hrv_relax.report.figures import CHARTS, Chart
 from hrv_relax.report.heading import report_heading
 from hrv_relax.review import ReviewView
 
