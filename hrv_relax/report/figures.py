@@ -96,7 +96,15 @@ def poincare(view: ReviewView, ax: Axes) -> None:
         hi = float(max(pc.rr_ms.max(), pc.next_rr_ms.max()))
         ax.plot([lo, hi], [lo, hi], color=GREY, ls="--", lw=0.8)
     ax.set_aspect("equal", adjustable="datalim")
-    ax.set_title(f"SD1 {pc.sd1_ms:.0f} ms, SD2 {pc.sd2_ms:.0f} ms", fontsize=9)
+    ax.text(
+        0.03,
+        0.97,
+        f"SD1 {pc.sd1_ms:.0f} ms\nSD2 {pc.sd2_ms:.0f} ms",
+        transform=ax.transAxes,
+        fontsize=8,
+        va="top",
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+    )
     ax.set_xlabel("RR n (ms)", fontsize=9)
     ax.set_ylabel("RR n+1 (ms)", fontsize=9)
     _tidy(ax)

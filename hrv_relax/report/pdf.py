@@ -212,12 +212,13 @@ def render_pdf(view: ReviewView) -> bytes:
         page.text("The rhythm in detail", size=14, bold=True, colour=BLUE, gap_in=0.12)
         page.side_by_side(by_key["poincare"], by_key["spectrum"], view)
         page.text(CHART_CAPTIONS["poincare"], size=8.5, colour="#444444")
-        page.text(CHART_CAPTIONS["spectrum"], size=8.5, colour="#444444", gap_in=0.3)
+        page.text(CHART_CAPTIONS["spectrum"], size=8.5, colour="#444444", gap_in=0.15)
 
         page.text("Words used in this report", size=14, bold=True, colour=BLUE, gap_in=0.12)
         for term, meaning in DEFINITIONS:
-            page.text(term, size=10, bold=True, gap_in=0.0)
-            page.text(meaning, size=9, gap_in=0.1)
+            page.need(0.6)  # a term never stands alone at the foot of a page
+            page.text(term, size=9.5, bold=True, gap_in=0.0)
+            page.text(meaning, size=8.5, gap_in=0.05)
         page.flush()
     return buffer.getvalue()
 
