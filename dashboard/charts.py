@@ -101,9 +101,6 @@ def live_chart(
         _title("Heart rate (bpm)", HR_DOMAIN[1]),
         _title("RMSSD, 60 s window (ms)", RMSSD_DOMAIN[1]),
     ]
-    if now_min > EMPHASIS_MIN:
-        # The last minutes are what the therapist acts on: a light band makes them stand out.
-        shapes.append(_band(now_min - EMPHASIS_MIN, now_min, "#FFF3C4", 0.6))
     for band in phases:
         shapes.append(
             _band(band.start_s / 60, band.end_s / 60, PHASE_COLOURS.get(band.label, GREY), 0.14)
@@ -179,28 +176,12 @@ def live_chart(
             )
     return {
         "data": [
-            {
-                "type": "scatter",
-                "x": _minutes(hr_t_s),
-                "y": _values(hr_bpm),
-                "mode": "lines",
-                "name": "Heart rate",
-                "line": {"color": VERMILION, "width": 2},
-                "hovertemplate": "%{x:.1f} min: %{y:.0f} bpm<extra></extra>",
-                "xaxis": "x",
-                "yaxis": "y",
-            },
-            {
-                "type": "scatter",
-                "x": _minutes(rmssd_t_s),
-                "y": _values(rmssd_ms),
-                "mode": "lines",
-                "name": "RMSSD",
-                "line": {"color": BLUE, "width": 2},
-                "hovertemplate": "%{x:.1f} min: %{y:.0f} ms<extra></extra>",
-                "xaxis": "x",
-                "yaxis": "y2",
-            },
+            *_emphasised(
+                hr_t_s, hr_bpm, now_min, name="Heart rate", colour=VERMILION, unit="bpm", yaxis="y"
+            ),
+            *_emphasised(
+                rmssd_t_s, rmssd_ms, now_min, name="RMSSD", colour=BLUE, unit="ms", yaxis="y2"
+            ),
         ],
         "layout": {
             "height": 480,
@@ -221,6 +202,49 @@ def live_chart(
             "annotations": annotations,
         },
     }
+
+
+def _emphasised(
+    t_s: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    now_min: float,
+    *,
+    name: str,
+    colour: str,
+    unit: str,
+    yaxis: str,
+) -> list[dict[str, Any]]:
+    """The series as two traces: earlier minutes faded, the last minutes bold.
+
+    The last minutes are what the therapist acts on; the rest is context.
+    """
+    recent = t_s / 60 >= now_min - EMPHASIS_MIN
+    first_recent = int(np.argmax(recent)) if recent.any() else t_s.size
+    # The faded part runs up to and including the first bold point, so the line is unbroken.
+    cut = min(first_recent + 1, t_s.size)
+    common = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "hovertemplate": f"%{{x:.1f}} min: %{{y:.0f}} {unit}<extra></extra>",
+        "xaxis": "x",
+        "yaxis": yaxis,
+    }
+    return [
+        {
+            **common,
+            "x": _minutes(t_s[:cut]),
+            "y": _values(y[:cut]),
+            "line": {"color": colour, "width": 1.5},
+            "opacity": 0.45,
+        },
+        {
+            **common,
+            "x": _minutes(t_s[first_recent:]),
+            "y": _values(y[first_recent:]),
+            "line": {"color": colour, "width": 3},
+        },
+    ]
 
 
 def _title(text: str, top: float) -> dict[str, Any]:

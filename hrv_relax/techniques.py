@@ -12,7 +12,7 @@ TECHNIQUES = (
     "friction",
     "tapotement",
     "trigger point",
-    "myofascial release",
+    "myofascial",
     "stretching",
 )
 # Diego & Field 2009 compared moderate with light pressure: moderate relaxed, light aroused.
