@@ -153,8 +153,8 @@ class Chart:
 CHARTS: tuple[Chart, ...] = (
     Chart("hr_rmssd", "Heart rate and RMSSD", 3.0, 2, hr_rmssd),
     Chart("tachogram", "Heartbeat intervals (tachogram)", 1.9, 1, tachogram),
-    Chart("poincare", "Poincaré plot", 3.0, 1, poincare),
-    Chart("spectrum", "Power spectrum", 3.0, 1, spectrum),
+    Chart("poincare", "Poincaré plot", 2.7, 1, poincare),
+    Chart("spectrum", "Power spectrum", 2.7, 1, spectrum),
     Chart("autonomic", "PNS and SNS index", 1.9, 1, autonomic),
 )
 
