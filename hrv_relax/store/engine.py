@@ -101,7 +101,15 @@ def store_error(exc: SQLAlchemyError, context: str | None = None) -> StoreError:
     """The project error for a database failure: unavailable (retry later) or not."""
     prefix = f"{context}: " if context else ""
     if is_unavailable(exc):
-        return StoreUnavailableError(f"{prefix}database unreachable: {_short(exc)}")
+        detail = _short(exc)
+        # The server answered but turned the connection away (password, missing database, a
+        # restart in progress): psycopg gives no SQLSTATE for these, only libpq's text.
+        what = (
+            "the database server refused the connection"
+            if "FATAL:" in detail
+            else ("database unreachable")
+        )
+        return StoreUnavailableError(f"{prefix}{what}: {detail}")
     return StoreError(f"{prefix or 'database error: '}{_explain(exc)}")
 
 
@@ -119,7 +127,9 @@ def is_unavailable(exc: SQLAlchemyError) -> bool:
     if not isinstance(exc, OperationalError | InterfaceError):
         return False
     state = getattr(orig, "sqlstate", None)
-    # psycopg sets no SQLSTATE for failures on the client side of the wire (refused, reset).
+    # psycopg sets no SQLSTATE for failures to connect or on the client side of the wire
+    # (refused, reset, also a rejected password). A recorder keeps its beats in its journal
+    # and retries on all of them: a person may be fixing the server meanwhile.
     return state is None or str(state).startswith("08") or state in PG_RETRYABLE_STATES
 
 
