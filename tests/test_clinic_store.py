@@ -132,6 +132,8 @@ def test_a_held_sqlite_lock_is_retryable_not_fatal(tmp_path: Path) -> None:
     def _short_wait(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.execute("PRAGMA busy_timeout=50")  # instead of 30 s
 
+    impatient.engine.dispose()  # its pooled connection predates the listener
+
     with store.write() as holder:
         append_beats(holder, sid, [Beat(0, 1.0, 800.0)])
         with (
