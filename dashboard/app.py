@@ -20,31 +20,31 @@ st.set_page_config(
 
 pages = [
     st.Page(
-        str(HERE / "pages" / "live.py"),
+        str(HERE / "views" / "live.py"),
         title="Live session",
         icon=":material/monitor_heart:",
         default=True,
     ),
     st.Page(
-        str(HERE / "pages" / "sessions.py"),
+        str(HERE / "views" / "sessions.py"),
         title="Sessions",
         icon=":material/history:",
         url_path="sessions",
     ),
     st.Page(
-        str(HERE / "pages" / "review.py"),
+        str(HERE / "views" / "review.py"),
         title="Session review",
         icon=":material/insights:",
         url_path="review",
     ),
     st.Page(
-        str(HERE / "pages" / "history.py"),
+        str(HERE / "views" / "history.py"),
         title="Client history",
         icon=":material/timeline:",
         url_path="history",
     ),
     st.Page(
-        str(HERE / "pages" / "import_recording.py"),
+        str(HERE / "views" / "import_recording.py"),
         title="Import",
         icon=":material/upload_file:",
         url_path="import",

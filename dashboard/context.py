@@ -6,11 +6,9 @@ import os
 
 import streamlit as st
 
-from hrv_relax.config import resolve_db_url
+from hrv_relax.config import ENV_DEMO, resolve_db_url
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store import Store, open_store
-
-ENV_DEMO = "HRV_RELAX_DEMO"
 
 
 @st.cache_resource(show_spinner=False)

@@ -16,13 +16,15 @@ from typing import Literal
 import numpy as np
 
 from hrv_relax.analysis import RollingTimeDomain
+from hrv_relax.analysis.constants import MAX_ARTIFACT_PCT
 
 Severity = Literal["warning", "info"]
 
 BATTERY_LOW_PCT = 15  # raise below; clear above BATTERY_OK_PCT
 BATTERY_OK_PCT = 20
-ARTIFACTS_HIGH_PCT = 10.0  # Kubios: more than ~5-10 % corrected beats is not trustworthy
-ARTIFACTS_OK_PCT = 5.0
+# The live figures pause above the analysis' own limit; the alert shows from the same level.
+ARTIFACTS_HIGH_PCT = MAX_ARTIFACT_PCT
+ARTIFACTS_OK_PCT = MAX_ARTIFACT_PCT / 2
 # Arousal: the last minute against the median of the three minutes before it. 4 bpm and
 # 0.15 lnRMSSD (about 14 %) are above the smallest worthwhile changes of 1 bpm and 0.1.
 AROUSAL_HR_RISE_BPM = 4.0

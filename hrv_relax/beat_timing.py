@@ -67,8 +67,10 @@ class BeatTimeline:
         unaccounted_s = arrival_t_s - running[-1]
         gap: Gap | None = None
         if self._link_lost or unaccounted_s > self._gap_threshold_s:
-            placed = ends_before_arrival
-            gap = Gap(last, max(last, placed[0] - rr_ms[0] / 1000.0))
+            # Re-anchored to the arrival, but never before the last beat: beats keep their order.
+            early_s = max(0.0, last + rr_ms[0] / 1000.0 - ends_before_arrival[0])
+            placed = tuple(t + early_s for t in ends_before_arrival)
+            gap = Gap(last, placed[0] - rr_ms[0] / 1000.0)
             self._link_lost = False
         elif unaccounted_s < 0:
             # The running sum ran ahead of the clock: beats cannot end after they were reported.

@@ -44,6 +44,9 @@ NOW_WINDOW_S = 120.0
 DEFAULT_BASELINE_S = 180.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
 STATUS_STALE_S = 5.0
+# RR values reach the store within ~2 s of their beat; no beat for longer than this while
+# recording means no signal (no contact, link lost): the last figures are no longer "now".
+NO_BEATS_S = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,9 +147,14 @@ def live_view(store: Store, session_id: int) -> LiveView:
     phases = phase_spans(markers, elapsed_s)
     recent = beats.t_s > (beats.t_s[-1] - LIVE_HISTORY_S) if len(beats) else slice(0)
     reading = LiveHrv().push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
+    silent_s = elapsed_s - (float(beats.t_s[-1]) if len(beats) else 0.0)
+    if session.status == "recording" and len(beats) and silent_s > NO_BEATS_S:
+        reading = _empty(f"no beats for {silent_s:.0f} s: check the strap")
 
     last_t = float(beats.t_s[-1]) if len(beats) else 0.0
     base_span = baseline_span(phases)
+    # "Now" is the clock while recording (beats may have stopped), the last beat afterwards.
+    now_t = elapsed_s if session.status == "recording" else last_t
     rolling, baseline, shift_now = _no_rolling(), None, None
     if len(beats):
         series = beat_series(beats.rr_ms, beats.t_s)
@@ -155,7 +163,7 @@ def live_view(store: Store, session_id: int) -> LiveView:
         if base_span is not None:
             baseline = _indices(series, *base_span)
         if baseline is not None and base_span is not None:
-            now_span = (max(last_t - NOW_WINDOW_S, base_span[1]), last_t)
+            now_span = (max(now_t - NOW_WINDOW_S, base_span[1]), now_t)
             now_indices = _indices(series, *now_span)
             if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
                 shift_now = relaxation_shift(
@@ -178,13 +186,13 @@ def live_view(store: Store, session_id: int) -> LiveView:
         phases=phases,
         baseline=baseline,
         shift_now=shift_now,
-        shift_note=_shift_note(base_span, baseline, last_t),
+        shift_note=_shift_note(base_span, baseline, now_t),
         gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
         events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
     )
 
 
-def _empty() -> LiveReading:
+def _empty(reason: str = "no beats yet: is the strap on and moistened?") -> LiveReading:
     return LiveReading(
         t_s=0.0,
         hr_bpm=math.nan,
@@ -193,7 +201,7 @@ def _empty() -> LiveReading:
         artifact_pct=0.0,
         n_beats=0,
         supportable=False,
-        reason="no beats yet: is the strap on and moistened?",
+        reason=reason,
     )
 
 

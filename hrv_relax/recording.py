@@ -8,13 +8,14 @@ store (`request_stop`), which works from any machine that shares the database.
 from __future__ import annotations
 
 import contextlib
+import os
 import selectors
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from hrv_relax.config import data_dir
+from hrv_relax.config import ENV_DB, data_dir
 from hrv_relax.errors import HrvRelaxError, SessionStateError
 from hrv_relax.store import Store, list_sessions, request_stop
 
@@ -30,15 +31,19 @@ class StartedRecording:
 
 
 def recorder_command(
-    db_url: str,
     *,
     client: str,
     device: str | None = None,
     seed: int | None = None,
     auto_phases: bool = True,
 ) -> list[str]:
-    """The `hrv-relax record` command line for a strap (`device`) or the simulated strap."""
-    cmd = [sys.executable, "-m", "hrv_relax", "--db", db_url, "record", "--client", client]
+    """The `hrv-relax record` command line for a strap (`device`) or the simulated strap.
+
+    The database goes in the child's environment, not here: a command line is visible to
+    every local user, and a PostgreSQL URL carries a password.
+    """
+    # "--client=NAME" keeps a name that starts with "-" from reading as an option.
+    cmd = [sys.executable, "-m", "hrv_relax", "record", f"--client={client}"]
     if device is None:
         cmd.append("--simulate")
         if seed is not None:
@@ -63,10 +68,11 @@ def start_recording(
     logs = log_dir or data_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"recorder-{client.replace('/', '_')[:40]}.log"
-    cmd = recorder_command(db_url, client=client, device=device, seed=seed, auto_phases=auto_phases)
+    cmd = recorder_command(client=client, device=device, seed=seed, auto_phases=auto_phases)
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             cmd,
+            env={**os.environ, ENV_DB: db_url},
             stdout=subprocess.PIPE,
             stderr=log,
             stdin=subprocess.DEVNULL,

@@ -19,6 +19,7 @@ from hrv_relax.config import (
     DEFAULT_DASHBOARD_ADDRESS,
     DEFAULT_DASHBOARD_PORT,
     ENV_DB,
+    ENV_DEMO,
     demo_db_path,
     resolve_db_url,
 )
@@ -29,7 +30,6 @@ from hrv_relax.store import open_store
 
 log = logging.getLogger(__name__)
 
-ENV_DEMO = "HRV_RELAX_DEMO"
 PORT_SEARCH = 20  # the demo tries this many ports after the default when it is taken
 DASHBOARD_STOP_TIMEOUT_S = 10.0
 SERVER_START_TIMEOUT_S = 60.0

@@ -48,3 +48,13 @@ def test_empty_batches_place_nothing() -> None:
     timeline = BeatTimeline()
     assert timeline.place(5.0, []).t_s == ()
     assert timeline.last_t_s is None
+
+
+def test_after_a_lost_link_beats_never_go_back_in_time() -> None:
+    timeline = BeatTimeline()
+    timeline.place(10.0, [800.0])
+    timeline.mark_gap()
+    after = timeline.place(10.5, [800.0, 800.0])
+    assert after.t_s[0] >= 10.0 + 0.8 - 1e-9
+    assert after.t_s[1] - after.t_s[0] == pytest.approx(0.8)
+    assert after.gap is not None and after.gap.duration_s >= 0

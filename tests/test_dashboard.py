@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hrv_relax.recorder import Recorder
+from hrv_relax.recording import stop_all_recordings
 from hrv_relax.serve import dashboard_app
 from hrv_relax.simulator import SessionPlan, SimulatedStrap
 from hrv_relax.store import (
@@ -104,7 +105,7 @@ def test_sessions_page_lists_sessions_and_filters_by_client(
     store, _, _ = practice
     add_client(store, "Nobody Yet")
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
-    at.switch_page("pages/sessions.py").run()
+    at.switch_page("views/sessions.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["Client"]) == {"Page Tester"}
@@ -151,16 +152,19 @@ def test_start_a_simulated_session_from_the_page_then_stop_it(
     start.click().run()
     assert not at.exception
     store = open_store(db_path)
-    sessions = list_sessions(store)
-    assert [s.client_name for s in sessions] == ["Rae New"]
-    sid = sessions[0].id
-    assert at.selectbox(key="live_session").value == sid
-    # The recorder is its own process: it keeps recording after the page script ends.
-    _wait_for(lambda: get_session(store, sid).n_beats >= 3)
-    at.run()
-    at.button(key="stop_session").click().run()
-    _wait_for(lambda: get_session(store, sid).status == "complete")
-    assert list_markers(store, sid) == []  # the therapist marks phases, not the simulator
+    try:
+        sessions = list_sessions(store)
+        assert [s.client_name for s in sessions] == ["Rae New"]
+        sid = sessions[0].id
+        assert at.selectbox(key="live_session").value == sid
+        # The recorder is its own process: it keeps recording after the page script ends.
+        _wait_for(lambda: get_session(store, sid).n_beats >= 3)
+        at.run()
+        at.button(key="stop_session").click().run()
+        _wait_for(lambda: get_session(store, sid).status == "complete")
+        assert list_markers(store, sid) == []  # the therapist marks phases, not the simulator
+    finally:
+        stop_all_recordings(store)  # never leave a recorder running after a failure
 
 
 def test_a_new_client_without_a_name_is_refused(

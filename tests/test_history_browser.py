@@ -21,11 +21,9 @@ def test_review_and_history_pages_in_chromium(tmp_path: Path) -> None:
     port = free_port()
     argv = ["dashboard", "--no-browser", "--port", str(port)]
     with served(argv, {"HRV_RELAX_DB": str(practice.db)}) as url, chromium_page() as page:
-        # A deep link as the very first request of a fresh server runs the page without the
-        # entry point's navigation (Streamlit falls back to the pages/ folder): open the app first.
-        page.goto(url)
-        page.get_by_text("Heart-rate variability for massage").first.wait_for(timeout=WAIT_MS)
+        # A deep link as the very first request: the page opens inside the app's navigation.
         page.goto(f"{url}review?session={sid}")
+        page.get_by_text("Heart-rate variability for massage").first.wait_for(timeout=WAIT_MS)
         page.get_by_text("Your heart rate").first.wait_for(timeout=WAIT_MS)
         page.get_by_text("By technique and pressure").first.wait_for(timeout=WAIT_MS)
         page.wait_for_function(

@@ -17,7 +17,9 @@ from hrv_relax.store import (
     add_marker,
     append_beats,
     create_session,
+    find_client,
     finish_session,
+    get_or_add_client,
     get_session,
     heartbeat,
     list_clients,
@@ -204,3 +206,12 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
 def test_folder_as_database_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="is a folder"):
         open_store(tmp_path)
+
+
+def test_client_names_match_ignoring_case_beyond_ascii(store: Store) -> None:
+    first = add_client(store, "Émilie Durand")
+    assert find_client(store, "émilie  durand") == first
+    assert find_client(store, "Émilie Durand") == first
+    assert get_or_add_client(store, "ÉMILIE DURAND") == first
+    with pytest.raises(StoreError, match="exists already"):
+        add_client(store, "émilie durand")

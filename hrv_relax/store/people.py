@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, insert, select
 
 from hrv_relax.errors import NotFoundError, StoreError
 from hrv_relax.store.clock import utcnow
@@ -47,7 +47,7 @@ def add_client(
 ) -> ClientRecord:
     cleaned = clean_name(name, "client name")
     with store.write() as conn:
-        if conn.execute(select(clients.c.id).where(clients.c.name == cleaned)).first():
+        if _find_client(conn, cleaned) is not None:
             raise StoreError(f"a client named {cleaned!r} exists already")
         new_id = conn.execute(
             insert(clients).values(
@@ -75,12 +75,22 @@ def _get_client(conn: Connection, client_id: int) -> ClientRecord:
 
 
 def find_client(store: Store, name: str) -> ClientRecord | None:
-    cleaned = " ".join(name.split())
+    """The client with this name, ignoring case and spacing; None if there is none."""
     with store.read() as conn:
-        row = conn.execute(
-            select(clients).where(func.lower(clients.c.name) == cleaned.lower())
-        ).first()
-    return None if row is None else _client(row)
+        return _find_client(conn, name)
+
+
+def _find_client(conn: Connection, name: str) -> ClientRecord | None:
+    cleaned = " ".join(name.split())
+    exact = conn.execute(select(clients).where(clients.c.name == cleaned)).first()
+    if exact is not None:
+        return _client(exact)
+    # Case-insensitive in Python: SQLite's lower() folds ASCII only ("Émilie" stays "É").
+    key = cleaned.casefold()
+    for row in conn.execute(select(clients)):
+        if row.name.casefold() == key:
+            return _client(row)
+    return None
 
 
 def get_or_add_client(store: Store, name: str, *, therapist_id: int | None = None) -> ClientRecord:

@@ -53,7 +53,7 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
             f"{result.description}) as session {result.session_id} of {client.name}."
         )
         st.page_link(
-            "pages/review.py",
+            "views/review.py",
             label=f"Review session {result.session_id}",
             icon=":material/insights:",
             query_params={"session": str(result.session_id)},
