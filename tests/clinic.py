@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import subprocess
 import sys
@@ -35,6 +36,7 @@ class Sent:
         return bisect.bisect_right(self.arrival_s, t_s)
 
 
+@functools.cache
 def sent_by_strap(seed: int, duration_s: float | None = None) -> Sent:
     """What `hrv-relax record --simulate --seed S [--duration D]` receives.
 
