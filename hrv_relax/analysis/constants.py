@@ -6,6 +6,9 @@ everywhere; tests pin the published figures these values reproduce.
 
 from typing import Final
 
+#: Milliseconds per minute: HR (bpm) = MS_PER_MINUTE / mean RR (ms).
+MS_PER_MINUTE: Final = 60_000.0
+
 # --- Plausibility ---------------------------------------------------------------------------
 #: Shortest RR interval taken as a heartbeat: 240 bpm. Shorter ones are detection artefacts
 #: (hrv-science note; Lipponen & Tarvainen 2019 treat them as extra beats).
@@ -50,12 +53,18 @@ MIN_TIME_DOMAIN_S: Final = 10.0
 MIN_TIME_DOMAIN_BEATS: Final = 8
 #: HF needs ten cycles of its slowest component (0.15 Hz) -> ~60 s.
 MIN_HF_S: Final = 60.0
-#: LF (and so LF/HF, normalised units) needs ~2 min (Task Force 1996).
+#: LF power needs ~2 min (Task Force 1996).
 MIN_LF_S: Final = 120.0
+#: LF/HF and LF, HF in normalised units need the standard 5 min short-term recording (Task
+#: Force 1996: "5 min for LF/HF"); 290 s so that a 5 min recording of whole beats qualifies.
+MIN_LF_HF_S: Final = 290.0
 #: VLF needs 5 min (Task Force 1996: shorter windows do not resolve 0.0033-0.04 Hz).
 MIN_VLF_S: Final = 290.0
 #: PNS/SNS and the stress index rest on an RR histogram (50 ms bins): 2 min of beats.
 MIN_AUTONOMIC_INDEX_S: Final = 120.0
+#: RMSSD, SD1 and SD2 rest on successive pairs of clean intervals: fewer than this many pairs
+#: and they are noise (the 8-beat minimum with one flagged beat leaves ~5 pairs).
+MIN_CLEAN_PAIRS: Final = 5
 
 # --- Reliability ------------------------------------------------------------------------------
 #: A window whose RR intervals are more than this share non-NN is not trusted. Each isolated
@@ -72,6 +81,19 @@ MAX_ARTIFACT_PCT_SPECTRAL: Final = 10.0
 #: between their ending beats equals the later RR to within this: more means beats are missing
 #: (a gap in the recording), and the difference across it is not a successive difference.
 GAP_TOLERANCE_S: Final = 0.5
+#: Durations are *covered* time: the window's span minus its gaps. Gap time counts as
+#: unusable, like artefacts: a window is unreliable when artefact % + gap % of its span exceeds
+#: MAX_ARTIFACT_PCT, and has no spectrum above MAX_ARTIFACT_PCT_SPECTRAL.
+#: The spline would bridge a gap with invented values; a gap longer than this (under half a
+#: cycle of the slowest HF component, 1 / 0.15 Hz = 6.7 s; a few lost beats) voids the spectrum.
+MAX_SPECTRAL_GAP_S: Final = 3.0
+
+# --- Live view --------------------------------------------------------------------------------
+#: The live 60 s HR/RMSSD is shown only when beats cover this much of the window (gaps inside
+#: do not count): 50 of 60 s keeps it a one-minute figure (Esco & Flatt 2014).
+MIN_LIVE_COVERAGE_S: Final = 50.0
+#: ... and rests on at least this many clean successive pairs (~half a minute at 40 bpm).
+MIN_LIVE_CLEAN_PAIRS: Final = 20
 
 # --- Artefact detection (compensation-aware; tuned on the development records only) -----------
 #: Running median over this many pair means (RR[n] + RR[n+1]) / 2 is the local sinus cycle.

@@ -5,6 +5,10 @@ time-domain and Poincare indices (a successive difference is used only when both
 intervals are clean and directly successive), and *bridged* by the cubic spline for the
 spectrum. Excluding beats rather than inventing replacement values is what keeps RMSSD within
 2 % of the true-NN RMSSD on the annotated records; see docs/analysis.md.
+
+Gaps (beats missing from the recording, visible in ``t_s``): every duration is *covered* time,
+the span minus its gaps, and gap time counts as unusable alongside artefacts. A gap longer
+than ``MAX_SPECTRAL_GAP_S`` voids the spectrum: the spline would fill it with invented values.
 """
 
 import math
@@ -19,8 +23,11 @@ from hrv_relax.analysis.constants import (
     MAX_ARTIFACT_PCT,
     MAX_ARTIFACT_PCT_SPECTRAL,
     MAX_IRREGULAR_PCT,
+    MAX_SPECTRAL_GAP_S,
     MIN_AUTONOMIC_INDEX_S,
+    MIN_CLEAN_PAIRS,
     MIN_HF_S,
+    MIN_LF_HF_S,
     MIN_LF_S,
     MIN_TIME_DOMAIN_BEATS,
     MIN_TIME_DOMAIN_S,
@@ -31,7 +38,7 @@ from hrv_relax.analysis.detrending import smoothness_priors_detrend
 from hrv_relax.analysis.frequency import BandPowers, Resampled, band_powers, resample
 from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
-from hrv_relax.analysis.series import beat_series, select_nn
+from hrv_relax.analysis.series import beat_series, coverage, select_nn
 from hrv_relax.analysis.time_domain import time_domain
 
 NAN = math.nan
@@ -40,7 +47,11 @@ NO_BANDS = BandPowers(NAN, NAN, NAN)
 
 @dataclass(frozen=True, slots=True)
 class HrvIndices:
-    """HRV indices of one window. NaN marks an index the window cannot support (see reason)."""
+    """HRV indices of one window. NaN marks an index the window cannot support (see reason).
+
+    ``duration_s`` is the covered time (s): the span of the beats minus the gaps in it;
+    ``gap_pct`` is the share of the span that is gap.
+    """
 
     n_beats: int
     duration_s: float
@@ -67,6 +78,7 @@ class HrvIndices:
     hf_nu: float
     pns_index: float
     sns_index: float
+    gap_pct: float = 0.0
 
 
 def _ln(x: float) -> float:
@@ -89,6 +101,8 @@ def _spectrum(
     if duration_s < MIN_LF_S:
         notes.append(f"window {duration_s:.0f} s < {MIN_LF_S:.0f} s: no LF, LF/HF or n.u.")
         lf = NAN
+    elif duration_s < MIN_LF_HF_S:
+        notes.append(f"window {duration_s:.0f} s < {MIN_LF_HF_S:.0f} s: no LF/HF or n.u.")
     if duration_s < MIN_VLF_S:
         notes.append(f"window {duration_s:.0f} s < {MIN_VLF_S:.0f} s: no VLF")
         vlf = NAN
@@ -108,6 +122,8 @@ def hrv_indices(
     ``detrend`` is the smoothness-priors lambda applied before the spectrum (Kubios default
     500); ``None`` turns detrending off. ``t_s`` are beat end times (s), for recordings with
     gaps. Units: ms, bpm, %, ms^2; ``ln_rmssd`` and ``ln_hf`` are natural logs of ms and ms^2.
+    A window too short (beats, covered time, clean pairs) or too artefact- or gap-laden has
+    every index NaN, mean RR and HR included; ``reason`` says why.
     """
     series = beat_series(rr_ms, t_s)
     n = series.n
@@ -119,21 +135,36 @@ def hrv_indices(
         keep = np.ones(n, dtype=np.bool_)
         irregular_pct = 0.0
     artifact_pct = 100.0 * float(np.mean(~keep)) if n else 0.0
-    duration_s = float(series.t_s[-1] - series.t_s[0] + series.rr_ms[0] / 1000.0) if n else 0.0
+    cover = coverage(series)
+    duration_s = cover.covered_s
+    gap_pct = cover.gap_pct
+    sel = select_nn(series, keep)
+    n_pairs = int(sel.prev_ms.size)
 
     reasons: list[str] = []
     if n < MIN_TIME_DOMAIN_BEATS or duration_s < MIN_TIME_DOMAIN_S:
-        reasons.append(f"too short: {n} beats over {duration_s:.0f} s")
-    if artifact_pct > MAX_ARTIFACT_PCT:
-        reasons.append(f"too many artefacts: {artifact_pct:.1f} % > {MAX_ARTIFACT_PCT:.0f} %")
+        reasons.append(f"too short: {n} beats over {duration_s:.0f} s recorded")
+    elif n_pairs < MIN_CLEAN_PAIRS:
+        reasons.append(f"too few clean successive pairs: {n_pairs} < {MIN_CLEAN_PAIRS}")
+    if artifact_pct + gap_pct > MAX_ARTIFACT_PCT:
+        what = f"{artifact_pct:.1f} % artefacts"
+        if gap_pct > 0:
+            what += f" + {gap_pct:.1f} % of the time not recorded"
+        reasons.append(f"too many artefacts or gaps: {what} > {MAX_ARTIFACT_PCT:.0f} %")
+    # Mean RR and HR stay meaningful in an irregular rhythm; not in a window too short or
+    # too artefact-laden to trust at all.
+    usable = not reasons
     if irregular_pct > MAX_IRREGULAR_PCT:
         reasons.append(
             f"irregular rhythm (possible atrial fibrillation) in {irregular_pct:.0f} % of beats"
         )
     reliable = not reasons
 
-    sel = select_nn(series, keep)
     td = time_domain(sel)
+    spectral_ok = (
+        artifact_pct + gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
+        and cover.longest_gap_s <= MAX_SPECTRAL_GAP_S
+    )
     # One 4 Hz spline of the clean beats serves the spectrum and the stress index's trend.
     even = (
         resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
@@ -153,13 +184,16 @@ def hrv_indices(
         sd1 = sd2 = si = rmssd = sdnn = pnn50 = pnn20 = NAN
 
     bands = NO_BANDS
-    if reliable and artifact_pct > MAX_ARTIFACT_PCT_SPECTRAL:
+    if reliable and not spectral_ok:
         reasons.append(
-            f"{artifact_pct:.1f} % artefacts > {MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum"
+            f"{artifact_pct:.1f} % artefacts + {gap_pct:.1f} % gaps > "
+            f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %, or a gap of {cover.longest_gap_s:.1f} s > "
+            f"{MAX_SPECTRAL_GAP_S:.0f} s: no spectrum"
         )
     elif reliable:
         bands, notes = _spectrum(even, duration_s, detrend)
         reasons.extend(notes)
+    ratios_ok = duration_s >= MIN_LF_HF_S
 
     pns = sns = NAN
     if reliable and duration_s >= MIN_AUTONOMIC_INDEX_S:
@@ -176,8 +210,8 @@ def hrv_indices(
         irregular_pct=irregular_pct,
         reliable=reliable,
         reason="; ".join(reasons),
-        mean_rr_ms=td.mean_rr_ms,
-        mean_hr_bpm=td.mean_hr_bpm,
+        mean_rr_ms=td.mean_rr_ms if usable else NAN,
+        mean_hr_bpm=td.mean_hr_bpm if usable else NAN,
         sdnn_ms=sdnn,
         rmssd_ms=rmssd,
         ln_rmssd=_ln(rmssd),
@@ -190,9 +224,10 @@ def hrv_indices(
         lf_ms2=bands.lf_ms2,
         hf_ms2=bands.hf_ms2,
         ln_hf=_ln(bands.hf_ms2),
-        lf_hf=bands.lf_hf,
-        lf_nu=bands.lf_nu,
-        hf_nu=bands.hf_nu,
+        lf_hf=bands.lf_hf if ratios_ok else NAN,
+        lf_nu=bands.lf_nu if ratios_ok else NAN,
+        hf_nu=bands.hf_nu if ratios_ok else NAN,
         pns_index=pns,
         sns_index=sns,
+        gap_pct=gap_pct,
     )

@@ -5,6 +5,11 @@ running sums over a 60 s window (adding new beats, dropping old ones), so an upd
 recomputes the window. Artefacts are judged with the same rules as the offline detector but
 causally: a beat is judged when the next one arrives (the premature/compensatory signature
 needs it), against the median of the last clean pair means.
+
+A reading is shown only when the beats really cover the window: at least
+``MIN_LIVE_COVERAGE_S`` of its 60 s from the oldest beat inside it to the newest, gaps inside
+not counted, and at least ``MIN_LIVE_CLEAN_PAIRS`` clean successive pairs. A running sum of
+the gaps keeps that O(1) per beat.
 """
 
 import math
@@ -20,6 +25,9 @@ from hrv_relax.analysis.constants import (
     GAP_TOLERANCE_S,
     LONG_FRACTION,
     MAX_ARTIFACT_PCT,
+    MIN_LIVE_CLEAN_PAIRS,
+    MIN_LIVE_COVERAGE_S,
+    MS_PER_MINUTE,
     REFERENCE_BEATS,
     ROLLING_TIME_WINDOW_S,
     RR_MAX_MS,
@@ -27,8 +35,6 @@ from hrv_relax.analysis.constants import (
     SOLO_PREMATURE_FRACTION,
 )
 from hrv_relax.analysis.errors import AnalysisError
-
-MS_PER_MINUTE = 60_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class _Beat:
     rr_ms: float
     clean: bool
     d2_ms2: float  # squared difference to the previous interval, NaN if not a clean pair
+    gap_s: float = 0.0  # unrecorded time between the previous beat and this interval's start
 
 
 class LiveHrv:
@@ -69,6 +76,7 @@ class LiveHrv:
         self._sum_d2 = 0.0
         self._n_pairs = 0
         self._n_flagged = 0
+        self._sum_gap_s = 0.0
 
     def push(self, rr_ms: npt.ArrayLike, t_s: npt.ArrayLike | None = None) -> LiveReading:
         """Add RR intervals (ms) ending at ``t_s`` (s; default: contiguous) and read the window."""
@@ -87,11 +95,13 @@ class LiveHrv:
         return float(np.median(self._refs)) if self._refs else math.nan
 
     def _add(self, rr: float, t: float) -> None:
-        if math.isnan(self._t_first_s):
+        first = math.isnan(self._t_first_s)
+        if first:
             self._t_first_s = t - rr / 1000.0
         follows = abs(t - self._t_last_s - rr / 1000.0) <= GAP_TOLERANCE_S
+        gap_s = 0.0 if follows or first else max(t - rr / 1000.0 - self._t_last_s, 0.0)
         self._t_last_s = t
-        beat = _Beat(t, rr, RR_MIN_MS <= rr <= RR_MAX_MS, math.nan)
+        beat = _Beat(t, rr, RR_MIN_MS <= rr <= RR_MAX_MS, math.nan, gap_s)
         prev = self._pending
         ref = self._reference()
         if prev is not None and follows and not math.isnan(ref):
@@ -117,6 +127,7 @@ class LiveHrv:
     def _commit(self, beat: _Beat) -> None:
         """Account for a judged beat in the running sums."""
         self._beats.append(beat)
+        self._sum_gap_s += beat.gap_s
         if beat.clean:
             self._sum_rr += beat.rr_ms
             self._n_clean += 1
@@ -129,6 +140,7 @@ class LiveHrv:
     def _expire(self, now_s: float) -> None:
         while self._beats and self._beats[0].t_s <= now_s - self._window_s:
             old = self._beats.popleft()
+            self._sum_gap_s -= old.gap_s
             if old.clean:
                 self._sum_rr -= old.rr_ms
                 self._n_clean -= 1
@@ -139,18 +151,37 @@ class LiveHrv:
                 self._n_flagged -= 1
         # A pair straddling the window start keeps its difference: one pair in ~70, harmless.
 
+    def covered_s(self) -> float:
+        """Seconds of the window covered by its judged beats: oldest to newest, minus gaps."""
+        if not self._beats:
+            return 0.0
+        oldest, newest = self._beats[0], self._beats[-1]
+        start_s = max(oldest.t_s - oldest.rr_ms / 1000.0, self._t_last_s - self._window_s)
+        # The gap before the oldest beat lies outside the window.
+        inner_gaps_s = self._sum_gap_s - oldest.gap_s
+        return max(newest.t_s - start_s - inner_gaps_s, 0.0)
+
     def reading(self) -> LiveReading:
         """The current window's HR, RMSSD, artefact share, and whether they can be shown."""
         n = len(self._beats)
         pct = 100.0 * self._n_flagged / n if n else 0.0
-        covered_s = self._t_last_s - self._t_first_s if n else 0.0
+        since_first_s = self._t_last_s - self._t_first_s if n else 0.0
+        covered_s = self.covered_s()
         reason = ""
-        if covered_s < self._window_s:
-            reason = f"first minute: {covered_s:.0f} s of {self._window_s:.0f} s recorded"
+        if since_first_s < self._window_s:
+            reason = f"first minute: {since_first_s:.0f} s of {self._window_s:.0f} s recorded"
+        elif covered_s < MIN_LIVE_COVERAGE_S:
+            reason = (
+                f"gap: only {covered_s:.0f} s of the last {self._window_s:.0f} s recorded "
+                f"(needs {MIN_LIVE_COVERAGE_S:.0f} s)"
+            )
         elif pct > MAX_ARTIFACT_PCT:
             reason = f"too many artefacts in the last minute: {pct:.0f} %"
-        elif self._n_pairs < 2:
-            reason = "no clean successive beats in the last minute"
+        elif self._n_pairs < MIN_LIVE_CLEAN_PAIRS:
+            reason = (
+                f"too few clean successive beats in the last minute: {self._n_pairs} "
+                f"< {MIN_LIVE_CLEAN_PAIRS}"
+            )
         ok = not reason
         hr = MS_PER_MINUTE * self._n_clean / self._sum_rr if ok else math.nan
         rmssd = math.sqrt(max(self._sum_d2, 0.0) / self._n_pairs) if ok else math.nan

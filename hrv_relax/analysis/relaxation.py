@@ -36,6 +36,7 @@ from hrv_relax.analysis.constants import (
     MIN_HISTORY_SESSIONS,
     MIN_HR_CHANGE_BPM,
     MIN_LN_RMSSD_CHANGE,
+    MS_PER_MINUTE,
     NORMAL_RANGE_SD,
     SLOW_SUBWINDOW_S,
     SUBWINDOW_S,
@@ -43,14 +44,13 @@ from hrv_relax.analysis.constants import (
 from hrv_relax.analysis.detrending import smoothness_priors_operator
 from hrv_relax.analysis.frequency import Resampled, band_powers_rows
 from hrv_relax.analysis.indices import HrvIndices
-from hrv_relax.analysis.nonlinear import stress_index
-from hrv_relax.analysis.norms import AutonomicNorms, pns_index, sns_index
+from hrv_relax.analysis.norms import AutonomicNorms
+from hrv_relax.analysis.rolling import window_pns_sns
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
 from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
 NormalPosition = Literal["below normal", "within normal", "above normal", "no history"]
-MS_PER_MINUTE = 60_000.0
 MIN_SUBWINDOWS = 2
 #: Fixed seed: the same session always gives the same interval.
 BOOTSTRAP_SEED = 20190516
@@ -147,22 +147,7 @@ def slow_pieces(
     mom = window_moments(series, keep, grid)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * (1.0 - mom.n_nn / mom.n_all)
-        mean_rr = mom.mean_rr_ms
-        sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
-        sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
-        rmssd = np.sqrt(mom.mean_sq_diff_ms2)
-    si = np.array(
-        [
-            stress_index(residual_ms[lo:hi][keep[lo:hi]] + m)
-            for lo, hi, m in zip(grid.lo, grid.hi, mean_rr, strict=True)
-        ],
-        dtype=np.float64,
-    )
-    pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
-    sns = np.asarray(
-        sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
-        np.float64,
-    )
+    pns, sns = window_pns_sns(grid, mom, keep, residual_ms, norms)
     ok = pct <= MAX_ARTIFACT_PCT
     ln_hf = np.full(grid.end_s.size, math.nan)
     width = round(SLOW_SUBWINDOW_S * even.rate_hz)

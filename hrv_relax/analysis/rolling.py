@@ -1,12 +1,16 @@
 """Rolling HRV series for a whole session, vectorised over windows.
 
 Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s every 10 s;
-PNS and SNS index on 300 s every 30 s. Each value is exactly what :func:`hrv_indices` would
-report for that window's beats with the session's artefact flags, except that the spectral
-series interpolate the session once (one spline, then windows of the 4 Hz grid), the stress
-index inside PNS/SNS takes its slow trend from one session-wide fit (the same local filter,
-different only near window edges), and a window's value is NaN when it holds too many
-artefacts.
+PNS and SNS index on 300 s every 30 s. Each HR and RMSSD value is exactly what
+:func:`hrv_indices` would report for that window's beats with the session's artefact flags,
+NaN included: the same minimum beats, covered time and clean pairs, and the same limit on
+artefacts plus gap time. The spectral series interpolate the session once (one spline, then
+windows of the 4 Hz grid), so their windows are judged over the whole window: time without
+beats anywhere in it counts as gap, and a gap longer than ``MAX_SPECTRAL_GAP_S`` (which the
+spline would fill with invented values) makes HF and LF NaN. PNS/SNS windows need
+``MIN_AUTONOMIC_INDEX_S`` of covered time and the same artefact-plus-gap limit; their stress
+index takes its slow trend from one session-wide fit (the same local filter, different only
+near window edges).
 """
 
 import math
@@ -19,6 +23,14 @@ from hrv_relax.analysis.constants import (
     INTERPOLATION_RATE_HZ,
     MAX_ARTIFACT_PCT,
     MAX_ARTIFACT_PCT_SPECTRAL,
+    MAX_SPECTRAL_GAP_S,
+    MIN_AUTONOMIC_INDEX_S,
+    MIN_CLEAN_PAIRS,
+    MIN_HF_S,
+    MIN_LF_S,
+    MIN_TIME_DOMAIN_BEATS,
+    MIN_TIME_DOMAIN_S,
+    MS_PER_MINUTE,
     ROLLING_AUTONOMIC_STEP_S,
     ROLLING_AUTONOMIC_WINDOW_S,
     ROLLING_SPECTRAL_STEP_S,
@@ -31,9 +43,15 @@ from hrv_relax.analysis.frequency import Resampled, band_powers_rows, resample
 from hrv_relax.analysis.nonlinear import stress_index, vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
-from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
+from hrv_relax.analysis.windows import (
+    WindowCoverage,
+    WindowGrid,
+    WindowMoments,
+    window_coverage,
+    window_grid,
+    window_moments,
+)
 
-MS_PER_MINUTE = 60_000.0
 #: Windows per batch of the spectral computation: bounds memory on day-long recordings.
 SPECTRAL_BATCH = 2048
 
@@ -80,6 +98,52 @@ def _artifact_pct(grid: WindowGrid, keep: BoolArray) -> FloatArray:
         return np.asarray(100.0 * (csum[grid.hi] - csum[grid.lo]) / n_all, np.float64)
 
 
+def _supportable(
+    mom: WindowMoments, cover: WindowCoverage, pct: FloatArray, min_covered_s: float
+) -> BoolArray:
+    """The minimums of :func:`hrv_indices`: beats, covered time, clean pairs, artefacts + gaps."""
+    return np.asarray(
+        (mom.n_all >= MIN_TIME_DOMAIN_BEATS)
+        & (cover.covered_s >= min_covered_s)
+        & (cover.covered_s >= MIN_TIME_DOMAIN_S)
+        & (mom.n_pairs >= MIN_CLEAN_PAIRS)
+        & (pct + cover.gap_pct <= MAX_ARTIFACT_PCT),
+        np.bool_,
+    )
+
+
+def window_pns_sns(
+    grid: WindowGrid,
+    mom: WindowMoments,
+    keep: BoolArray,
+    residual_ms: FloatArray,
+    norms: AutonomicNorms,
+) -> tuple[FloatArray, FloatArray]:
+    """PNS and SNS index of each window from its moments and the detrended clean intervals.
+
+    ``residual_ms`` are the clean intervals minus their slow trend (the stress index input),
+    computed once per session; no minimum is applied here (callers judge the windows).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
+        sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
+        rmssd = np.sqrt(mom.mean_sq_diff_ms2)
+        mean_rr = mom.mean_rr_ms
+        si = np.array(
+            [
+                stress_index(residual_ms[lo:hi][keep[lo:hi]] + m)
+                for lo, hi, m in zip(grid.lo, grid.hi, mean_rr, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
+        sns = np.asarray(
+            sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
+            np.float64,
+        )
+    return pns, sns
+
+
 def rolling_time_domain(
     series: BeatSeries,
     keep: BoolArray,
@@ -90,9 +154,11 @@ def rolling_time_domain(
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
-    bad = ~(pct <= MAX_ARTIFACT_PCT)
-    hr = MS_PER_MINUTE / mom.mean_rr_ms
-    rmssd = np.sqrt(mom.mean_sq_diff_ms2)
+    cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S)
+    bad = ~_supportable(mom, cover, pct, MIN_TIME_DOMAIN_S)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hr = MS_PER_MINUTE / mom.mean_rr_ms
+        rmssd = np.sqrt(mom.mean_sq_diff_ms2)
     return RollingTimeDomain(
         t_s=grid.end_s,
         hr_bpm=np.where(bad, math.nan, hr),
@@ -133,11 +199,17 @@ def rolling_spectral(
             _, lf_b, hf_b = band_powers_rows(block, even.rate_hz)
             lf[start : start + SPECTRAL_BATCH] = lf_b
             hf[start : start + SPECTRAL_BATCH] = hf_b
-    bad = ~(pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+    mom = window_moments(series, keep, grid)
+    cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
+    ok = (
+        _supportable(mom, cover, pct, MIN_HF_S)
+        & (pct + cover.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+        & ~cover.has_long_gap
+    )
     return RollingSpectral(
         t_s=grid.end_s,
-        hf_ms2=np.where(bad, math.nan, hf),
-        lf_ms2=np.where(bad, math.nan, lf),
+        hf_ms2=np.where(ok, hf, math.nan),
+        lf_ms2=np.where(ok & (cover.covered_s >= MIN_LF_S), lf, math.nan),
         artifact_pct=pct,
     )
 
@@ -158,29 +230,15 @@ def rolling_autonomic(
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
-    sd1 = np.sqrt(mom.var_diff_ms2 / 2.0)
-    sd2 = np.sqrt(mom.var_sum_ms2 / 2.0)
-    rmssd = np.sqrt(mom.mean_sq_diff_ms2)
-    mean_rr = mom.mean_rr_ms
     # One session-wide trend (a local filter: ~0.035 Hz) instead of one per window.
     residual = residual_ms
     if residual is None:
         residual = np.zeros(series.n)
         if keep.any():
             residual[keep] = vlf_residual_nn(series.t_s[keep], series.rr_ms[keep])
-    si = np.array(
-        [
-            stress_index(residual[lo:hi][keep[lo:hi]] + m)
-            for lo, hi, m in zip(grid.lo, grid.hi, mean_rr, strict=True)
-        ],
-        dtype=np.float64,
-    )
-    pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
-    sns = np.asarray(
-        sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
-        np.float64,
-    )
-    bad = ~(pct <= MAX_ARTIFACT_PCT)
+    pns, sns = window_pns_sns(grid, mom, keep, residual, norms)
+    cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
+    bad = ~_supportable(mom, cover, pct, MIN_AUTONOMIC_INDEX_S)
     return RollingAutonomic(
         t_s=grid.end_s,
         pns_index=np.where(bad, math.nan, pns),

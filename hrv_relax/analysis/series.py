@@ -80,3 +80,39 @@ def select_nn(series: BeatSeries, keep: BoolArray) -> NnSelection:
     return NnSelection(
         nn_ms=series.rr_ms[keep], prev_ms=series.rr_ms[idx - 1], next_ms=series.rr_ms[idx]
     )
+
+
+def gap_before_s(series: BeatSeries) -> FloatArray:
+    """Unrecorded time (s) between beat i-1 and the start of interval i; 0 where it follows.
+
+    The first interval has no gap before it: a window starts where its first interval starts.
+    """
+    gaps = np.zeros(series.n)
+    if series.n > 1:
+        starts = series.t_s[1:] - series.rr_ms[1:] / 1000.0
+        gaps[1:] = np.maximum(starts - series.t_s[:-1], 0.0)
+    gaps[series.follows] = 0.0
+    return gaps
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of a window's span (s) the beats cover: durations exclude gap time."""
+
+    span_s: float
+    covered_s: float
+    longest_gap_s: float
+
+    @property
+    def gap_pct(self) -> float:
+        """Share of the span that is gap (%)."""
+        return 100.0 * (1.0 - self.covered_s / self.span_s) if self.span_s > 0 else 0.0
+
+
+def coverage(series: BeatSeries) -> Coverage:
+    """Span from the start of the first interval to the last beat, and the part beats cover."""
+    if series.n == 0:
+        return Coverage(0.0, 0.0, 0.0)
+    span_s = float(series.t_s[-1] - series.t_s[0] + series.rr_ms[0] / 1000.0)
+    gaps = gap_before_s(series)
+    return Coverage(span_s, max(span_s - float(gaps.sum()), 0.0), float(gaps.max()))

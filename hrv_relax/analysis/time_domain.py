@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hrv_relax.analysis.constants import NN20_THRESHOLD_MS, NN50_THRESHOLD_MS
+from hrv_relax.analysis.constants import MS_PER_MINUTE, NN20_THRESHOLD_MS, NN50_THRESHOLD_MS
 from hrv_relax.analysis.series import FloatArray, NnSelection
 
 NAN = math.nan
-MS_PER_MINUTE = 60_000.0
 
 
 @dataclass(frozen=True, slots=True)

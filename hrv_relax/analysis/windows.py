@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray, IntArray, pair_mask
+from hrv_relax.analysis.series import (
+    BeatSeries,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    gap_before_s,
+    pair_mask,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,4 +102,56 @@ def window_moments(series: BeatSeries, keep: BoolArray, grid: WindowGrid) -> Win
         mean_sq_diff_ms2=np.asarray(mean_sq, np.float64),
         var_diff_ms2=_variance(n_pairs, sum_d, sum_d2),
         var_sum_ms2=_variance(n_pairs, sum_s, sum_s2),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WindowCoverage:
+    """Per window: covered time (s), the share of the span that is gap (%), long gaps inside."""
+
+    covered_s: FloatArray
+    gap_pct: FloatArray
+    has_long_gap: BoolArray
+
+
+def window_coverage(
+    series: BeatSeries, grid: WindowGrid, long_gap_s: float, window_s: float | None = None
+) -> WindowCoverage:
+    """How much of each window the beats cover, in O(n + windows).
+
+    With ``window_s`` None the span is that of the window's beats (start of its first interval
+    to its last beat), as :func:`hrv_indices` measures a window; with ``window_s`` it is the
+    whole window, so time before the first or after the last beat counts as gap too (the 4 Hz
+    spline spans the whole window and would fill that time).
+    """
+    rr_s = series.rr_ms / 1000.0
+    gaps = gap_before_s(series)
+    # Gaps before intervals lo+1 .. hi-1: the gap before the first interval is outside.
+    inner = WindowGrid(grid.end_s, np.minimum(grid.lo + 1, grid.hi), grid.hi)
+    gap_s = window_sums(gaps, inner)
+    n_long = window_sums((gaps > long_gap_s).astype(np.float64), inner)
+    empty = grid.hi <= grid.lo
+    last = np.maximum(grid.hi - 1, 0)
+    first = np.minimum(grid.lo, max(series.n - 1, 0))
+    if series.n:
+        start_s = series.t_s[first] - rr_s[first]
+        beats_span = series.t_s[last] - start_s
+    else:
+        start_s = beats_span = np.zeros(grid.end_s.size)
+    covered = np.where(empty, 0.0, np.maximum(beats_span - gap_s, 0.0))
+    if window_s is None:
+        span = np.where(empty, 0.0, beats_span)
+        long_gap = n_long > 0
+    else:
+        lead = np.where(empty, window_s, start_s - (grid.end_s - window_s))
+        trail = np.where(empty, 0.0, grid.end_s - series.t_s[last] if series.n else 0.0)
+        covered = np.minimum(covered, window_s)
+        span = np.full(grid.end_s.size, window_s)
+        long_gap = (n_long > 0) | (lead > long_gap_s) | (trail > long_gap_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap_pct = np.where(span > 0, 100.0 * (1.0 - covered / span), 0.0)
+    return WindowCoverage(
+        covered_s=np.asarray(covered, np.float64),
+        gap_pct=np.asarray(np.maximum(gap_pct, 0.0), np.float64),
+        has_long_gap=np.asarray(long_gap, np.bool_),
     )
