@@ -1,0 +1,195 @@
+"""Clinic load: beats/s and p99 commit latency for 20 straps, on SQLite and PostgreSQL.
+
+A "commit" is the recorder's transaction: a batch of beats (hrv_relax.buffer.write_batch),
+the heartbeat and the live-status row, committed. Each strap is its own process, as each
+treatment room is its own laptop; four dashboard readers (threads) list sessions, fetch new
+beats and read live status meanwhile.
+
+Baseline, measured in the same run on the same database: ONE strap committing alone, as fast
+as it can. Figures are ratios against it:
+- 20 straps flat out: aggregate beats/s (how writing scales) and p99 commit latency.
+- 20 straps in real time (a commit every 0.5 s, as the recorder does): p99 commit latency, and
+  headroom = flat-out capacity / what 20 real straps need (~1.2 beats/s each).
+PostgreSQL runs durable (fsync on), in a throwaway server (tests/postgres.py); SQLite is a file
+in WAL mode, synchronous=NORMAL, as hrv-relax opens it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+N_STRAPS = 20
+N_READERS = 4
+BEATS_PER_COMMIT = 2  # ~1.2 beats/s per strap, one commit every 0.5 s (rounded up)
+BASELINE_COMMITS = 600
+FLAT_OUT_COMMITS = 150  # per strap
+REALTIME_S = 15.0
+COMMIT_EVERY_S = 0.5  # hrv_relax.recorder.FLUSH_INTERVAL_S
+REAL_STRAP_BEATS_S = 1.2  # 72 bpm
+START_DELAY_S = 4.0  # lets every spawned process import and connect before the clock starts
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    beats: int
+    latencies_s: list[float]
+    started: float
+    ended: float
+
+
+def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) -> Run:
+    """One strap's recorder transactions, timed (runs in its own process)."""
+    from hrv_relax.buffer import Batch, write_batch
+    from hrv_relax.store import Beat, heartbeat, open_store, write_live
+    from hrv_relax.store.people import get_or_add_client
+    from hrv_relax.store.sessions import create_session
+
+    store = open_store(url, migrate=False)
+    sid = create_session(store, get_or_add_client(store, f"Room {room}").id, source="simulated")
+    latencies = []
+    seq = 0
+    time.sleep(max(0.0, start_at - time.time()))
+    started = time.time()
+    for i in range(commits):
+        batch = Batch(
+            sid, tuple(Beat(seq + k, 0.8 * (seq + k), 800.0) for k in range(BEATS_PER_COMMIT))
+        )
+        seq += BEATS_PER_COMMIT
+        t0 = time.perf_counter()
+        with store.write() as conn:
+            write_batch(conn, batch)
+            heartbeat(conn, sid)
+            write_live(
+                conn,
+                sid,
+                link="simulated",
+                bpm=75,
+                contact=True,
+                battery_pct=80,
+                frames_ok=i,
+                frames_malformed=0,
+            )
+        latencies.append(time.perf_counter() - t0)
+        if pace_s:
+            time.sleep(max(0.0, started + (i + 1) * pace_s - time.time()))
+    ended = time.time()
+    store.close()
+    return Run(seq, latencies, started, ended)
+
+
+def _readers(url: str, stop: threading.Event) -> list[threading.Thread]:
+    from hrv_relax.store import list_sessions, load_beats, open_store, read_live
+
+    def read() -> None:
+        store = open_store(url, migrate=False)
+        seen: dict[int, int] = {}
+        while not stop.is_set():
+            for s in list_sessions(store, statuses=("recording",)):
+                new = load_beats(store, s.id, after_seq=seen.get(s.id, -1))
+                if len(new):
+                    seen[s.id] = int(new.seq[-1])
+                read_live(store, s.id)
+            time.sleep(0.1)
+        store.close()
+
+    threads = [threading.Thread(target=read) for _ in range(N_READERS)]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def _run(url: str, n: int, commits: int, pace_s: float) -> tuple[float, float, float]:
+    """(beats/s over all straps, p99 and max commit latency in s) for `n` straps at once."""
+    stop = threading.Event()
+    readers = _readers(url, stop) if n > 1 else []
+    start_at = time.time() + START_DELAY_S
+    spawn = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=spawn) as pool:
+            futures = [pool.submit(_strap, url, i, commits, pace_s, start_at) for i in range(n)]
+            runs = [f.result() for f in futures]
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    beats = sum(r.beats for r in runs)
+    wall = max(r.ended for r in runs) - min(r.started for r in runs)
+    latencies = np.concatenate([r.latencies_s for r in runs])
+    _check_stored(url, beats)
+    return beats / wall, float(np.percentile(latencies, 99)), float(latencies.max())
+
+
+def _check_stored(url: str, expected: int) -> None:
+    from sqlalchemy import func, select
+
+    from hrv_relax.store import open_store
+    from hrv_relax.store.schema import beats
+
+    store = open_store(url, migrate=False)
+    with store.read() as conn:
+        stored = conn.execute(select(func.count()).select_from(beats)).scalar_one()
+    store.close()
+    if stored != expected:
+        raise AssertionError(f"{url}: {stored} beats stored, {expected} written")
+
+
+def _fresh(make_url: object) -> str:
+    from hrv_relax.store import open_store
+
+    assert callable(make_url)
+    url = str(make_url())
+    open_store(url).close()  # migrated before the clock starts
+    return url
+
+
+def bench_backend(name: str, make_url: object) -> None:
+    base_rate, base_p99, _ = _run(_fresh(make_url), 1, BASELINE_COMMITS, 0.0)
+    flat_rate, flat_p99, flat_max = _run(_fresh(make_url), N_STRAPS, FLAT_OUT_COMMITS, 0.0)
+    real_commits = int(REALTIME_S / COMMIT_EVERY_S)
+    _, real_p99, real_max = _run(_fresh(make_url), N_STRAPS, real_commits, COMMIT_EVERY_S)
+    needed = N_STRAPS * REAL_STRAP_BEATS_S
+    print(
+        f"{name}: baseline 1 strap alone: {base_rate:,.0f} beats/s, p99 commit "
+        f"{base_p99 * 1000:.1f} ms"
+    )
+    print(
+        f"{name}: {N_STRAPS} straps flat out + {N_READERS} readers: {flat_rate:,.0f} beats/s "
+        f"({flat_rate / base_rate:.2f}x baseline), p99 commit {flat_p99 * 1000:.1f} ms "
+        f"({flat_p99 / base_p99:.1f}x baseline), max {flat_max * 1000:.0f} ms"
+    )
+    print(
+        f"{name}: {N_STRAPS} straps real time + {N_READERS} readers: p99 commit "
+        f"{real_p99 * 1000:.1f} ms ({real_p99 / base_p99:.1f}x baseline), max "
+        f"{real_max * 1000:.0f} ms; headroom {flat_rate / needed:,.0f}x what {N_STRAPS} "
+        f"straps need ({needed:.0f} beats/s)"
+    )
+
+
+def main() -> None:
+    """Print the load figures for SQLite and, when its server is installed, PostgreSQL."""
+    with tempfile.TemporaryDirectory(prefix="hrv-bench-") as tmp:
+        counter = iter(range(1_000))
+        bench_backend("SQLite", lambda: f"sqlite:///{Path(tmp) / f'load-{next(counter)}.db'}")
+    try:
+        from tests.postgres import find_bindir, running_server
+    except ImportError:
+        print("PostgreSQL load figures skipped: run from the repository root")
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        print("PostgreSQL load figures skipped: the postgresql server package is not installed")
+        return
+    with running_server(bindir, durable=True) as server:
+        bench_backend("PostgreSQL", server.create_database)
+
+
+if __name__ == "__main__":
+    main()
