@@ -131,23 +131,31 @@ def window_coverage(
     gap_s = window_sums(gaps, inner)
     n_long = window_sums((gaps > long_gap_s).astype(np.float64), inner)
     empty = grid.hi <= grid.lo
+    n = series.n
+    if n == 0:
+        zeros = np.zeros(grid.end_s.size)
+        return WindowCoverage(zeros, np.full(grid.end_s.size, 100.0), zeros > 0)
+    first = np.minimum(grid.lo, n - 1)
     last = np.maximum(grid.hi - 1, 0)
-    first = np.minimum(grid.lo, max(series.n - 1, 0))
-    if series.n:
-        start_s = series.t_s[first] - rr_s[first]
-        beats_span = series.t_s[last] - start_s
-    else:
-        start_s = beats_span = np.zeros(grid.end_s.size)
-    covered = np.where(empty, 0.0, np.maximum(beats_span - gap_s, 0.0))
+    start_s = series.t_s[first] - rr_s[first]
+    beats_span = series.t_s[last] - start_s
     if window_s is None:
         span = np.where(empty, 0.0, beats_span)
+        covered = np.where(empty, 0.0, np.maximum(beats_span - gap_s, 0.0))
         long_gap = n_long > 0
     else:
-        lead = np.where(empty, window_s, start_s - (grid.end_s - window_s))
-        trail = np.where(empty, 0.0, grid.end_s - series.t_s[last] if series.n else 0.0)
-        covered = np.minimum(covered, window_s)
+        # The whole window: time before its first interval is uncovered only where a gap (or
+        # the recording's start) precedes that interval; likewise after its last beat.
+        w_start = grid.end_s - window_s
+        lead = np.maximum(start_s - w_start, 0.0)
+        lead = np.where(first > 0, np.minimum(lead, gaps[first]), lead)
+        nxt = np.minimum(grid.hi, n - 1)
+        trail = np.maximum(grid.end_s - series.t_s[last], 0.0)
+        trail = np.where(grid.hi < n, np.minimum(trail, gaps[nxt]), trail)
+        uncovered = np.where(empty, window_s, gap_s + lead + trail)
         span = np.full(grid.end_s.size, window_s)
-        long_gap = (n_long > 0) | (lead > long_gap_s) | (trail > long_gap_s)
+        covered = np.clip(window_s - uncovered, 0.0, window_s)
+        long_gap = (n_long > 0) | (lead > long_gap_s) | (trail > long_gap_s) | empty
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_pct = np.where(span > 0, 100.0 * (1.0 - covered / span), 0.0)
     return WindowCoverage(
