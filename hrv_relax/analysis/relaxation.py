@@ -33,9 +33,13 @@ from hrv_relax.analysis.constants import (
     CONFIDENCE_LEVEL,
     MAX_ARTIFACT_PCT,
     MAX_ARTIFACT_PCT_SPECTRAL,
+    MAX_SPECTRAL_GAP_S,
+    MIN_CLEAN_PAIRS,
     MIN_HISTORY_SESSIONS,
     MIN_HR_CHANGE_BPM,
     MIN_LN_RMSSD_CHANGE,
+    MIN_TIME_DOMAIN_BEATS,
+    MIN_TIME_DOMAIN_S,
     MS_PER_MINUTE,
     NORMAL_RANGE_SD,
     SLOW_SUBWINDOW_S,
@@ -47,7 +51,7 @@ from hrv_relax.analysis.indices import HrvIndices
 from hrv_relax.analysis.norms import AutonomicNorms
 from hrv_relax.analysis.rolling import window_pns_sns
 from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
-from hrv_relax.analysis.windows import WindowGrid, window_grid, window_moments
+from hrv_relax.analysis.windows import WindowGrid, window_coverage, window_grid, window_moments
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
 NormalPosition = Literal["below normal", "within normal", "above normal", "no history"]
@@ -112,7 +116,15 @@ def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float
     with np.errstate(invalid="ignore", divide="ignore"):
         hr = MS_PER_MINUTE / mom.mean_rr_ms
         ln_rmssd = 0.5 * np.log(mom.mean_sq_diff_ms2)
-    usable = np.isfinite(hr) & np.isfinite(ln_rmssd) & (mom.n_nn >= 0.5 * mom.n_all)
+    cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, SUBWINDOW_S)
+    usable = (
+        np.isfinite(hr)
+        & np.isfinite(ln_rmssd)
+        & (mom.n_nn >= 0.5 * mom.n_all)
+        & (mom.n_all >= MIN_TIME_DOMAIN_BEATS)
+        & (mom.n_pairs >= MIN_CLEAN_PAIRS)
+        & (cover.covered_s >= MIN_TIME_DOMAIN_S)
+    )
     return SubWindows(hr[usable], ln_rmssd[usable])
 
 
@@ -148,11 +160,18 @@ def slow_pieces(
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = 100.0 * (1.0 - mom.n_nn / mom.n_all)
     pns, sns = window_pns_sns(grid, mom, keep, residual_ms, norms)
-    ok = pct <= MAX_ARTIFACT_PCT
+    # Gap time counts as unusable, and the spline must not bridge a long gap (as rolling).
+    cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, SLOW_SUBWINDOW_S)
+    ok = (pct + cover.gap_pct <= MAX_ARTIFACT_PCT) & (mom.n_pairs >= MIN_CLEAN_PAIRS)
     ln_hf = np.full(grid.end_s.size, math.nan)
     width = round(SLOW_SUBWINDOW_S * even.rate_hz)
     first = np.round((grid.end_s - SLOW_SUBWINDOW_S - even.t0_s) * even.rate_hz).astype(np.intp)
-    inside = (first >= 0) & (first + width <= even.rr_ms.size) & (pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+    inside = (
+        (first >= 0)
+        & (first + width <= even.rr_ms.size)
+        & (pct + cover.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL)
+        & ~cover.has_long_gap
+    )
     if inside.any():
         rows = np.stack([even.rr_ms[f : f + width] for f in first[inside]])
         if detrend is not None:

@@ -18,7 +18,12 @@ from hrv_relax.analysis.constants import (
     MAX_SPECTRAL_GAP_S,
     MIN_LF_HF_S,
     MIN_LIVE_COVERAGE_S,
+    SMOOTHNESS_PRIORS_LAMBDA,
 )
+from hrv_relax.analysis.frequency import resample
+from hrv_relax.analysis.nonlinear import vlf_residual_nn
+from hrv_relax.analysis.norms import DEFAULT_NORMS
+from hrv_relax.analysis.relaxation import slow_pieces, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.analysis.series import beat_series
 
@@ -234,3 +239,31 @@ def test_ms_per_minute_and_the_pns_sns_window_code_live_in_one_place():
     assert defines == ["constants.py"]
     callers = [p.name for p in package.glob("*.py") if "sns_index(" in p.read_text()]
     assert sorted(callers) == ["indices.py", "norms.py", "rolling.py"]
+
+
+def test_relaxation_pieces_skip_time_that_was_not_recorded():
+    rr, t_s = with_gaps([rsa_rr(400.0, seed=18), rsa_rr(400.0, seed=19)], [100.0])
+    gap_lo = float(t_s[rr.size // 2 - 1])
+    gap_hi = gap_lo + 100.0
+    series = beat_series(rr, t_s)
+    keep = np.ones(rr.size, dtype=np.bool_)
+    start_s, end_s = float(t_s[0]), float(t_s[-1])  # the spline starts at the first beat
+    pieces = slow_pieces(
+        series,
+        keep,
+        start_s,
+        end_s,
+        even=resample(series.t_s, series.rr_ms),
+        residual_ms=vlf_residual_nn(series.t_s, series.rr_ms),
+        detrend=SMOOTHNESS_PRIORS_LAMBDA,
+        norms=DEFAULT_NORMS,
+    )
+    ends = start_s + 60.0 * np.arange(1, int((end_s - start_s) // 60.0) + 1)
+    in_gap = np.minimum(ends, gap_hi) - np.maximum(ends - 60.0, gap_lo)
+    assert pieces.ln_hf.size == np.count_nonzero(in_gap <= MAX_SPECTRAL_GAP_S)
+    # PNS/SNS pieces: gap time counts against the 15 % limit (9 s of 60 s).
+    assert pieces.pns_index.size == np.count_nonzero(in_gap <= 0.15 * 60.0)
+    short = subwindows(series, keep, start_s, end_s)
+    ends = start_s + 30.0 * np.arange(1, int((end_s - start_s) // 30.0) + 1)
+    recorded = 30.0 - np.clip(np.minimum(ends, gap_hi) - np.maximum(ends - 30.0, gap_lo), 0, 30)
+    assert short.hr_bpm.size == np.count_nonzero(recorded >= 10.0)
