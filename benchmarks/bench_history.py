@@ -24,6 +24,7 @@ from hrv_relax.dashboard.history_charts import comparison_figure, timeline_figur
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.history import HistoryFilters, history_view
 from hrv_relax.store import Store, add_client, list_markers, load_beats, open_store
+from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.summaries import save_summaries, summary_rows
 from hrv_relax.summary import ANALYSIS_VERSION, summarize, to_json
 from hrv_relax.synthetic_history import seed_sessions
@@ -64,7 +65,7 @@ def fill_cache(store: Store, sample: dict[int, dict[str, object]]) -> None:
 
 
 def page_work(store: Store, filters: HistoryFilters) -> None:
-    view = history_view(store, filters)
+    view = history_view(store, SYSTEM, filters)
     timeline_figure(view)
     weekly_figure(view)
     for group in ("technique", "pressure", "session length"):

@@ -27,6 +27,7 @@ from hrv_relax.store import (
     load_beats,
     open_store,
 )
+from hrv_relax.store.access import SYSTEM
 
 SESSION_PLAN = SessionPlan(baseline_s=300, massage_s=3000, recovery_s=300)
 ROOMS = 4
@@ -61,7 +62,7 @@ def main() -> None:
         ids = [_session_in_progress(store, f"Room {i + 1}", seed=i) for i in range(ROOMS)]
 
         def refresh(sid: int) -> None:
-            view = live_view(store, sid)
+            view = live_view(store, SYSTEM, sid)
             live_tiles(view)
             live_figure(view)
 

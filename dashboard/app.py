@@ -1,4 +1,4 @@
-"""hrv-relax dashboard entry point: page set-up, navigation and the shared sidebar."""
+"""hrv-relax dashboard entry point: sign-in, navigation by role, and the shared sidebar."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ from pathlib import Path
 import streamlit as st
 
 from hrv_relax import __version__
-from hrv_relax.dashboard.context import get_store, is_demo
+from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, sign_out
 
 HERE = Path(__file__).parent
+
+
+def _page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page:
+    if default:
+        return st.Page(str(HERE / "views" / f"{name}.py"), title=title, icon=icon, default=True)
+    url = "import" if name == "import_recording" else name
+    return st.Page(str(HERE / "views" / f"{name}.py"), title=title, icon=icon, url_path=url)
+
 
 st.set_page_config(
     page_title="hrv-relax",
@@ -18,46 +26,42 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-pages = [
-    st.Page(
-        str(HERE / "views" / "live.py"),
-        title="Live session",
-        icon=":material/monitor_heart:",
-        default=True,
-    ),
-    st.Page(
-        str(HERE / "views" / "sessions.py"),
-        title="Sessions",
-        icon=":material/history:",
-        url_path="sessions",
-    ),
-    st.Page(
-        str(HERE / "views" / "review.py"),
-        title="Session review",
-        icon=":material/insights:",
-        url_path="review",
-    ),
-    st.Page(
-        str(HERE / "views" / "history.py"),
-        title="Client history",
-        icon=":material/timeline:",
-        url_path="history",
-    ),
-    st.Page(
-        str(HERE / "views" / "import_recording.py"),
-        title="Import",
-        icon=":material/upload_file:",
-        url_path="import",
-    ),
-]
+store = get_store()
+viewer = current_viewer()
+if viewer is None:
+    # Whatever the address asked for, only the sign-in page exists until someone signs in.
+    pages = [_page("login", "Sign in", ":material/login:", default=True)]
+elif viewer.role == "client":
+    pages = [
+        _page("history", "My history", ":material/timeline:", default=True),
+        _page("sessions", "My sessions", ":material/history:"),
+        _page("review", "Session review", ":material/insights:"),
+    ]
+else:
+    pages = [
+        _page("live", "Live session", ":material/monitor_heart:", default=True),
+        _page("sessions", "Sessions", ":material/history:"),
+        _page("review", "Session review", ":material/insights:"),
+        _page("history", "Client history", ":material/timeline:"),
+        _page("import_recording", "Import", ":material/upload_file:"),
+    ]
+    if viewer.is_admin:
+        pages.append(_page("admin", "Accounts and privacy", ":material/admin_panel_settings:"))
 navigation = st.navigation(pages)
 
-store = get_store()
 with st.sidebar:
     st.markdown("### hrv-relax")
     st.caption("Heart-rate variability for massage therapy")
     if is_demo():
-        st.info("**Demo practice.** Simulated clients and strap; signed in as the demo therapist.")
+        st.info(
+            "**Demo practice.** Simulated clients and strap; signed in as the demo therapist "
+            "unless you sign out and in as another demo account."
+        )
+    if viewer is not None:
+        st.caption(f"Signed in as **{viewer.label}** ({viewer.role})")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            sign_out(store, viewer, "You signed out.")
+            st.rerun()
     st.caption(f"v{__version__} · data: {'demo database' if is_demo() else 'this clinic'}")
 
 if is_demo():

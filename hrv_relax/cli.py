@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 
 from hrv_relax import __version__
 from hrv_relax.cli_data import add_data_commands
-from hrv_relax.config import ENV_DB, resolve_db_url
+from hrv_relax.cli_users import add_account_commands, operator
+from hrv_relax.config import DEFAULT_DASHBOARD_ADDRESS, ENV_DB, resolve_db_url
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.recorder import Recorder, RecordingResult
 from hrv_relax.serve import run_demo, serve_dashboard
@@ -22,14 +23,11 @@ from hrv_relax.sources import BeatSource
 from hrv_relax.store import (
     SessionRecord,
     Store,
-    add_marker,
     create_session,
-    find_client,
     get_or_add_client,
-    list_sessions,
     open_store,
-    request_stop,
 )
+from hrv_relax.store.access import find_visible_client, mark_session, stop_session, visible_sessions
 from hrv_relax.store.schema import PHASES
 
 log = logging.getLogger("hrv_relax")
@@ -101,9 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_stop)
 
     add_data_commands(sub)
+    add_account_commands(sub)
 
-    p = sub.add_parser("dashboard", help="serve the dashboard")
+    p = sub.add_parser("dashboard", help="serve the dashboard (login required)")
     p.add_argument("--port", type=_port, default=None, help="port (default 8501)")
+    p.add_argument(
+        "--host",
+        default=DEFAULT_DASHBOARD_ADDRESS,
+        metavar="ADDRESS",
+        help=f"address to listen on (default {DEFAULT_DASHBOARD_ADDRESS}: this computer only; "
+        "0.0.0.0 serves the network: put it behind a TLS reverse proxy, see docs/privacy.md)",
+    )
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.set_defaults(func=_cmd_dashboard)
     return parser
@@ -230,11 +236,11 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     store = _store(args)
     client_id = None
     if args.client:
-        client = find_client(store, args.client)
+        client = find_visible_client(store, operator(), args.client)
         if client is None:
             raise HrvRelaxError(f"no client named {args.client!r}")
         client_id = client.id
-    rows = list_sessions(store, client_id=client_id)
+    rows = visible_sessions(store, operator(), client_id=client_id)
     if args.json:
         print(json.dumps([_session_json(r) for r in rows], indent=2))
         return EXIT_OK
@@ -269,22 +275,22 @@ def _session_json(r: SessionRecord) -> dict[str, object]:
 def _cmd_mark(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.kind in PHASES:
-        marker = add_marker(store, args.session_id, "phase", args.kind)
+        marker = mark_session(store, operator(), args.session_id, "phase", args.kind)
     else:
-        marker = add_marker(store, args.session_id, args.kind, args.text)
+        marker = mark_session(store, operator(), args.session_id, args.kind, args.text)
     print(f"marked {marker.kind} {marker.value!r} at {marker.t_s:.1f} s")
     return EXIT_OK
 
 
 def _cmd_stop(args: argparse.Namespace) -> int:
-    request_stop(_store(args), args.session_id)
+    stop_session(_store(args), operator(), args.session_id)
     print(f"asked session {args.session_id} to stop")
     return EXIT_OK
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     return serve_dashboard(
-        resolve_db_url(args.db), port=args.port, open_browser=not args.no_browser
+        resolve_db_url(args.db), port=args.port, open_browser=not args.no_browser, host=args.host
     )
 
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hrv_relax.cli_users import operator
 from hrv_relax.client_archive import client_archive
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.export import render, summaries_to_csv
@@ -13,14 +14,8 @@ from hrv_relax.formats import FORMAT_HELP, FORMATS
 from hrv_relax.importing import import_recording
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.review import review_view
-from hrv_relax.store import (
-    Store,
-    find_client,
-    get_or_add_client,
-    get_session,
-    load_beats,
-    open_store,
-)
+from hrv_relax.store import Store, get_or_add_client, open_store
+from hrv_relax.store.access import find_visible_client, visible_beats
 from hrv_relax.summary_cache import session_summaries
 
 EXIT_OK = 0
@@ -85,6 +80,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     client = get_or_add_client(store, args.client)
     result = import_recording(
         store,
+        operator(),
         data,
         client_id=client.id,
         filename=args.path.name,
@@ -107,7 +103,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"cannot tell the report format from {args.output.name!r}: "
             "use a .pdf or .html name, or --format"
         )
-    view = review_view(open_store(args.db), args.session_id)
+    view = review_view(open_store(args.db), operator(), args.session_id)
     data = render_pdf(view) if fmt == "pdf" else render_html(view).encode("utf-8")
     write_atomically(args.output, data)
     print(f"wrote {args.output}", file=sys.stderr)
@@ -117,7 +113,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _client_id(store: Store, name: str | None) -> int | None:
     if name is None:
         return None
-    client = find_client(store, name)
+    client = find_visible_client(store, operator(), name)
     if client is None:
         raise HrvRelaxError(f"no client named {name!r}")
     return client.id
@@ -128,11 +124,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.format in BEAT_FORMATS:
         if args.session_id is None:
             raise HrvRelaxError(f"--format {args.format} exports one session: give SESSION_ID")
-        get_session(store, args.session_id)  # a clear error for an unknown id
-        data = render(load_beats(store, args.session_id), args.format).encode("utf-8")
+        beats = visible_beats(store, operator(), args.session_id)
+        data = render(beats, args.format).encode("utf-8")
     elif args.format == "summaries":
         client_id = _client_id(store, args.client)
-        rows = session_summaries(store, client_ids=None if client_id is None else [client_id])
+        rows = session_summaries(
+            store, operator(), client_ids=None if client_id is None else [client_id]
+        )
         data = summaries_to_csv(rows).encode("utf-8")
     else:
         client_id = _client_id(store, args.client)
@@ -140,7 +138,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise HrvRelaxError("--format archive needs --client NAME")
         if args.output is None:
             raise HrvRelaxError("--format archive writes a zip: give --output FILE.zip")
-        data = client_archive(store, client_id)
+        data = client_archive(store, operator(), client_id)
     if args.output is None:
         sys.stdout.write(data.decode("utf-8"))
         return EXIT_OK

@@ -8,7 +8,9 @@ import zipfile
 
 from hrv_relax import __version__
 from hrv_relax.export import beats_to_csv, beats_to_rr_text, markers_to_csv, summaries_to_csv
-from hrv_relax.store import Store, get_client, list_markers, list_sessions, load_beats
+from hrv_relax.store import Store, list_markers, load_beats
+from hrv_relax.store.access import Viewer, visible_client, visible_sessions
+from hrv_relax.store.audit import audit
 from hrv_relax.store.imports import Progress
 from hrv_relax.summary_cache import session_summaries
 
@@ -23,10 +25,25 @@ sessions/N/markers.csv phases, techniques, pressures and notes on the session's 
 """
 
 
-def client_archive(store: Store, client_id: int, *, progress: Progress | None = None) -> bytes:
-    """Zip every session of the client (beats, RR text, markers) with a summaries CSV."""
-    client = get_client(store, client_id)
-    sessions = sorted(list_sessions(store, client_id=client_id), key=lambda s: s.started_at)
+def client_archive(
+    store: Store, viewer: Viewer, client_id: int, *, progress: Progress | None = None
+) -> bytes:
+    """Zip every session of the client (beats, RR text, markers) with a summaries CSV.
+
+    Only a client the viewer may see (NotFoundError else); every export is audited.
+    """
+    client = visible_client(store, viewer, client_id)
+    sessions = sorted(
+        visible_sessions(store, viewer, client_id=client_id), key=lambda s: s.started_at
+    )
+    audit(
+        store,
+        user_id=viewer.user_id,
+        username=viewer.username,
+        action="export",
+        target=f"client {client_id}",
+        detail=f"archive of {len(sessions)} sessions",
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(version=__version__))
@@ -52,7 +69,8 @@ def client_archive(store: Store, client_id: int, *, progress: Progress | None = 
             ),
         )
         archive.writestr(
-            "sessions.csv", summaries_to_csv(session_summaries(store, client_ids=[client_id]))
+            "sessions.csv",
+            summaries_to_csv(session_summaries(store, viewer, client_ids=[client_id])),
         )
         for done, s in enumerate(sessions, start=1):
             beats = load_beats(store, s.id)

@@ -8,6 +8,7 @@ import logging
 
 import numpy as np
 
+from hrv_relax.auth.passwords import hash_password
 from hrv_relax.recorder import Recorder
 from hrv_relax.simulator import ClientProfile, SessionPlan, SimulatedStrap
 from hrv_relax.store import (
@@ -15,13 +16,24 @@ from hrv_relax.store import (
     add_client,
     add_user,
     create_session,
+    find_client,
     find_user,
     list_clients,
 )
+from hrv_relax.store.access import SYSTEM
+from hrv_relax.store.accounts import create_user, set_password_hash
 
 log = logging.getLogger(__name__)
 
 DEMO_THERAPIST = "demo-therapist"
+#: Printed by `hrv-relax demo`: the demo database holds simulated people only, on this computer.
+DEMO_PASSWORD = "relax-demo-2026"
+#: (user name, role, display name, client record a client login opens)
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("demo-admin", "admin", "Demo Admin", None),
+    (DEMO_THERAPIST, "therapist", "Demo Therapist", None),
+    ("demo-client", "client", "Alex Demo (client login)", "Alex Demo"),
+)
 DEMO_SEED = 20261121
 WEEKS_OF_HISTORY = 6
 
@@ -62,6 +74,7 @@ def seed_demo(
 ) -> None:
     """Fill an empty database with the demo practice (does nothing if it is there already)."""
     if is_seeded(store):
+        ensure_demo_accounts(store)
         return
     now = now or dt.datetime.now(dt.UTC)
     rng = np.random.default_rng(DEMO_SEED)
@@ -89,7 +102,31 @@ def seed_demo(
                 profile=profile,
                 seed=seed,
             )
+    ensure_demo_accounts(store)
     log.info("seeded the demo database with %d clients", len(list_clients(store)))
+
+
+def ensure_demo_accounts(store: Store) -> None:
+    """Give every demo account the printed password (creating the accounts if missing)."""
+    for username, role, display_name, client_name in DEMO_ACCOUNTS:
+        password_hash = hash_password(DEMO_PASSWORD)
+        existing = find_user(store, username)
+        if existing is not None:
+            if existing.is_demo:  # never a real account that happens to have this name
+                set_password_hash(store, SYSTEM, username, password_hash)
+            continue
+        if client_name is not None and find_client(store, client_name) is None:
+            continue
+        create_user(
+            store,
+            SYSTEM,
+            username,
+            role=role,
+            password_hash=password_hash,
+            display_name=display_name,
+            client_name=client_name,
+            is_demo=True,
+        )
 
 
 def _record_past_session(

@@ -33,3 +33,15 @@ class StoreUnavailableError(StoreError):
 
 class StrapInUseError(SessionStateError):
     """A strap that another recorder is recording from right now."""
+
+
+class AccessDeniedError(HrvRelaxError):
+    """An action the user's role does not allow (e.g. a client changing a session).
+
+    Reading someone else's data never raises this: it raises NotFoundError, exactly as for a
+    record that does not exist, so a denial reveals nothing.
+    """
+
+
+class LoginError(HrvRelaxError):
+    """A login that did not succeed; the message never says whether the user name exists."""

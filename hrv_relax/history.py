@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrv_relax.analysis import NormalRange, against_normal, normal_range
+from hrv_relax.store.access import Viewer
 from hrv_relax.store.engine import Store
 from hrv_relax.summary import SessionFigures
 from hrv_relax.summary_cache import Progress, SessionSummary, session_summaries
@@ -126,12 +127,13 @@ def filter_choices(summaries: Sequence[SessionSummary]) -> FilterChoices:
 
 def history_view(
     store: Store,
+    viewer: Viewer,
     filters: HistoryFilters = HistoryFilters(),
     *,
     progress: Progress | None = None,
 ) -> HistoryView:
     """The history of the filtered sessions; missing summaries are computed (with progress)."""
-    summaries = session_summaries(store, client_ids=filters.client_ids, progress=progress)
+    summaries = session_summaries(store, viewer, client_ids=filters.client_ids, progress=progress)
     return build_history(summaries, filters)
 
 

@@ -7,7 +7,9 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from hrv_relax.errors import NotFoundError, StoreError
 from hrv_relax.formats import parse_recording
+from hrv_relax.store.access import Viewer, require_writer, visible_client, visible_session
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.imports import (
@@ -40,18 +42,25 @@ def file_digest(data: bytes) -> str:
 
 def import_recording(
     store: Store,
+    viewer: Viewer,
     data: bytes,
     *,
     client_id: int,
     filename: str = "",
     fmt: str = "auto",
-    therapist_id: int | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one file as a complete session of `client_id`; raise a message-bearing error."""
+    """Import one file as a complete session of the viewer's client `client_id`."""
+    require_writer(store, viewer, "import recordings")
+    visible_client(store, viewer, client_id)
     digest = file_digest(data)
     earlier = find_import(store, digest)
     if earlier is not None:
+        try:
+            visible_session(store, viewer, earlier)
+        except NotFoundError:
+            # Someone else's session: say no more than that the file is in the database.
+            raise StoreError("this file was imported already (by another therapist)") from None
         raise DuplicateImportError(earlier)
     recording = parse_recording(data, filename=filename, fmt=fmt)
     # A file without a clock (plain RR text, CSV) is dated as if it ended now.
@@ -62,10 +71,10 @@ def import_recording(
         store,
         client_id,
         ImportedBeats(recording.rr_ms, recording.t_s, started_at, digest, notes),
-        therapist_id=therapist_id,
+        therapist_id=viewer.user_id if viewer.role == "therapist" else None,
         progress=progress,
     )
-    analyze_stored(store, session_id)
+    analyze_stored(store, viewer, session_id)
     log.debug("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
     return ImportResult(
         session_id=session_id,

@@ -29,10 +29,13 @@ from hrv_relax.store import (
     MarkerRecord,
     SessionRecord,
     Store,
-    get_session,
-    list_markers,
-    load_beats,
-    read_live,
+)
+from hrv_relax.store.access import (
+    Viewer,
+    visible_beats,
+    visible_live,
+    visible_markers,
+    visible_session,
 )
 from hrv_relax.store.clock import utcnow
 
@@ -135,11 +138,12 @@ def _shift_note(base: tuple[float, float] | None, indices: HrvIndices | None, la
     return "not enough clean beats in the last 2 minutes"
 
 
-def live_view(store: Store, session_id: int) -> LiveView:
-    session = get_session(store, session_id)
-    beats = load_beats(store, session_id)
-    markers = list_markers(store, session_id)
-    status = read_live(store, session_id)
+def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
+    """What the live page shows for one of the viewer's sessions (NotFoundError else)."""
+    session = visible_session(store, viewer, session_id)
+    beats = visible_beats(store, viewer, session_id)
+    markers = visible_markers(store, viewer, session_id)
+    status = visible_live(store, viewer, session_id)
     now = utcnow()
     end = session.ended_at if session.status != "recording" else now
     elapsed_s = max(0.0, ((end or now) - session.started_at).total_seconds())

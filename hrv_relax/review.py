@@ -32,10 +32,13 @@ from hrv_relax.store import (
     MarkerRecord,
     SessionRecord,
     Store,
-    get_client,
-    get_session,
-    list_markers,
-    load_beats,
+)
+from hrv_relax.store.access import (
+    Viewer,
+    visible_beats,
+    visible_client,
+    visible_markers,
+    visible_session,
 )
 from hrv_relax.summary import PhaseFigures, SessionFigures, summarize
 from hrv_relax.summary_cache import analyze_stored, session_summaries
@@ -85,20 +88,20 @@ class ReviewView:
     baseline_position: str
 
 
-def review_view(store: Store, session_id: int) -> ReviewView:
-    """Everything the review page draws for one session (refreshes its cached summary)."""
-    session = get_session(store, session_id)
-    client = get_client(store, session.client_id)
-    beats = load_beats(store, session_id)
-    markers = list_markers(store, session_id)
+def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
+    """Everything the review page draws for one of the viewer's sessions (NotFoundError else)."""
+    session = visible_session(store, viewer, session_id)
+    client = visible_client(store, viewer, session.client_id)
+    beats = visible_beats(store, viewer, session_id)
+    markers = visible_markers(store, viewer, session_id)
     if session.status == "recording":
         # A session still recording is not cached: its figures change with every beat.
         result, figures = summarize(beats, markers)
     else:
-        result, figures = analyze_stored(store, session_id)
+        result, figures = analyze_stored(store, viewer, session_id)
     earlier = [
         s.figures.baseline.ln_rmssd
-        for s in session_summaries(store, client_ids=[client.id], recompute=False)
+        for s in session_summaries(store, viewer, client_ids=[client.id], recompute=False)
         if s.started_at < session.started_at
     ][-NORMAL_RANGE_SESSIONS:]
     usual = normal_range(earlier)

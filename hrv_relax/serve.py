@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 import os
 import signal
@@ -99,17 +100,32 @@ def serve_dashboard(
     port: int | None = None,
     open_browser: bool = True,
     demo: bool = False,
+    host: str = DEFAULT_DASHBOARD_ADDRESS,
 ) -> int:
-    """Run the dashboard in the foreground until Ctrl-C; return its exit code."""
-    chosen = choose_port(port)
-    url = f"http://{DEFAULT_DASHBOARD_ADDRESS}:{chosen}/"
+    """Run the dashboard in the foreground until Ctrl-C; return its exit code.
+
+    It listens on `host`: this computer only by default. Any other address serves the network
+    (with a warning): the dashboard speaks plain HTTP, so put it behind a TLS reverse proxy.
+    """
+    chosen = choose_port(port, host)
+    # Every address (0.0.0.0, ::) includes this computer's; a single address is reached as is.
+    local = DEFAULT_DASHBOARD_ADDRESS if host in ("0.0.0.0", "::") else host
+    url = f"http://{local}:{chosen}/"
+    if not is_loopback(host):
+        print(
+            f"hrv-relax dashboard: WARNING: serving on {host}, reachable from the network, in "
+            "plain HTTP. Passwords and health data cross the network unencrypted unless a "
+            "TLS reverse proxy (Caddy, nginx) sits in front: see docs/privacy.md.",
+            file=sys.stderr,
+            flush=True,
+        )
     env = {**os.environ, ENV_DB: db_url}
     if demo:
         env[ENV_DEMO] = "1"
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does
-    proc = subprocess.Popen(streamlit_command(chosen), env=env)
+    proc = subprocess.Popen(streamlit_command(chosen, host), env=env)
     try:
-        if not _wait_until_serving(proc, chosen):
+        if not _wait_until_serving(proc, chosen, local):
             return proc.wait()
         # Only now: a browser opened earlier would meet a refused connection.
         print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
@@ -123,7 +139,15 @@ def serve_dashboard(
         return 0
 
 
-def _wait_until_serving(proc: subprocess.Popen[bytes], port: int) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this computer only."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _wait_until_serving(proc: subprocess.Popen[bytes], port: int, address: str) -> bool:
     """Wait until the server accepts connections; False if it exited first."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -131,7 +155,7 @@ def _wait_until_serving(proc: subprocess.Popen[bytes], port: int) -> bool:
             return False
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(0.5)
-            if sock.connect_ex((DEFAULT_DASHBOARD_ADDRESS, port)) == 0:
+            if sock.connect_ex((address, port)) == 0:
                 return True
         time.sleep(0.1)
     return True  # slow machine: let the user try; the server is still starting

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 from hrv_relax.analysis import SessionAnalysis
 from hrv_relax.errors import StoreError
 from hrv_relax.store import list_markers, load_beats
+from hrv_relax.store.access import (
+    Viewer,
+    narrow,
+    visible_beats,
+    visible_client_ids,
+    visible_markers,
+)
 from hrv_relax.store.engine import Store
 from hrv_relax.store.summaries import SummaryRow, save_summaries, summary_rows
 from hrv_relax.summary import ANALYSIS_VERSION, SessionFigures, from_json, summarize, to_json
@@ -33,9 +40,13 @@ class SessionSummary:
     figures: SessionFigures
 
 
-def analyze_stored(store: Store, session_id: int) -> tuple[SessionAnalysis, SessionFigures]:
-    """Analyse a stored session and refresh its cached summary."""
-    result, figures = summarize(load_beats(store, session_id), list_markers(store, session_id))
+def analyze_stored(
+    store: Store, viewer: Viewer, session_id: int
+) -> tuple[SessionAnalysis, SessionFigures]:
+    """Analyse one of the viewer's stored sessions and refresh its cached summary."""
+    result, figures = summarize(
+        visible_beats(store, viewer, session_id), visible_markers(store, viewer, session_id)
+    )
     _save(store, {session_id: figures})
     return result, figures
 
@@ -50,14 +61,18 @@ def _save(store: Store, figures: dict[int, SessionFigures]) -> None:
 
 def session_summaries(
     store: Store,
+    viewer: Viewer,
     *,
     client_ids: Sequence[int] | None = None,
     therapist_ids: Sequence[int] | None = None,
     recompute: bool = True,
     progress: Progress | None = None,
 ) -> list[SessionSummary]:
-    """Finished sessions, oldest first, with figures; stale ones are recomputed (or skipped)."""
-    rows = summary_rows(store, client_ids=client_ids, therapist_ids=therapist_ids)
+    """The viewer's finished sessions, oldest first, with figures; stale ones are recomputed.
+
+    `client_ids` narrows further; ids outside the viewer's scope are left out.
+    """
+    rows = _rows(store, viewer, client_ids, therapist_ids)
     stale = [r for r in rows if r.data is None or r.analysis_version != ANALYSIS_VERSION]
     fresh: dict[int, SessionFigures] = {}
     if recompute:
@@ -81,10 +96,22 @@ def session_summaries(
     return out
 
 
-def stale_count(store: Store, client_ids: Sequence[int] | None = None) -> int:
-    """How many finished sessions need their summary (re)computed."""
-    rows = summary_rows(store, client_ids=client_ids)
+def stale_count(store: Store, viewer: Viewer, client_ids: Sequence[int] | None = None) -> int:
+    """How many of the viewer's finished sessions need their summary (re)computed."""
+    rows = _rows(store, viewer, client_ids, None)
     return sum(1 for r in rows if r.data is None or r.analysis_version != ANALYSIS_VERSION)
+
+
+def _rows(
+    store: Store,
+    viewer: Viewer,
+    client_ids: Sequence[int] | None,
+    therapist_ids: Sequence[int] | None,
+) -> list[SummaryRow]:
+    scoped = narrow(visible_client_ids(store, viewer), client_ids)
+    if scoped is not None and not scoped:
+        return []
+    return summary_rows(store, client_ids=scoped, therapist_ids=therapist_ids)
 
 
 def _summary(row: SummaryRow, figures: SessionFigures) -> SessionSummary:

@@ -26,6 +26,7 @@ from hrv_relax.store import (
     list_sessions,
     open_store,
 )
+from tests.accounts import signed_in_app
 
 APP = str(dashboard_app())
 TIMEOUT_S = 30
@@ -54,8 +55,8 @@ def practice(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[S
 def test_live_page_shows_heart_rate_and_rmssd_of_the_recording_session(
     practice: tuple[Store, int, int],
 ) -> None:
-    _, _, live = practice
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    store, _, live = practice
+    at = signed_in_app(store)
     assert not at.exception
     assert at.title[0].value == "Live session"
     labels = {m.label: m.value for m in at.metric}
@@ -66,12 +67,12 @@ def test_live_page_shows_heart_rate_and_rmssd_of_the_recording_session(
 
 def test_phase_button_and_note_put_markers_on_the_session(practice: tuple[Store, int, int]) -> None:
     store, _, live = practice
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at = signed_in_app(store)
     at.button(key="phase_massage").click().run()
     at.button(key="technique_petrissage").click().run()
     at.button(key="pressure_firm").click().run()
     at.text_input(key="note_text").input("client asked for less pressure")
-    at.button[-1].click().run()
+    next(b for b in at.button if b.label == "Add note").click().run()
     assert not at.exception
     kinds = {(m.kind, m.value) for m in list_markers(store, live)}
     assert ("phase", "massage") in kinds
@@ -81,16 +82,16 @@ def test_phase_button_and_note_put_markers_on_the_session(practice: tuple[Store,
 
 def test_empty_note_is_refused_with_a_message(practice: tuple[Store, int, int]) -> None:
     store, _, live = practice
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
-    at.button[-1].click().run()
+    at = signed_in_app(store)
+    next(b for b in at.button if b.label == "Add note").click().run()
     assert not at.exception
     assert any("needs some text" in e.value for e in at.error)
     assert list_markers(store, live) == []
 
 
 def test_finished_session_says_why_numbers_are_missing(practice: tuple[Store, int, int]) -> None:
-    _, done, _ = practice
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    store, done, _ = practice
+    at = signed_in_app(store)
     at.selectbox(key="live_session").select(done).run()
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric}
@@ -104,7 +105,7 @@ def test_sessions_page_lists_sessions_and_filters_by_client(
 ) -> None:
     store, _, _ = practice
     add_client(store, "Nobody Yet")
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at = signed_in_app(store)
     at.switch_page("views/sessions.py").run()
     assert not at.exception
     table = at.dataframe[0].value
@@ -118,6 +119,12 @@ def test_pages_on_an_empty_database_explain_what_to_do(
 ) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    assert not at.exception
+    assert at.title[0].value == "Sign in"
+    assert any("hrv-relax users add --role admin" in i.value for i in at.info)
+    store = open_store(db_path)
+    at = signed_in_app(store)
+    store.close()
     assert not at.exception
     assert any("hrv-relax record --simulate" in i.value for i in at.info)
 
@@ -145,13 +152,13 @@ def test_start_a_simulated_session_from_the_page_then_stop_it(
 ) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
     monkeypatch.setattr("hrv_relax.recording.data_dir", lambda: tmp_path)
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    store = open_store(db_path)
+    at = signed_in_app(store)
     at.selectbox(key="start_client").select("➕ New client…").run()
     at.text_input(key="start_new_client").input("Rae New").run()
     start = next(b for b in at.button if b.label == "Start")
     start.click().run()
     assert not at.exception
-    store = open_store(db_path)
     try:
         sessions = list_sessions(store)
         assert [s.client_name for s in sessions] == ["Rae New"]
@@ -171,7 +178,7 @@ def test_a_new_client_without_a_name_is_refused(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+    at = signed_in_app(open_store(db_path))
     at.selectbox(key="start_client").select("➕ New client…").run()
     at.text_input(key="start_new_client").input("   ").run()
     next(b for b in at.button if b.label == "Start").click().run()

@@ -9,6 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hrv_relax.serve import dashboard_app
+from hrv_relax.store import open_store
+from hrv_relax.store.access import SYSTEM
+from tests.accounts import signed_in_app
 from tests.history_practice import Practice, make_practice
 
 APP = str(dashboard_app())
@@ -25,7 +28,7 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
 @pytest.fixture
 def app(practice: Practice, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("HRV_RELAX_DB", str(practice.db))
-    return AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    return signed_in_app(practice.store, timeout_s=TIMEOUT_S)
 
 
 def test_review_page_plain_words_first_then_figures_and_charts(
@@ -55,7 +58,7 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(600)).encode()
     from hrv_relax.importing import import_recording
 
-    result = import_recording(practice.store, data, client_id=practice.other_client_id)
+    result = import_recording(practice.store, SYSTEM, data, client_id=practice.other_client_id)
     app.query_params["session"] = str(result.session_id)
     app.run()
     app.switch_page("views/review.py").run()
@@ -96,8 +99,9 @@ def test_import_page_renders_its_choices(app: AppTest) -> None:
 
 def test_new_pages_on_an_empty_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
     for page in ("views/review.py", "views/history.py"):
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+        at = signed_in_app(store, timeout_s=TIMEOUT_S)
         at.switch_page(page).run()
         assert not at.exception
         assert any("hrv-relax record --simulate" in i.value for i in at.info)

@@ -20,6 +20,7 @@ from hrv_relax.history import HistoryFilters, build_history, history_view
 from hrv_relax.importing import import_recording
 from hrv_relax.review import review_view
 from hrv_relax.store import add_client, list_sessions, load_beats
+from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.imports import DuplicateImportError
 from hrv_relax.store.schema import beats, session_summaries, sessions
 from hrv_relax.summary import ANALYSIS_VERSION, from_json, to_json
@@ -44,15 +45,18 @@ def test_summaries_are_cached_and_recomputed_when_the_analysis_version_changes(
     practice: Practice,
 ) -> None:
     calls: list[int] = []
-    first = cached_summaries(practice.store, progress=lambda d, t: calls.append(d))
+    first = cached_summaries(practice.store, SYSTEM, progress=lambda d, t: calls.append(d))
     assert len(first) == 12 and _count(practice, session_summaries) == 12
     calls.clear()
-    again = cached_summaries(practice.store, progress=lambda d, t: calls.append(d))
+    again = cached_summaries(practice.store, SYSTEM, progress=lambda d, t: calls.append(d))
     assert calls == [] and [s.figures for s in again] == [s.figures for s in first]
     with practice.store.write() as conn:
         conn.execute(update(session_summaries).values(analysis_version="older-analysis"))
     cached_summaries(
-        practice.store, client_ids=[practice.client_id], progress=lambda d, t: calls.append(d)
+        practice.store,
+        SYSTEM,
+        client_ids=[practice.client_id],
+        progress=lambda d, t: calls.append(d),
     )
     assert calls == list(range(1, 11))
     with practice.store.read() as conn:
@@ -61,7 +65,7 @@ def test_summaries_are_cached_and_recomputed_when_the_analysis_version_changes(
 
 
 def test_figures_survive_json_with_nan_as_null(practice: Practice) -> None:
-    figures = cached_summaries(practice.store)[0].figures
+    figures = cached_summaries(practice.store, SYSTEM)[0].figures
     data = to_json(figures)
     assert "NaN" not in str(data)
     back = from_json(data)
@@ -74,7 +78,7 @@ def test_figures_survive_json_with_nan_as_null(practice: Practice) -> None:
 
 
 def test_history_of_one_client(practice: Practice) -> None:
-    view = history_view(practice.store, HistoryFilters(client_ids=(practice.client_id,)))
+    view = history_view(practice.store, SYSTEM, HistoryFilters(client_ids=(practice.client_id,)))
     pts = view.points
     assert len(pts) == 10 and view.n_all == 10
     assert [p.started_at for p in pts] == sorted(p.started_at for p in pts)
@@ -94,7 +98,7 @@ def test_history_of_one_client(practice: Practice) -> None:
 
 
 def test_history_filters(practice: Practice) -> None:
-    summaries = cached_summaries(practice.store, client_ids=[practice.client_id])
+    summaries = cached_summaries(practice.store, SYSTEM, client_ids=[practice.client_id])
     sam = practice.therapist_ids[0]
     by_sam = build_history(summaries, HistoryFilters(therapist_ids=(sam,)))
     assert len(by_sam.points) == 5 and all(p.therapist_id == sam for p in by_sam.points)
@@ -104,13 +108,13 @@ def test_history_filters(practice: Practice) -> None:
     day = summaries[4].started_at.date()
     late = build_history(summaries, HistoryFilters(since=day))
     assert len(late.points) == 6 and late.n_all == 10
-    clinic = history_view(practice.store)
+    clinic = history_view(practice.store, SYSTEM)
     assert {p.client_id for p in clinic.points} == {practice.client_id, practice.other_client_id}
     assert clinic.usual is None
 
 
 def test_review_view(practice: Practice) -> None:
-    view = review_view(practice.store, practice.session_ids[-1])
+    view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
     assert view.headline.startswith("Your heart rate")
     assert [p.label for p in view.phases] == ["baseline", "massage", "recovery"]
     assert [s.phase for s in view.spectra] == ["baseline", "massage"]
@@ -131,12 +135,13 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_recording(store, data, client_id=client.id, progress=fail_midway)
+        import_recording(store, SYSTEM, data, client_id=client.id, progress=fail_midway)
     assert (_count(practice, sessions), _count(practice, beats)) == (n_sessions, n_beats)
 
     seen: list[tuple[int, int]] = []
     result = import_recording(
         store,
+        SYSTEM,
         data,
         client_id=client.id,
         filename="nsr001.txt",
@@ -150,13 +155,13 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
         and "nsr001.txt" in session.notes
     )
     with pytest.raises(DuplicateImportError, match=f"as session {result.session_id}"):
-        import_recording(store, data, client_id=client.id)
+        import_recording(store, SYSTEM, data, client_id=client.id)
     assert _count(practice, sessions) == n_sessions + 1
 
 
 def test_imported_fit_keeps_its_start_time(practice: Practice) -> None:
     data = reference("garmin_fit", "garmin-fenix-5-run.fit").read_bytes()
-    result = import_recording(practice.store, data, client_id=practice.other_client_id)
+    result = import_recording(practice.store, SYSTEM, data, client_id=practice.other_client_id)
     assert result.started_at.year == 2017 and result.format == "fit"
     beats_back = load_beats(practice.store, result.session_id)
     assert len(beats_back) == 113
@@ -171,11 +176,13 @@ def test_beats_csv_has_the_analysis_artefact_flags(practice: Practice) -> None:
 
 
 def test_summaries_csv_and_client_archive(practice: Practice) -> None:
-    summaries = cached_summaries(practice.store, client_ids=[practice.client_id])
+    summaries = cached_summaries(practice.store, SYSTEM, client_ids=[practice.client_id])
     rows = list(csv.DictReader(io.StringIO(summaries_to_csv(summaries))))
     assert len(rows) == 10 and rows[0]["compared_phase"] == "massage"
     assert all(r["verdict"] in ("more relaxed", "no clear change", "more aroused") for r in rows)
-    archive = zipfile.ZipFile(io.BytesIO(client_archive(practice.store, practice.client_id)))
+    archive = zipfile.ZipFile(
+        io.BytesIO(client_archive(practice.store, SYSTEM, practice.client_id))
+    )
     names = set(archive.namelist())
     assert {"README.txt", "client.json", "sessions.csv"} <= names
     sid = practice.session_ids[0]

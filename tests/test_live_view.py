@@ -17,6 +17,7 @@ from hrv_relax.store import (
     heartbeat,
     write_live,
 )
+from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.clock import utcnow
 
 PLAN = SessionPlan(baseline_s=300, massage_s=600, recovery_s=0)
@@ -43,7 +44,7 @@ def _recording(store: Store, *, minutes_ago: float, beats_until_s: float) -> int
 
 def test_figures_from_minutes_ago_are_not_shown_as_now(store: Store) -> None:
     sid = _recording(store, minutes_ago=10, beats_until_s=297)
-    view = live_view(store, sid)
+    view = live_view(store, SYSTEM, sid)
     assert not view.reading.supportable
     assert "no beats for" in view.reading.reason
     assert heart_rate_tile(view).value == "—"  # no contact: not even the strap's reading
@@ -53,7 +54,7 @@ def test_figures_from_minutes_ago_are_not_shown_as_now(store: Store) -> None:
 
 def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
     sid = _recording(store, minutes_ago=8, beats_until_s=8 * 60 - 1)
-    view = live_view(store, sid)
+    view = live_view(store, SYSTEM, sid)
     assert view.reading.supportable
     assert rmssd_tile(view).value.endswith("ms")
     assert view.shift_now is not None

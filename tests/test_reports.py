@@ -13,6 +13,7 @@ from PIL import Image
 from hrv_relax.cli import main
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.review import review_view
+from hrv_relax.store.access import SYSTEM
 from tests.conftest import reference, require_tool
 from tests.history_practice import Practice, make_practice
 
@@ -50,7 +51,7 @@ def _has_colour(page: np.ndarray, rgb: np.ndarray) -> bool:
 
 def test_pdf_pages_as_images(practice: Practice, tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(render_pdf(review_view(practice.store, practice.session_ids[-1])))
+    pdf.write_bytes(render_pdf(review_view(practice.store, SYSTEM, practice.session_ids[-1])))
     pages = _pages(pdf)
     assert 3 <= len(pages) <= 5
     a4_ratio = 11.69 / 8.27
@@ -76,7 +77,7 @@ def test_pdf_pages_as_images(practice: Practice, tmp_path: Path) -> None:
 
 
 def test_html_report_is_self_contained(practice: Practice) -> None:
-    html = render_html(review_view(practice.store, practice.session_ids[0]))
+    html = render_html(review_view(practice.store, SYSTEM, practice.session_ids[0]))
     assert html.count("data:image/png;base64,") == 5
     assert "<script" not in html and "http" not in html.split("<body>")[1]
     assert "Words used in this report" in html

@@ -5,35 +5,38 @@ from __future__ import annotations
 import streamlit as st
 
 from hrv_relax.client_archive import client_archive
-from hrv_relax.dashboard.context import get_store
+from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.dashboard.history_charts import comparison_figure, timeline_figure, weekly_figure
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.explanations import CHART_CAPTIONS
 from hrv_relax.export import summaries_to_csv
 from hrv_relax.history import MIN_COMPARISON_SESSIONS, HistoryFilters, build_history, filter_choices
-from hrv_relax.store import list_clients
+from hrv_relax.store.access import visible_clients
 from hrv_relax.store.user_names import user_names
 from hrv_relax.summary_cache import session_summaries, stale_count
 
 CLINIC = 0
 
 store = get_store()
-st.title("Client history")
-clients = {c.id: c.name for c in list_clients(store)}
+viewer = require_viewer()
+st.title("My history" if viewer.role == "client" else "Client history")
+clients = {c.id: c.name for c in visible_clients(store, viewer)}
 if not clients:
     st.info(
         "No clients yet. Record a session with `hrv-relax record --simulate`, or import a file."
     )
     st.stop()
+# A client sees only their own record; "all clients" is for the practice's staff.
+choices = list(clients) if viewer.role == "client" else [*clients, CLINIC]
 client_id = st.selectbox(
     "Client",
-    [*clients, CLINIC],
+    choices,
     format_func=lambda i: clients.get(i, "All clients (clinic)"),
     key="history_client",
 )
 client_ids = None if client_id == CLINIC else (client_id,)
 
-stale = stale_count(store, client_ids)
+stale = stale_count(store, viewer, client_ids)
 bar = st.progress(0.0, text=f"Analysing {stale} sessions (once: later visits are instant)")
 
 
@@ -41,27 +44,27 @@ def show_progress(done: int, total: int) -> None:
     bar.progress(done / total, text=f"Analysed {done} of {total} sessions")
 
 
-summaries = session_summaries(store, client_ids=client_ids, progress=show_progress)
+summaries = session_summaries(store, viewer, client_ids=client_ids, progress=show_progress)
 bar.empty()
 if not summaries:
     st.info("No finished sessions for this client yet.")
     st.stop()
 
-choices = filter_choices(summaries)
-names = user_names(store, choices.therapist_ids)
+options = filter_choices(summaries)
+names = user_names(store, options.therapist_ids)
 c1, c2, c3 = st.columns(3)
 dates = c1.date_input(
-    "Dates", value=(choices.first_day, choices.last_day), key=f"history_dates_{client_id}"
+    "Dates", value=(options.first_day, options.last_day), key=f"history_dates_{client_id}"
 )
 therapists = c2.multiselect(
     "Therapist",
-    choices.therapist_ids,
+    options.therapist_ids,
     format_func=lambda i: names.get(i, f"#{i}"),
     key=f"history_therapists_{client_id}",
 )
 marker = c3.selectbox(
     "Technique or pressure",
-    [None, *choices.markers],
+    [None, *options.markers],
     format_func=lambda m: m or "Any",
     key=f"history_marker_{client_id}",
 )
@@ -122,8 +125,8 @@ cols[0].download_button(
 )
 if client_id != CLINIC:
     cols[1].download_button(
-        "All of this client's data (zip)",
-        data=lambda: client_archive(store, client_id),
+        "All my data (zip)" if viewer.role == "client" else "All of this client's data (zip)",
+        data=lambda: client_archive(store, viewer, client_id),
         file_name=f"hrv-relax-{clients[client_id].replace(' ', '-').lower()}.zip",
         mime="application/zip",
         on_click="ignore",

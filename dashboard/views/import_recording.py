@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hrv_relax.dashboard.context import get_store
+from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS
 from hrv_relax.importing import import_recording
-from hrv_relax.store import get_or_add_client, list_clients
+from hrv_relax.store.access import client_for_recording, visible_clients
 
 NEW = "New client…"
 
 store = get_store()
+viewer = require_viewer()
 st.title("Import a recording")
 st.caption(
     "Polar Sensor Logger RR, Polar .hrm, Elite HRV / Kubios / plain RR text (ms or s), CSV with "
     "a header, Garmin FIT with HRV logging. The file becomes a finished session of the client."
 )
-names = [c.name for c in list_clients(store)]
+names = [c.name for c in visible_clients(store, viewer)]
 choice = st.selectbox("Client", [*names, NEW], key="import_client")
 name = st.text_input("New client's name", key="import_new_client") if choice == NEW else choice
 fmt = st.selectbox(
@@ -34,9 +35,10 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
         bar.progress(done / total, text=f"Stored {done:,} of {total:,} beats")
 
     try:
-        client = get_or_add_client(store, name or "")
+        client = client_for_recording(store, viewer, name or "")
         result = import_recording(
             store,
+            viewer,
             upload.getvalue(),
             client_id=client.id,
             filename=upload.name,

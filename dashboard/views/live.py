@@ -13,13 +13,19 @@ from hrv_relax.alerts import AlertInputs, AlertTracker, arousal_change
 from hrv_relax.ble import scan
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts import live_figure
-from hrv_relax.dashboard.context import get_store
+from hrv_relax.dashboard.context import current_viewer, get_store, require_viewer
 from hrv_relax.dashboard.tiles import Tile, live_tiles
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.live_view import LiveView, live_view
-from hrv_relax.recording import start_recording, stop_recording
-from hrv_relax.store import SessionRecord, add_marker, list_clients, list_sessions
-from hrv_relax.store.people import clean_name
+from hrv_relax.recording import start_recording
+from hrv_relax.store import SessionRecord
+from hrv_relax.store.access import (
+    client_for_recording,
+    mark_session,
+    stop_session,
+    visible_clients,
+    visible_sessions,
+)
 from hrv_relax.store.schema import PHASES
 from hrv_relax.techniques import MARKER_GROUPS
 
@@ -30,6 +36,7 @@ SIMULATED = "Simulated strap (demo)"
 SCAN_TIMEOUT_S = 4.0
 
 store = get_store()
+viewer = require_viewer()
 st.markdown(
     """<style>
     .st-key-main_tiles [data-testid="stMetricValue"] { font-size: 2.8rem; line-height: 1.1; }
@@ -43,7 +50,7 @@ st.title("Live session")
 
 def _start_panel(expanded: bool) -> None:
     with st.expander("Start a session", expanded=expanded, icon=":material/play_circle:"):
-        names = [c.name for c in list_clients(store)]
+        names = [c.name for c in visible_clients(store, viewer)]
         pick = st.selectbox("Client", [*names, NEW_CLIENT], key="start_client")
         new_name = ""
         if pick == NEW_CLIENT:
@@ -75,7 +82,7 @@ def _scan() -> None:
 
 def _start(client: str, device: str | None) -> None:
     try:
-        name = clean_name(client, "client name")
+        name = client_for_recording(store, viewer, client).name
         with st.spinner("Starting the recorder…"):
             started = start_recording(
                 resolve_db_url(),
@@ -93,9 +100,11 @@ def _start(client: str, device: str | None) -> None:
     st.rerun()
 
 
-recording = list_sessions(store, statuses=("recording",))
+recording = visible_sessions(store, viewer, statuses=("recording",))
 _start_panel(expanded=not recording)
-recent = [s for s in list_sessions(store, limit=RECENT_SESSIONS) if s.status != "recording"]
+recent = [
+    s for s in visible_sessions(store, viewer, limit=RECENT_SESSIONS) if s.status != "recording"
+]
 sessions: dict[int, SessionRecord] = {s.id: s for s in recording + recent}
 if not sessions:
     st.info(
@@ -125,7 +134,7 @@ if viewing.status == "recording" and stop_col.button(
     "Stop", icon=":material/stop_circle:", width="stretch", key="stop_session"
 ):
     try:
-        stop_recording(store, session_id)
+        stop_session(store, viewer, session_id)
         st.toast(f"Stopping session {session_id}…")
     except HrvRelaxError as exc:
         st.error(str(exc))
@@ -170,8 +179,11 @@ def _tiles(tiles: tuple[Tile, ...], weights: list[float]) -> None:
 
 @st.fragment(run_every=REFRESH)
 def live_panel() -> None:
+    # Automatic refreshes do not count as activity, but end with the sign-in.
+    if current_viewer(active=False) is None:
+        st.rerun(scope="app")
     try:
-        view = live_view(store, session_id)
+        view = live_view(store, viewer, session_id)
     except HrvRelaxError as exc:
         st.error(f"Cannot read this session: {exc}")
         return
@@ -191,7 +203,7 @@ live_panel()
 
 def _mark(kind: str, value: str) -> None:
     try:
-        add_marker(store, session_id, kind, value)
+        mark_session(store, viewer, session_id, kind, value)
         st.toast(f"Marked {value}")
     except HrvRelaxError as exc:
         st.error(str(exc))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from hrv_relax.dashboard.context import get_store
+from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.dashboard.review_charts import (
     autonomic_figure,
     hr_rmssd_figure,
@@ -20,12 +22,19 @@ from hrv_relax.export import beats_to_csv, beats_to_rr_text
 from hrv_relax.figure_tables import phase_notes, phase_table, shift_table
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.review import review_view
-from hrv_relax.store import list_sessions
+from hrv_relax.store.access import visible_session, visible_sessions
 
 store = get_store()
+viewer = require_viewer()
 st.title("Session review")
 
-sessions = list_sessions(store, statuses=("complete", "interrupted"))
+sessions = visible_sessions(store, viewer, statuses=("complete", "interrupted"))
+wanted = st.query_params.get("session", "")
+if wanted and not any(str(s.id) == wanted for s in sessions):
+    with contextlib.suppress(ValueError, HrvRelaxError):
+        visible_session(store, viewer, int(wanted))  # audits a probe of someone else's session
+    asked = f"Session {wanted}" if wanted.isdigit() and len(wanted) <= 9 else "That session"
+    st.warning(f"{asked} was not found among your finished sessions. Choose one of yours below.")
 if not sessions:
     st.info(
         "No finished sessions yet. Record one with `hrv-relax record --simulate`, or import a file."
@@ -33,7 +42,6 @@ if not sessions:
     st.stop()
 labels = {s.id: f"#{s.id} · {s.client_name} · {s.started_at:%Y-%m-%d %H:%M} UTC" for s in sessions}
 ids = list(labels)
-wanted = st.query_params.get("session", "")
 index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in labels else 0
 session_id = st.selectbox(
     "Session", ids, index=index, format_func=labels.__getitem__, key="review_session"
@@ -41,7 +49,7 @@ session_id = st.selectbox(
 st.query_params["session"] = str(session_id)
 
 try:
-    view = review_view(store, session_id)
+    view = review_view(store, viewer, session_id)
 except HrvRelaxError as exc:
     st.error(f"This session cannot be reviewed: {exc}. Choose another session.")
     st.stop()

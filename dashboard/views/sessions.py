@@ -1,21 +1,22 @@
-"""Sessions page: every recorded session, newest first, filterable by client."""
+"""Sessions page: the signed-in user's sessions, newest first, filterable by client."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from hrv_relax.dashboard.context import get_store
+from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.dashboard.tables import sessions_table
-from hrv_relax.store import list_clients, list_sessions
+from hrv_relax.store.access import visible_clients, visible_sessions
 
 store = get_store()
-st.title("Sessions")
+viewer = require_viewer()
+st.title("My sessions" if viewer.role == "client" else "Sessions")
 
-clients = list_clients(store)
+clients = visible_clients(store, viewer)
 names = ["All clients", *(c.name for c in clients)]
-choice = st.selectbox("Client", names, index=0)
+choice = st.selectbox("Client", names, index=0) if len(clients) > 1 else names[0]
 client_id = None if choice == names[0] else next(c.id for c in clients if c.name == choice)
-rows = list_sessions(store, client_id=client_id)
+rows = visible_sessions(store, viewer, client_id=client_id)
 
 if not rows:
     st.info("No sessions yet. Start one from the live page, or run `hrv-relax record --simulate`.")

@@ -140,8 +140,16 @@ def add_user(
 def find_user(store: Store, username: str) -> UserRecord | None:
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip())).first()
-    if row is None:
-        return None
+    return None if row is None else _user(row)
+
+
+def get_user(store: Store, user_id: int) -> UserRecord | None:
+    with store.read() as conn:
+        row = conn.execute(select(users).where(users.c.id == user_id)).first()
+    return None if row is None else _user(row)
+
+
+def _user(row: Row[tuple[object, ...]]) -> UserRecord:
     m = row._mapping
     return UserRecord(
         id=m["id"],

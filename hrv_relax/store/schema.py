@@ -184,3 +184,53 @@ session_summaries = Table(
     Column("data", JSON, nullable=False),
     UniqueConstraint("session_id", "scope", name="uq_session_summaries_session_scope"),
 )
+
+# Practice-wide settings an admin changes (e.g. whether therapists share clients), as text.
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Every login attempt, kept so the lockout survives restarts and holds across dashboard
+# processes. `username` is what was typed (cut to 64 characters), not a foreign key: attempts
+# on names that do not exist are limited the same way, so the lockout reveals nothing.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("success", Boolean, nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+)
+
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "logout",
+    "denied",
+    "user_added",
+    "user_changed",
+    "client_deleted",
+    "client_linked",
+    "export",
+    "setting_changed",
+)
+
+# Who did what to whom: logins, denials, account changes, exports and deletions. `username` is
+# copied so the entry still says who acted after the account is gone.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("username", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", String(200), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_log_at", "at"),
+)

@@ -218,15 +218,21 @@ def list_sessions(
     store: Store,
     *,
     client_id: int | None = None,
+    client_ids: Sequence[int] | None = None,
     statuses: Sequence[str] = (),
     limit: int | None = None,
 ) -> list[SessionRecord]:
-    """Sessions, newest first (stale recordings are marked interrupted first)."""
+    """Sessions, newest first (stale recordings are marked interrupted first).
+
+    `client_ids` narrows to those clients (an access rule's visible clients; empty: none).
+    """
     sweep_interrupted(store)
     query = _session_query()
     conditions = []
     if client_id is not None:
         conditions.append(sessions.c.client_id == client_id)
+    if client_ids is not None:
+        conditions.append(sessions.c.client_id.in_(list(client_ids)))
     if statuses:
         conditions.append(sessions.c.status.in_(statuses))
     if conditions:

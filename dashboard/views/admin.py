@@ -1,0 +1,155 @@
+"""Accounts and privacy (admins): users, client logins, sharing, client deletion, audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from hrv_relax.auth.passwords import hash_password
+from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.errors import HrvRelaxError
+from hrv_relax.store.access import visible_clients
+from hrv_relax.store.accounts import (
+    assign_therapist,
+    create_user,
+    delete_client,
+    list_users,
+    set_active,
+    set_password_hash,
+    set_therapists_share,
+    therapists_share,
+)
+from hrv_relax.store.audit import recent_audit
+from hrv_relax.store.schema import ROLES
+
+store = get_store()
+viewer = require_viewer()
+st.title("Accounts and privacy")
+if not viewer.is_admin:
+    st.error("This page is for admins.")
+    st.stop()
+
+
+def _done(message: str) -> None:
+    st.toast(message)
+    st.rerun()
+
+
+users = list_users(store, viewer)
+clients = visible_clients(store, viewer)
+st.markdown("#### Users")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "User": [u.username for u in users],
+            "Name": [u.display_name for u in users],
+            "Role": [u.role for u in users],
+            "State": ["active" if u.active else "disabled" for u in users],
+        }
+    ),
+    hide_index=True,
+)
+
+add_col, change_col = st.columns(2)
+with add_col, st.form("add_user", clear_on_submit=True):
+    st.markdown("**Add a user**")
+    username = st.text_input("User name", max_chars=64)
+    display = st.text_input("Display name", max_chars=200)
+    role = st.selectbox("Role", ROLES, index=1)
+    linked = st.selectbox(
+        "Client record (role client)",
+        [None, *(c.name for c in clients if c.user_id is None)],
+        format_func=lambda n: n or "—",
+    )
+    password = st.text_input("Password", type="password", max_chars=1024)
+    if st.form_submit_button("Add user"):
+        try:
+            create_user(
+                store,
+                viewer,
+                username,
+                role=role,
+                password_hash=hash_password(password, username=username),
+                display_name=display,
+                client_name=linked,
+            )
+        except HrvRelaxError as exc:
+            st.error(f"Not added: {exc}.")
+        else:
+            _done(f"Added {username}")
+
+with change_col, st.form("change_user"):
+    st.markdown("**Change a user**")
+    who = st.selectbox("User", [u.username for u in users])
+    new_password = st.text_input("New password (to reset it)", type="password", max_chars=1024)
+    b1, b2, b3 = st.columns(3)
+    disable = b1.form_submit_button("Disable")
+    enable = b2.form_submit_button("Enable")
+    reset = b3.form_submit_button("Reset password")
+    try:
+        if (disable or enable) and who:
+            set_active(store, viewer, who, enable)
+            _done(f"{who} {'enabled' if enable else 'disabled'}")
+        if reset and who:
+            set_password_hash(store, viewer, who, hash_password(new_password, username=who))
+            _done(f"New password set for {who}")
+    except HrvRelaxError as exc:
+        st.error(f"Not changed: {exc}.")
+
+st.markdown("#### Clients")
+share = st.toggle(
+    "Therapists share clients (every therapist sees every client)",
+    value=therapists_share(store),
+    key="share_clients",
+)
+if share != therapists_share(store):
+    set_therapists_share(store, viewer, share)
+    _done("Sharing " + ("on" if share else "off"))
+therapists = [u.username for u in users if u.role == "therapist" and u.active]
+with st.form("assign"):
+    c1, c2 = st.columns(2)
+    client_name = c1.selectbox("Client", [c.name for c in clients])
+    therapist = c2.selectbox("Therapist", therapists)
+    if st.form_submit_button("Assign") and client_name and therapist:
+        try:
+            assign_therapist(store, viewer, client_name, therapist)
+        except HrvRelaxError as exc:
+            st.error(f"Not assigned: {exc}.")
+        else:
+            _done(f"{therapist} is now the therapist of {client_name}")
+
+st.markdown("#### Delete a client and all their data")
+st.caption(
+    "Deletes every session, heartbeat, marker and summary of the client, and their login. "
+    "Irreversible (backups keep copies until they expire). Export their data first if they "
+    "asked for it."
+)
+with st.form("delete_client"):
+    doomed = st.selectbox("Client to delete", [c.name for c in clients], index=None)
+    typed = st.text_input("Type the client's name to confirm", max_chars=200)
+    if st.form_submit_button("Delete for good", type="primary"):
+        target = next((c for c in clients if c.name == doomed), None)
+        if target is None or typed.strip() != target.name:
+            st.error("Nothing was deleted: choose the client and type their name exactly.")
+        else:
+            try:
+                gone = delete_client(store, viewer, target.id)
+            except HrvRelaxError as exc:
+                st.error(f"Nothing was deleted: {exc}.")
+            else:
+                _done(f"Deleted {gone.name}: {gone.n_sessions} sessions, {gone.n_beats:,} beats")
+
+st.markdown("#### Audit log")
+entries = recent_audit(store, limit=200)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "When (UTC)": [f"{e.at:%Y-%m-%d %H:%M:%S}" for e in entries],
+            "Who": [e.username for e in entries],
+            "What": [e.action for e in entries],
+            "Target": [e.target for e in entries],
+            "Detail": [e.detail for e in entries],
+        }
+    ),
+    hide_index=True,
+)

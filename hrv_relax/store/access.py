@@ -1,0 +1,264 @@
+"""Access rules: every read of clients, sessions, beats, markers and summaries for a person.
+
+Each function takes the `Viewer` asking (built at login, or `SYSTEM` for the recorder and the
+local command-line operator) and returns only what that viewer may see:
+
+- admin and SYSTEM: everything;
+- therapist: the clients assigned to them, or every client when the practice shares clients
+  (a setting an admin changes);
+- client: only the client record linked to their login, read-only.
+
+Anything outside the viewer's scope raises NotFoundError with the same words as a record that
+does not exist, so probing ids tells nothing; the denial is logged and written to the audit log.
+The unscoped functions of this package (`get_session`, `load_beats`...) are the system's own:
+the recorder, migrations and these rules use them; pages and view models never do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from hrv_relax.errors import AccessDeniedError, NotFoundError
+from hrv_relax.store.audit import audit
+from hrv_relax.store.beats import load_beats
+from hrv_relax.store.engine import Store
+from hrv_relax.store.live import read_live
+from hrv_relax.store.markers import add_marker, list_markers
+from hrv_relax.store.people import _client, add_client, find_client, get_client
+from hrv_relax.store.records import (
+    BeatArrays,
+    ClientRecord,
+    LiveStatus,
+    MarkerRecord,
+    SessionRecord,
+)
+from hrv_relax.store.schema import clients
+from hrv_relax.store.sessions import get_session, list_sessions, request_stop
+from hrv_relax.store.settings import SHARE_CLIENTS, read_setting
+
+SYSTEM_ROLE = "system"
+WRITER_ROLES = (SYSTEM_ROLE, "admin", "therapist")
+ADMIN_ROLES = (SYSTEM_ROLE, "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking. Built from the users table at login (or SYSTEM); never from input."""
+
+    user_id: int | None
+    username: str
+    role: str  # admin, therapist, client, or system
+    display_name: str = ""
+    is_demo: bool = False
+
+    @property
+    def can_write(self) -> bool:
+        """May start and stop sessions, add markers, import recordings and add clients."""
+        return self.role in WRITER_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        """May manage users and clients, delete a client and change the practice's settings."""
+        return self.role in ADMIN_ROLES
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+#: The recorder and whoever runs `hrv-relax` on the machine holding the database (who can read
+#: the database file anyway). The dashboard never uses it: it acts as the signed-in user.
+SYSTEM = Viewer(user_id=None, username="system", role=SYSTEM_ROLE, display_name="Local operator")
+
+
+def _scope(conn: Connection, viewer: Viewer) -> ColumnElement[bool] | None:
+    """A condition on `clients` selecting what the viewer sees; None: everything."""
+    if viewer.role in ADMIN_ROLES:
+        return None
+    if viewer.role == "therapist":
+        if read_setting(conn, SHARE_CLIENTS) == "1":
+            return None
+        return clients.c.therapist_id == viewer.user_id
+    if viewer.role == "client" and viewer.user_id is not None:
+        return clients.c.user_id == viewer.user_id
+    return ~true()
+
+
+def visible_client_ids(store: Store, viewer: Viewer) -> list[int] | None:
+    """Ids of the clients the viewer may see; None when that is every client."""
+    with store.read() as conn:
+        scope = _scope(conn, viewer)
+        if scope is None:
+            return None
+        return [int(i) for i in conn.execute(select(clients.c.id).where(scope)).scalars()]
+
+
+def narrow(visible: list[int] | None, wanted: Sequence[int] | None) -> list[int] | None:
+    """The wanted client ids the viewer may see (None: no narrowing at all)."""
+    if visible is None:
+        return None if wanted is None else list(wanted)
+    if wanted is None:
+        return visible
+    allowed = set(visible)
+    return [i for i in wanted if i in allowed]
+
+
+def deny(store: Store, viewer: Viewer, what: str, ident: object) -> NotFoundError:
+    """Log and audit a denied read; return the error to raise (worded as "not found")."""
+    audit(
+        store,
+        user_id=viewer.user_id,
+        username=viewer.username,
+        action="denied",
+        target=f"{what} {ident}"[:200],
+    )
+    return NotFoundError(f"no {what} with id {ident}")
+
+
+def visible_clients(store: Store, viewer: Viewer) -> list[ClientRecord]:
+    with store.read() as conn:
+        scope = _scope(conn, viewer)
+        query = select(clients).order_by(clients.c.name)
+        if scope is not None:
+            query = query.where(scope)
+        return [_client(r) for r in conn.execute(query)]
+
+
+def visible_client(store: Store, viewer: Viewer, client_id: int) -> ClientRecord:
+    visible = visible_client_ids(store, viewer)
+    if visible is not None and client_id not in visible:
+        raise deny(store, viewer, "client", client_id)
+    return get_client(store, client_id)
+
+
+def find_visible_client(store: Store, viewer: Viewer, name: str) -> ClientRecord | None:
+    """The visible client with this name (case and spacing ignored), else None."""
+    found = find_client(store, name)
+    if found is None:
+        return None
+    visible = visible_client_ids(store, viewer)
+    if visible is not None and found.id not in visible:
+        deny(store, viewer, "client", found.id)
+        return None
+    return found
+
+
+def visible_sessions(
+    store: Store,
+    viewer: Viewer,
+    *,
+    client_id: int | None = None,
+    statuses: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[SessionRecord]:
+    """The viewer's sessions, newest first (a client id outside the scope gives none)."""
+    return list_sessions(
+        store,
+        client_id=client_id,
+        client_ids=visible_client_ids(store, viewer),
+        statuses=statuses,
+        limit=limit,
+    )
+
+
+def visible_session(store: Store, viewer: Viewer, session_id: int) -> SessionRecord:
+    """One session, or NotFoundError if it does not exist or is not the viewer's to see."""
+    session = get_session(store, session_id)
+    visible = visible_client_ids(store, viewer)
+    if visible is not None and session.client_id not in visible:
+        raise deny(store, viewer, "session", session_id)
+    return session
+
+
+def visible_beats(
+    store: Store, viewer: Viewer, session_id: int, *, after_seq: int = -1
+) -> BeatArrays:
+    visible_session(store, viewer, session_id)
+    return load_beats(store, session_id, after_seq=after_seq)
+
+
+def visible_markers(store: Store, viewer: Viewer, session_id: int) -> list[MarkerRecord]:
+    visible_session(store, viewer, session_id)
+    return list_markers(store, session_id)
+
+
+def visible_live(store: Store, viewer: Viewer, session_id: int) -> LiveStatus | None:
+    visible_session(store, viewer, session_id)
+    return read_live(store, session_id)
+
+
+def require_writer(store: Store, viewer: Viewer, action: str) -> None:
+    """AccessDeniedError (audited) unless the viewer may change data."""
+    if not viewer.can_write:
+        audit(
+            store,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="denied",
+            target=action,
+        )
+        raise AccessDeniedError(f"your account can only read: it cannot {action}")
+
+
+def require_admin(store: Store, viewer: Viewer, action: str) -> None:
+    """AccessDeniedError (audited) unless the viewer is an admin (or the local operator)."""
+    if not viewer.is_admin:
+        audit(
+            store,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="denied",
+            target=action,
+        )
+        raise AccessDeniedError(f"only an admin can {action}")
+
+
+def mark_session(
+    store: Store, viewer: Viewer, session_id: int, kind: str, value: str = ""
+) -> MarkerRecord:
+    """Put a marker on one of the viewer's sessions that is recording."""
+    visible_session(store, viewer, session_id)
+    require_writer(store, viewer, "mark sessions")
+    return add_marker(store, session_id, kind, value, created_by=viewer.user_id)
+
+
+def stop_session(store: Store, viewer: Viewer, session_id: int) -> None:
+    """Ask the recorder of one of the viewer's sessions to stop."""
+    visible_session(store, viewer, session_id)
+    require_writer(store, viewer, "stop sessions")
+    request_stop(store, session_id)
+
+
+def client_for_recording(store: Store, viewer: Viewer, name: str) -> ClientRecord:
+    """The viewer's client of this name, created (assigned to a therapist viewer) if new.
+
+    Client names are unique in the practice: a name taken by a client outside the viewer's
+    scope is refused without saying whose it is.
+    """
+    require_writer(store, viewer, "add clients or sessions")
+    found = find_client(store, name)
+    if found is None:
+        therapist_id = viewer.user_id if viewer.role == "therapist" else None
+        return add_client(store, name, therapist_id=therapist_id)
+    visible = visible_client_ids(store, viewer)
+    if visible is not None and found.id not in visible:
+        deny(store, viewer, "client", found.id)
+        raise AccessDeniedError(
+            "another client of the practice has this name: choose a distinguishable name "
+            "(e.g. add an initial), or ask an admin"
+        )
+    return found
+
+
+def local_operator(os_user: str) -> Viewer:
+    """SYSTEM, named after the operating-system account running `hrv-relax` (for the audit)."""
+    return Viewer(
+        user_id=None,
+        username=f"local:{os_user}"[:64],
+        role=SYSTEM_ROLE,
+        display_name="Local operator",
+    )

@@ -1,0 +1,298 @@
+"""Accounts: users, their passwords' hashes, login attempts, client links, client deletion.
+
+Everything a person changes here goes through an admin `Viewer` (or SYSTEM) and the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.store.access import Viewer, require_admin
+from hrv_relax.store.audit import write_audit
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.people import _user, add_user, find_client, find_user
+from hrv_relax.store.records import ClientRecord, UserRecord
+from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
+from hrv_relax.store.settings import SHARE_CLIENTS, read_setting, write_setting
+
+MAX_USERNAME = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a login checks: the user (None if unknown) and the stored hash."""
+
+    user: UserRecord | None
+    password_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedClient:
+    name: str
+    n_sessions: int
+    n_beats: int
+
+
+def attempt_key(username: str) -> str:
+    """The name login attempts are counted under (what was typed, trimmed and cut)."""
+    return username.strip()[:MAX_USERNAME]
+
+
+def credentials(store: Store, username: str) -> Credentials:
+    key = attempt_key(username)
+    with store.read() as conn:
+        row = conn.execute(select(users).where(users.c.username == key)).first()
+    if row is None:
+        return Credentials(None, None)
+    return Credentials(_user(row), row.password_hash)
+
+
+def failures_since_success(store: Store, username: str, since: dt.datetime) -> list[dt.datetime]:
+    """Times of failed attempts on this name after `since` and after its last success."""
+    key = attempt_key(username)
+    with store.read() as conn:
+        last_ok = conn.execute(
+            select(func.max(login_attempts.c.at)).where(
+                login_attempts.c.username == key, login_attempts.c.success.is_(True)
+            )
+        ).scalar()
+        start = since if last_ok is None else max(since, _aware(last_ok))
+        rows = conn.execute(
+            select(login_attempts.c.at).where(
+                login_attempts.c.username == key,
+                login_attempts.c.success.is_(False),
+                login_attempts.c.at > start,
+            )
+        ).scalars()
+        return [_aware(t) for t in rows]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # func.max() bypasses the column type on SQLite: the zone comes back dropped.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def record_attempt(
+    store: Store, username: str, *, success: bool, user_id: int | None, detail: str = ""
+) -> None:
+    key = attempt_key(username)
+    with store.write() as conn:
+        conn.execute(insert(login_attempts).values(username=key, at=utcnow(), success=success))
+        write_audit(
+            conn,
+            user_id=user_id,
+            username=key,
+            action="login" if success else "login_failed",
+            detail=detail,
+        )
+
+
+def store_new_hash(store: Store, user_id: int, password_hash: str) -> None:
+    """Replace a hash at login (stronger parameters): the password itself is unchanged."""
+    with store.write() as conn:
+        conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def list_users(store: Store, viewer: Viewer) -> list[UserRecord]:
+    require_admin(store, viewer, "list users")
+    with store.read() as conn:
+        return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
+
+
+def count_users(store: Store) -> int:
+    """How many accounts exist (none: the dashboard explains how to create the first admin)."""
+    with store.read() as conn:
+        return int(conn.execute(select(func.count(users.c.id))).scalar_one())
+
+
+def create_user(
+    store: Store,
+    viewer: Viewer,
+    username: str,
+    *,
+    role: str,
+    password_hash: str,
+    display_name: str = "",
+    client_name: str | None = None,
+    is_demo: bool = False,
+) -> UserRecord:
+    """Add an account; a client account is linked to the client record `client_name`."""
+    require_admin(store, viewer, "add users")
+    if role == "client" and not client_name:
+        raise StoreError("a client login needs the client record it belongs to (--client NAME)")
+    client = None
+    if client_name:
+        client = find_client(store, client_name)
+        if client is None:
+            raise NotFoundError(f"no client named {client_name!r}")
+        if client.user_id is not None:
+            raise StoreError(f"client {client.name!r} has a login already")
+    user = add_user(
+        store,
+        username,
+        role=role,
+        display_name=display_name,
+        password_hash=password_hash,
+        is_demo=is_demo,
+    )
+    with store.write() as conn:
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="user_added",
+            target=user.username,
+            detail=f"role {role}",
+        )
+        if client is not None:
+            _link(conn, viewer, client, user)
+    return user
+
+
+def _link(conn: Connection, viewer: Viewer, client: ClientRecord, user: UserRecord) -> None:
+    conn.execute(update(clients).where(clients.c.id == client.id).values(user_id=user.id))
+    write_audit(
+        conn,
+        user_id=viewer.user_id,
+        username=viewer.username,
+        action="client_linked",
+        target=f"client {client.id}",
+        detail=f"login {user.username}",
+    )
+
+
+def _existing(store: Store, username: str) -> UserRecord:
+    user = find_user(store, username)
+    if user is None:
+        raise NotFoundError(f"no user named {username!r}")
+    return user
+
+
+def set_active(store: Store, viewer: Viewer, username: str, active: bool) -> UserRecord:
+    """Disable (nobody can log in as it; open dashboards end at their next click) or enable."""
+    require_admin(store, viewer, "disable or enable users")
+    user = _existing(store, username)
+    if not active and user.id == viewer.user_id:
+        raise StoreError("you cannot disable your own account")
+    with store.write() as conn:
+        conn.execute(update(users).where(users.c.id == user.id).values(active=active))
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="user_changed",
+            target=user.username,
+            detail="enabled" if active else "disabled",
+        )
+    return _existing(store, username)
+
+
+def set_password_hash(store: Store, viewer: Viewer, username: str, password_hash: str) -> None:
+    require_admin(store, viewer, "reset passwords")
+    user = _existing(store, username)
+    with store.write() as conn:
+        conn.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="user_changed",
+            target=user.username,
+            detail="password reset",
+        )
+
+
+def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: str) -> None:
+    """Make `therapist` the client's therapist (who then sees the client's sessions)."""
+    require_admin(store, viewer, "assign clients")
+    client = find_client(store, client_name)
+    if client is None:
+        raise NotFoundError(f"no client named {client_name!r}")
+    user = _existing(store, therapist)
+    if user.role != "therapist":
+        raise StoreError(f"{user.username!r} is not a therapist")
+    with store.write() as conn:
+        conn.execute(update(clients).where(clients.c.id == client.id).values(therapist_id=user.id))
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="client_linked",
+            target=f"client {client.id}",
+            detail=f"therapist {user.username}",
+        )
+
+
+def linked_client(store: Store, user_id: int) -> ClientRecord | None:
+    """The client record a client login belongs to."""
+    with store.read() as conn:
+        row = conn.execute(select(clients.c.name).where(clients.c.user_id == user_id)).first()
+    return None if row is None else find_client(store, row.name)
+
+
+def delete_client(store: Store, viewer: Viewer, client_id: int) -> DeletedClient:
+    """Delete a client with every session, beat, marker and summary, and their login. Final."""
+    require_admin(store, viewer, "delete clients")
+    with store.write() as conn:
+        row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
+        if row is None:
+            raise NotFoundError(f"no client with id {client_id}")
+        session_ids = select(sessions.c.id).where(sessions.c.client_id == client_id)
+        n_sessions = conn.execute(
+            select(func.count()).select_from(session_ids.subquery())
+        ).scalar_one()
+        n_beats = conn.execute(
+            select(func.count(beats.c.id)).where(beats.c.session_id.in_(session_ids))
+        ).scalar_one()
+        # Children first: the same on both backends, whatever the foreign-key pragma.
+        for table in ("session_summaries", "session_live", "markers", "beats"):
+            child = sessions.metadata.tables[table]
+            conn.execute(delete(child).where(child.c.session_id.in_(session_ids)))
+        conn.execute(delete(sessions).where(sessions.c.client_id == client_id))
+        conn.execute(delete(clients).where(clients.c.id == client_id))
+        if row.user_id is not None:
+            # The client's own login goes too: it would give access to nothing.
+            conn.execute(delete(users).where(users.c.id == row.user_id, users.c.role == "client"))
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="client_deleted",
+            target=f"client {client_id}",
+            detail=f"{n_sessions} sessions, {n_beats} beats",
+        )
+    return DeletedClient(name=row.name, n_sessions=int(n_sessions), n_beats=int(n_beats))
+
+
+def therapists_share(store: Store) -> bool:
+    with store.read() as conn:
+        return read_setting(conn, SHARE_CLIENTS) == "1"
+
+
+def set_therapists_share(store: Store, viewer: Viewer, share: bool) -> None:
+    require_admin(store, viewer, "change the practice's settings")
+    with store.write() as conn:
+        write_setting(conn, SHARE_CLIENTS, "1" if share else "0")
+        write_audit(
+            conn,
+            user_id=viewer.user_id,
+            username=viewer.username,
+            action="setting_changed",
+            target=SHARE_CLIENTS,
+            detail="on" if share else "off",
+        )
+
+
+def demo_only(store: Store) -> bool:
+    """Whether every account is a demo account (the demo database), and there is at least one."""
+    with store.read() as conn:
+        n_all = conn.execute(select(func.count(users.c.id))).scalar_one()
+        n_demo = conn.execute(
+            select(func.count(users.c.id)).where(users.c.is_demo.is_(True))
+        ).scalar_one()
+    return bool(n_all) and n_all == n_demo

@@ -1,0 +1,28 @@
+"""Practice-wide settings an admin changes, stored as text under a key."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, select
+
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.schema import settings
+
+#: "1": every therapist sees every client; anything else (the default): only their own.
+SHARE_CLIENTS = "therapists_share_clients"
+
+
+def read_setting(conn: Connection, key: str, default: str = "") -> str:
+    value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+    return default if value is None else str(value)
+
+
+def get_setting(store: Store, key: str, default: str = "") -> str:
+    with store.read() as conn:
+        return read_setting(conn, key, default)
+
+
+def write_setting(conn: Connection, key: str, value: str) -> None:
+    """Set the key in the caller's transaction (portable: delete then insert)."""
+    conn.execute(delete(settings).where(settings.c.key == key))
+    conn.execute(insert(settings).values(key=key, value=value, updated_at=utcnow()))
