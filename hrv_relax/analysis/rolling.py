@@ -4,13 +4,17 @@ Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s e
 PNS and SNS index on 300 s every 30 s. Each HR and RMSSD value is exactly what
 :func:`hrv_indices` would report for that window's beats with the session's artefact flags,
 NaN included: the same minimum beats, covered time and clean pairs, and the same limit on
-artefacts plus gap time. The spectral series interpolate the session once (one spline, then
-windows of the 4 Hz grid), so their windows are judged over the whole window: time without
-beats anywhere in it counts as gap, and a gap longer than ``MAX_SPECTRAL_GAP_S`` (which the
-spline would fill with invented values) makes HF and LF NaN. PNS/SNS windows need
-``MIN_AUTONOMIC_INDEX_S`` of covered time and the same artefact-plus-gap limit; their stress
-index takes its slow trend from one session-wide fit (the same local filter, different only
-near window edges).
+artefacts plus gap time. One exception: the irregular-rhythm rule (which makes a window
+unreliable in atrial fibrillation) is not applied, because it also fires on large sinus
+arrhythmia with a 4-beat period (RSA >= ~55 ms at 60 bpm, breathing 15/min), which would
+blank the charts of relaxed clients; see docs/analysis.md.
+
+The spectral series interpolate the session once (one spline, then windows of the 4 Hz
+grid), so their windows are judged over the whole window: time without beats anywhere in it
+counts as gap, and a gap longer than ``MAX_SPECTRAL_GAP_S`` (which the spline would fill with
+invented values) makes HF and LF NaN. PNS/SNS windows need ``MIN_AUTONOMIC_INDEX_S`` of
+covered time and the same artefact-plus-gap limit; their stress index takes its slow trend
+from one session-wide fit (the same local filter, different only near window edges).
 """
 
 import math
