@@ -8,8 +8,11 @@ import streamlit as st
 
 from hrv_relax import __version__
 from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, sign_out
+from hrv_relax.dashboard.signin import sign_in_page
 
 HERE = Path(__file__).parent
+# The address of every page: while signed out, each of them opens the sign-in page.
+STAFF_PAGES = ("sessions", "review", "history", "import", "admin")
 
 
 def _page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page:
@@ -29,25 +32,31 @@ st.set_page_config(
 store = get_store()
 viewer = current_viewer()
 if viewer is None:
-    # Whatever the address asked for, only the sign-in page exists until someone signs in.
-    pages = [_page("login", "Sign in", ":material/login:", default=True)]
-elif viewer.role == "client":
+    # Every address (a bookmark, a shared review?session=N link) opens the sign-in page, and
+    # after signing in the page asked for, if the account may see it: nothing before.
     pages = [
-        _page("history", "My history", ":material/timeline:", default=True),
-        _page("sessions", "My sessions", ":material/history:"),
-        _page("review", "Session review", ":material/insights:"),
+        st.Page(sign_in_page, title="Sign in", url_path=name, default=i == 0)
+        for i, name in enumerate(("login", *STAFF_PAGES))
     ]
+    navigation = st.navigation(pages, position="hidden")
 else:
-    pages = [
-        _page("live", "Live session", ":material/monitor_heart:", default=True),
-        _page("sessions", "Sessions", ":material/history:"),
-        _page("review", "Session review", ":material/insights:"),
-        _page("history", "Client history", ":material/timeline:"),
-        _page("import_recording", "Import", ":material/upload_file:"),
-    ]
-    if viewer.is_admin:
-        pages.append(_page("admin", "Accounts and privacy", ":material/admin_panel_settings:"))
-navigation = st.navigation(pages)
+    if viewer.role == "client":
+        pages = [
+            _page("history", "My history", ":material/timeline:", default=True),
+            _page("sessions", "My sessions", ":material/history:"),
+            _page("review", "Session review", ":material/insights:"),
+        ]
+    else:
+        pages = [
+            _page("live", "Live session", ":material/monitor_heart:", default=True),
+            _page("sessions", "Sessions", ":material/history:"),
+            _page("review", "Session review", ":material/insights:"),
+            _page("history", "Client history", ":material/timeline:"),
+            _page("import_recording", "Import", ":material/upload_file:"),
+        ]
+        if viewer.is_admin:
+            pages.append(_page("admin", "Accounts and privacy", ":material/admin_panel_settings:"))
+    navigation = st.navigation(pages)
 
 with st.sidebar:
     st.markdown("### hrv-relax")

@@ -94,3 +94,11 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Any, username: str, password: str) -> None:
+    """Fill in and submit the dashboard's sign-in form on the page open now."""
+    page.get_by_label("User name").wait_for(timeout=60_000)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()

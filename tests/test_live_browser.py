@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from hrv_relax.store import get_session, list_markers, list_sessions, open_store
-from tests.browser import chromium_page, free_port, screenshot, served
+from tests.accounts import PASSWORD, account
+from tests.browser import chromium_page, free_port, screenshot, served, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 BPM = re.compile(r"(\d+) bpm")
@@ -31,9 +32,13 @@ def _wait_until(check: Any, timeout_s: float, what: str) -> None:
 def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> None:
     db = tmp_path / "clinic.db"
     env = {"HRV_RELAX_DB": str(db), "XDG_DATA_HOME": str(tmp_path / "data")}
+    store = open_store(db)
+    account(store, "robin", "therapist")
+    store.close()
     argv = ["dashboard", "--no-browser", "--port", str(free_port())]
     with served(argv, env) as url, chromium_page() as page:
         page.goto(url)
+        sign_in(page, "robin", PASSWORD)
         page.get_by_text("Start a session").first.wait_for(timeout=60_000)
         page.get_by_text("No session yet").wait_for()
         # A new client, the simulated strap, Start.

@@ -69,6 +69,8 @@ def authenticate(
         raise LoginError("Enter your user name and password.")
     if len(username) > 4 * MAX_USERNAME or len(password) > MAX_PASSWORD_LENGTH:
         raise LoginError(WRONG)  # never hashed: bounds the work one request can cost
+    if not username.isprintable():
+        raise LoginError(WRONG)  # no user name has control characters (PostgreSQL refuses NUL)
     since = now - dt.timedelta(seconds=policy.window_s + policy.lockout_s)
     failures = failures_since_success(store, username, since)
     wait_s = locked_for_s([t.timestamp() for t in failures], now.timestamp(), policy)
@@ -82,9 +84,9 @@ def authenticate(
     if not ok or found.user is None:
         reason = "unknown name" if found.user is None else "disabled" if not usable else "password"
         log.warning("login failed for %r (%s)", username[:MAX_USERNAME], reason)
-        record_attempt(store, username, success=False, user_id=user_id, detail=reason)
+        record_attempt(store, username, success=False, user_id=user_id, at=now, detail=reason)
         raise LoginError(WRONG)
-    record_attempt(store, username, success=True, user_id=user_id)
+    record_attempt(store, username, success=True, user_id=user_id, at=now)
     if found.password_hash is not None and needs_rehash(found.password_hash):
         store_new_hash(store, found.user.id, rehash(password))
     return viewer_for(found.user)

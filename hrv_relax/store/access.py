@@ -43,6 +43,7 @@ from hrv_relax.store.settings import SHARE_CLIENTS, read_setting
 SYSTEM_ROLE = "system"
 WRITER_ROLES = (SYSTEM_ROLE, "admin", "therapist")
 ADMIN_ROLES = (SYSTEM_ROLE, "admin")
+MAX_ID = 2**31  # ids are INTEGER: 32 bits on PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,14 @@ def visible_clients(store: Store, viewer: Viewer) -> list[ClientRecord]:
         return [_client(r) for r in conn.execute(query)]
 
 
+def _real_id(what: str, ident: int) -> None:
+    """NotFoundError for an id no row can have (the databases' INTEGER is 32 or 64 bits)."""
+    if not 0 < ident < MAX_ID:
+        raise NotFoundError(f"no {what} with id {ident}")
+
+
 def visible_client(store: Store, viewer: Viewer, client_id: int) -> ClientRecord:
+    _real_id("client", client_id)
     visible = visible_client_ids(store, viewer)
     if visible is not None and client_id not in visible:
         raise deny(store, viewer, "client", client_id)
@@ -167,6 +175,7 @@ def visible_sessions(
 
 def visible_session(store: Store, viewer: Viewer, session_id: int) -> SessionRecord:
     """One session, or NotFoundError if it does not exist or is not the viewer's to see."""
+    _real_id("session", session_id)
     session = get_session(store, session_id)
     visible = visible_client_ids(store, viewer)
     if visible is not None and session.client_id not in visible:

@@ -78,11 +78,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def record_attempt(
-    store: Store, username: str, *, success: bool, user_id: int | None, detail: str = ""
+    store: Store,
+    username: str,
+    *,
+    success: bool,
+    user_id: int | None,
+    at: dt.datetime | None = None,
+    detail: str = "",
 ) -> None:
     key = attempt_key(username)
     with store.write() as conn:
-        conn.execute(insert(login_attempts).values(username=key, at=utcnow(), success=success))
+        conn.execute(
+            insert(login_attempts).values(username=key, at=at or utcnow(), success=success)
+        )
         write_audit(
             conn,
             user_id=user_id,
