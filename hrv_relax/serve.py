@@ -24,7 +24,7 @@ from hrv_relax.config import (
     demo_db_path,
     resolve_db_url,
 )
-from hrv_relax.demo import DEMO_CLIENTS, DEMO_THERAPIST, seed_demo
+from hrv_relax.demo import DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PASSWORD, DEMO_THERAPIST, seed_demo
 from hrv_relax.errors import ConfigurationError
 from hrv_relax.recording import start_recording, stop_all_recordings
 from hrv_relax.store import open_store
@@ -166,6 +166,16 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def demo_credentials() -> str:
+    """The demo accounts, printed so a newcomer can sign out and in as another role."""
+    lines = ["hrv-relax demo: demo accounts (simulated people, this demo database only):"]
+    lines += [
+        f"  {username:<16} {role:<10} password {DEMO_PASSWORD}"
+        for username, role, _, _ in DEMO_ACCOUNTS
+    ]
+    return "\n".join(lines)
+
+
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
     """Seed the demo practice, record a live simulated session, and serve the dashboard."""
     db_url = resolve_db_url(db or demo_db_path())
@@ -184,6 +194,7 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
             f"(signed in as {DEMO_THERAPIST}; database {db_url})",
             flush=True,
         )
+        print(demo_credentials(), flush=True)
         return serve_dashboard(db_url, port=port, open_browser=open_browser, demo=True)
     finally:
         # The demo's recordings, and any started from its pages, end with it.
