@@ -8,8 +8,14 @@ import zipfile
 
 from hrv_relax import __version__
 from hrv_relax.export import beats_to_csv, beats_to_rr_text, markers_to_csv, summaries_to_csv
-from hrv_relax.store import Store, list_markers, load_beats
-from hrv_relax.store.access import Viewer, visible_client, visible_sessions
+from hrv_relax.store import Store
+from hrv_relax.store.access import (
+    Viewer,
+    visible_beats,
+    visible_client,
+    visible_markers,
+    visible_sessions,
+)
 from hrv_relax.store.audit import audit
 from hrv_relax.store.imports import Progress
 from hrv_relax.summary_cache import session_summaries
@@ -73,11 +79,11 @@ def client_archive(
             summaries_to_csv(session_summaries(store, viewer, client_ids=[client_id])),
         )
         for done, s in enumerate(sessions, start=1):
-            beats = load_beats(store, s.id)
+            beats = visible_beats(store, viewer, s.id)
             archive.writestr(f"sessions/{s.id}/beats.csv", beats_to_csv(beats))
             archive.writestr(f"sessions/{s.id}/rr.txt", beats_to_rr_text(beats))
             archive.writestr(
-                f"sessions/{s.id}/markers.csv", markers_to_csv(list_markers(store, s.id))
+                f"sessions/{s.id}/markers.csv", markers_to_csv(visible_markers(store, viewer, s.id))
             )
             if progress is not None:
                 progress(done, len(sessions))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hrv_relax.auth.login import WRONG, LockedOut, authenticate, refresh_viewer
+from hrv_relax.auth.passwords import hash_password
 from hrv_relax.auth.throttle import DEFAULT_POLICY
 from hrv_relax.client_archive import client_archive
 from hrv_relax.errors import AccessDeniedError, LoginError, NotFoundError
@@ -285,6 +286,16 @@ def test_lockout_after_repeated_failures_survives_a_restart_then_expires(
         restarted.close()
     audit = {e.action for e in recent_audit(practice.store)}
     assert "login_failed" in audit
+
+
+def test_a_password_reset_lifts_a_lockout(practice: AttackPractice) -> None:
+    for _ in range(DEFAULT_POLICY.max_failures):
+        with pytest.raises(LoginError):
+            authenticate(practice.store, "sam", "guess-guess-guess")
+    with pytest.raises(LockedOut):
+        authenticate(practice.store, "sam", PASSWORD)
+    set_password_hash(practice.store, SYSTEM, "sam", hash_password("a brand new secret"))
+    assert authenticate(practice.store, "sam", "a brand new secret").username == "sam"
 
 
 def test_passwords_are_stored_only_as_argon2id_hashes(practice: AttackPractice) -> None:

@@ -205,6 +205,10 @@ def set_password_hash(store: Store, viewer: Viewer, username: str, password_hash
     user = _existing(store, username)
     with store.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
+        # Counts as a success for the lockout: a reset lifts a lock at once.
+        conn.execute(
+            insert(login_attempts).values(username=user.username, at=utcnow(), success=True)
+        )
         write_audit(
             conn,
             user_id=viewer.user_id,

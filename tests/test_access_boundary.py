@@ -1,0 +1,79 @@
+"""The access rules cannot be bypassed by a page or a view model: none of them imports the
+system's unscoped reads; they go through `hrv_relax.store.access` with the signed-in Viewer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+# The store's unscoped reads and writes: the recorder's, the CLI's local operator's, and the
+# access rules' own building blocks.
+UNSCOPED = {
+    "get_session",
+    "list_sessions",
+    "load_beats",
+    "list_markers",
+    "read_live",
+    "get_client",
+    "list_clients",
+    "find_client",
+    "get_or_add_client",
+    "add_client",
+    "add_marker",
+    "request_stop",
+    "summary_rows",
+    "import_beats",
+    "stop_recording",
+}
+# summary_cache narrows the client ids to the viewer's, then reads rows and their beats (one
+# scope check, not one per session); importing writes once the viewer's client is checked.
+ALLOWED = {
+    ("hrv_relax/summary_cache.py", "summary_rows"),
+    ("hrv_relax/summary_cache.py", "load_beats"),
+    ("hrv_relax/summary_cache.py", "list_markers"),
+    ("hrv_relax/importing.py", "import_beats"),
+}
+PAGES_AND_VIEWS = sorted(
+    [
+        *(REPO / "dashboard").rglob("*.py"),
+        *(
+            REPO / "hrv_relax" / f"{name}.py"
+            for name in (
+                "live_view",
+                "review",
+                "history",
+                "client_archive",
+                "summary_cache",
+                "importing",
+                "export",
+            )
+        ),
+    ]
+)
+
+
+def _imported_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hrv_relax")
+        for alias in node.names
+    }
+
+
+@pytest.mark.parametrize("path", PAGES_AND_VIEWS, ids=lambda p: str(p.relative_to(REPO)))
+def test_pages_and_view_models_use_only_scoped_reads(path: Path) -> None:
+    where = str(path.relative_to(REPO))
+    bypass = {n for n in _imported_names(path) & UNSCOPED if (where, n) not in ALLOWED}
+    assert not bypass, f"{where} imports unscoped store functions: {sorted(bypass)}"
+
+
+def test_the_guard_sees_a_bypass(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text("from hrv_relax.store import get_session, open_store\n")
+    assert _imported_names(page) & UNSCOPED == {"get_session"}
