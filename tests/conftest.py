@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hrv_relax.store import Store, open_store
-from tests.postgres import PostgresServer, find_bindir
+from tests.postgres import PostgresServer, find_bindir, running_server
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"
@@ -71,12 +71,8 @@ def postgres_bindir() -> Path:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the whole test session, in a temporary folder."""
-    server = PostgresServer(postgres_bindir())
-    try:
-        server.start()
+    with running_server(postgres_bindir()) as server:
         yield server
-    finally:
-        server.destroy()
 
 
 @pytest.fixture(

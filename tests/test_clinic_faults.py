@@ -43,7 +43,7 @@ from tests.clinic import (
     wait_for_beats,
 )
 from tests.conftest import postgres_bindir
-from tests.postgres import PostgresServer
+from tests.postgres import PostgresServer, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -58,12 +58,8 @@ STOP_TIMEOUT_S = 30
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresServer]:
     """A server of the test's own: it is stopped and started again."""
-    server = PostgresServer(postgres_bindir())
-    try:
-        server.start()
+    with running_server(postgres_bindir()) as server:
         yield server
-    finally:
-        server.destroy()
 
 
 def _journals(buffer: Path) -> dict[int, int]:
@@ -127,16 +123,10 @@ def test_postgres_stopped_for_30_s_and_restarted_loses_no_beat(
         assert "Traceback" not in text_
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
 def test_killed_recorder_keeps_its_beats_and_a_new_session_can_start_at_once(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    any_db_url: str, tmp_path: Path
 ) -> None:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kill.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
+    url = any_db_url
     seed = 7
     proc = start_recorder(url, seed)
     sid = session_id_of(proc)
@@ -165,16 +155,10 @@ def test_killed_recorder_keeps_its_beats_and_a_new_session_can_start_at_once(
     store.close()
 
 
-@pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
 def test_two_recorders_given_one_strap_the_second_is_refused_clearly(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    any_db_url: str, tmp_path: Path
 ) -> None:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'two.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database()
+    url = any_db_url
     first = start_recorder(url, 31)
     sid = session_id_of(first)
     store = open_store(url)
