@@ -23,7 +23,7 @@ def sign_in_page() -> None:
             "`hrv-relax users add --role admin NAME`, then sign in here."
         )
 
-    with st.form("sign_in", border=True):
+    with st.form("sign_in", border=True, clear_on_submit=True):
         username = st.text_input("User name", max_chars=MAX_USERNAME, key="login_username")
         password = st.text_input("Password", type="password", max_chars=1024, key="login_password")
         submitted = st.form_submit_button("Sign in", type="primary", icon=":material/login:")

@@ -91,7 +91,8 @@ def parse_csv(data: bytes) -> Recording:
         rr = parse_number(row[rr_col], line_no, "RR interval")
         t = parse_number(row[t_col], line_no, "beat time") if t_col is not None else None
         rows.append((line_no, rr, t))
-    assert header is not None and rr_col is not None
+    if header is None or rr_col is None:  # only empty cells, e.g. a lone ","
+        raise FormatError("no header row naming an RR column (rr_ms or rr_s)")
     factor = to_ms_factor([r for _, r, _ in rows], _unit(header[rr_col]))
     for line_no, rr, _ in rows:
         check_rr(rr * factor, line_no)
