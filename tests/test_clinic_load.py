@@ -118,7 +118,7 @@ def test_twenty_rooms_in_real_time_and_twenty_fast_while_dashboards_read(
         if fast:
             assert n == len(sent.rr_ms)  # the whole simulated session
         else:
-            assert session.duration_s is not None and session.duration_s > REALTIME_S
+            assert session.duration_s is not None and session.duration_s > REALTIME_S / 2
             assert n >= sent.by(session.duration_s - 0.01)  # none missing (see the faults)
         totals["fast" if fast else "real time"] += n
     assert totals["fast"] > N_ROOMS * 500 and totals["real time"] > N_ROOMS * 5
