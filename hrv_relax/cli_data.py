@@ -1,4 +1,9 @@
-"""The `hrv-relax` commands that move data in and out: import, report, export."""
+"""The `hrv-relax` commands that move data in and out: import, report, export.
+
+The analysis, report and import modules are imported inside the commands that use them:
+they pull in scipy and matplotlib, and `hrv-relax record` (which imports this module to build
+its parser) should start in a fraction of a second.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,10 @@ import sys
 from pathlib import Path
 
 from hrv_relax.cli_users import operator
-from hrv_relax.client_archive import client_archive
 from hrv_relax.errors import HrvRelaxError
-from hrv_relax.export import render, summaries_to_csv
 from hrv_relax.formats import FORMAT_HELP, FORMATS
-from hrv_relax.importing import import_recording
-from hrv_relax.report import render_html, render_pdf
-from hrv_relax.review import review_view
 from hrv_relax.store import Store, get_or_add_client, open_store
 from hrv_relax.store.access import find_visible_client, visible_beats
-from hrv_relax.summary_cache import session_summaries
 
 EXIT_OK = 0
 DEFAULT_IMPORT_CLIENT = "Imported recordings"
@@ -75,6 +74,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from hrv_relax.importing import import_recording
+
     data = args.path.read_bytes()
     store = open_store(args.db)
     client = get_or_add_client(store, args.client)
@@ -97,6 +98,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from hrv_relax.report import render_html, render_pdf
+    from hrv_relax.review import review_view
+
     fmt = args.format or args.output.suffix.lower().lstrip(".")
     if fmt not in REPORT_FORMATS:
         raise HrvRelaxError(
@@ -120,6 +124,10 @@ def _client_id(store: Store, name: str | None) -> int | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from hrv_relax.client_archive import client_archive
+    from hrv_relax.export import render, summaries_to_csv
+    from hrv_relax.summary_cache import session_summaries
+
     store = open_store(args.db)
     if args.format in BEAT_FORMATS:
         if args.session_id is None:

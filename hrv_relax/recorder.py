@@ -11,13 +11,13 @@ that refuses writes (disk full, read-only file) stops the recording with a clear
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from hrv_relax.beat_timing import BeatTimeline
 from hrv_relax.buffer import Batch, Journal, flush_leftovers, write_batch
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_S = 0.5  # real time between commits: bounds what a killed recorder loses
 MAX_PENDING_BEATS = 2000  # commit early when replaying fast
+DURATION_GRACE_S = 2.0  # see Recorder._duration_reached
 # While the database is unreachable: first retry after 1 s, then doubling up to 8 s, so a
 # restarted server is written to within seconds without hammering a dead network.
 RETRY_MIN_S = 1.0
@@ -130,19 +131,16 @@ class Recorder:
         pump = asyncio.create_task(self._pump(queue))
         last_flush = time.monotonic()
         failed = False
+        source_error: BaseException | None = None
         try:
             while not self._stopped.is_set():
-                timeout = max(0.0, self._flush_interval_s - (time.monotonic() - last_flush))
-                try:
-                    event = await asyncio.wait_for(queue.get(), timeout=timeout)
-                except TimeoutError:
-                    pass
-                else:
-                    if event is None:
-                        self.stop("source ended")
-                    else:
-                        self._handle(event)
-                if duration_s is not None and self._session_t_s >= duration_s:
+                timeout = self._flush_interval_s - (time.monotonic() - last_flush)
+                event = await _next_event(queue, timeout)
+                if event is None:
+                    self.stop("source ended")
+                elif event is not _NO_EVENT:
+                    self._handle(event)
+                if duration_s is not None and self._duration_reached(duration_s):
                     self.stop("duration")
                 due = time.monotonic() - last_flush >= self._flush_interval_s
                 if due or len(self._pending.beats) >= MAX_PENDING_BEATS:
@@ -161,18 +159,46 @@ class Recorder:
                 )
             ) from exc
         finally:
-            await self.source.close()
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            source_error = await self._stop_source(pump)
             try:
                 if not failed:
+                    # The session ends properly even when the strap failed: its beats are kept.
                     await self._final_flush()
             finally:
                 journal.close()
+        if source_error is not None:
+            raise source_error
         return RecordingResult(
             self.session_id, self.stats, self._stop_reason or "signal", journal.pending_beats
         )
+
+    def _duration_reached(self, duration_s: float) -> bool:
+        """After the first notification at or past the duration, or by the source's clock.
+
+        The clock check ends a session whose strap fell silent; its grace lets a notification
+        due at the duration arrive first (a fast replay's clock runs ahead of its queue).
+        """
+        if self._session_t_s >= duration_s:
+            return True
+        return self.source.now() - self._origin_s >= duration_s + DURATION_GRACE_S
+
+    async def _stop_source(self, pump: asyncio.Task[None]) -> BaseException | None:
+        """Close the source and its pump; return the error that ended the source, if any."""
+        error: BaseException | None = None
+        try:
+            await self.source.close()
+        except Exception as exc:
+            error = exc
+        pump.cancel()
+        try:
+            await pump
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:
+            error = error or exc
+        if error is not None:
+            log.warning("session %s: the strap stopped: %s", self.session_id, error)
+        return error
 
     async def _pump(self, queue: asyncio.Queue[SourceEvent | None]) -> None:
         # The source's callback side only enqueues; all decoding happens in run().
@@ -328,3 +354,20 @@ class Recorder:
         self.stats.gaps += sum(len(b.gaps) for b in batches)
         self.stats.commits += 1
         return stop
+
+
+# A marker for "no event before the flush was due" (None already means "the source ended").
+_NO_EVENT: Final = LinkEvent(0.0, "none")
+MIN_WAIT_S = 0.001  # asyncio.wait_for with timeout 0 cancels the read before it can succeed
+
+
+async def _next_event(
+    queue: asyncio.Queue[SourceEvent | None], timeout_s: float
+) -> SourceEvent | None:
+    """The next event, or _NO_EVENT if none arrives within `timeout_s`."""
+    if not queue.empty():
+        return queue.get_nowait()
+    try:
+        return await asyncio.wait_for(queue.get(), timeout=max(timeout_s, MIN_WAIT_S))
+    except TimeoutError:
+        return _NO_EVENT

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hrv_relax.errors import HrvRelaxError
 from hrv_relax.heart_rate import encode_measurement, parse_measurement
 from hrv_relax.recorder import Recorder
 from hrv_relax.simulator import (
@@ -30,6 +31,8 @@ from hrv_relax.store import (
     add_client,
     add_marker,
     create_session,
+    finish_session,
+    heartbeat,
     get_session,
     list_markers,
     list_sessions,
@@ -40,6 +43,7 @@ from hrv_relax.store import (
     sweep_interrupted,
 )
 from hrv_relax.store.clock import utcnow
+from hrv_relax.store.schema import sessions
 
 
 class ScriptedStrap:
@@ -197,3 +201,60 @@ def test_killed_recorder_keeps_its_beats_and_its_session_shows_interrupted(tmp_p
     assert sweep_interrupted(store, now=utcnow() + dt.timedelta(seconds=15)) == 1
     session = next(s for s in list_sessions(store) if s.id == sid)
     assert session.status == "interrupted" and session.n_beats == len(kept)
+
+
+class FailingStrap(ScriptedStrap):
+    """Sends its events, then fails as a strap whose adapter vanished."""
+
+    async def events(self) -> AsyncIterator[SourceEvent]:
+        async for event in super().events():
+            yield event
+        raise HrvRelaxError("Bluetooth adapter disappeared")
+
+
+def test_a_failing_strap_ends_the_session_with_its_beats_and_says_why(store: Store) -> None:
+    frame = encode_measurement(75, rr_ms=[800.0])
+    strap = FailingStrap([Notification(0.8 * i, frame) for i in range(1, 6)])
+    sid = create_session(store, add_client(store, "Failing").id, source="ble")
+    with pytest.raises(HrvRelaxError, match="adapter disappeared"):
+        asyncio.run(Recorder(store, sid, strap).run())
+    assert len(load_beats(store, sid)) == 5
+    assert get_session(store, sid).status == "complete"
+
+
+def test_a_zero_flush_interval_still_records(store: Store) -> None:
+    frame = encode_measurement(75, rr_ms=[800.0])
+    strap = ScriptedStrap([Notification(0.8 * i, frame) for i in range(1, 30)])
+    sid = create_session(store, add_client(store, "Eager").id, source="ble")
+    result = asyncio.run(
+        asyncio.wait_for(Recorder(store, sid, strap, flush_interval_s=0.0).run(), timeout=20)
+    )
+    assert result.stats.beats == 29
+
+
+def test_a_session_taken_over_by_another_recorder_stays_interrupted(store: Store) -> None:
+    client = add_client(store, "Taken").id
+    old = create_session(store, client, source="ble", strap_address="AA:BB")
+    with store.write() as conn:  # its recorder stalled past the heartbeat limit
+        conn.execute(
+            sessions.update()
+            .where(sessions.c.id == old)
+            .values(heartbeat_at=utcnow() - dt.timedelta(seconds=60))
+        )
+    new = create_session(store, client, source="ble", strap_address="AA:BB")
+    with store.write() as conn:  # the stalled recorder's delayed commit arrives
+        assert heartbeat(conn, old) is True  # told to stop
+        finish_session(conn, old)
+    assert get_session(store, old).status == "interrupted"
+    assert get_session(store, new).status == "recording"
+
+
+def test_reading_sessions_does_not_write_when_nothing_is_stale(
+    store: Store, db_path: Path
+) -> None:
+    sid = create_session(store, add_client(store, "Reader").id, source="simulated")
+    # A read-only connection fails on any write: listing sessions must not need one.
+    read_only = open_store(f"sqlite:///file:{db_path}?mode=ro&uri=true", migrate=False)
+    assert sweep_interrupted(read_only) == 0
+    assert [s.id for s in list_sessions(read_only)] == [sid]
+    read_only.close()

@@ -106,7 +106,8 @@ class BleStrap:
         self._closed = True
         if self._supervisor is not None:
             self._supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            # Its error, if it failed, already reached events() through the queue.
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._supervisor
         self._queue.put_nowait(_End())
 

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, insert, select, update
 
 from hrv_relax.errors import NotFoundError, SessionStateError, StoreError, StrapInUseError
 from hrv_relax.store.clock import utcnow
@@ -99,10 +99,12 @@ def claim_strap(conn: Connection, session_id: int, address: str) -> int:
                 f"(process {holder.recorder_pid} on {holder.recorder_host}); stop that session "
                 f"first (hrv-relax stop {holder.id}) or use another strap"
             )
+        # Asked to stop too: if its recorder was only stalled, it must not revive the
+        # session (see heartbeat) and record the same strap as this one.
         conn.execute(
             update(sessions)
             .where(sessions.c.id == holder.id)
-            .values(status="interrupted", ended_at=sessions.c.heartbeat_at)
+            .values(status="interrupted", ended_at=sessions.c.heartbeat_at, stop_requested=True)
         )
     attach_strap(conn, session_id, strap_id)
     return strap_id
@@ -129,7 +131,7 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
     """
     conn.execute(
         update(sessions)
-        .where(sessions.c.id == session_id, sessions.c.status != "complete")
+        .where(sessions.c.id == session_id, sessions.c.status != "complete", ~_taken_over())
         .values(heartbeat_at=at or utcnow(), status="recording")
     )
     stop = conn.execute(
@@ -148,12 +150,17 @@ def session_started_at(conn: Connection, session_id: int) -> dt.datetime:
     return started
 
 
+def _taken_over() -> ColumnElement[bool]:
+    """Sessions whose strap another recorder claimed: they stay interrupted."""
+    return and_(sessions.c.status == "interrupted", sessions.c.stop_requested.is_(True))
+
+
 def finish_session(
     conn: Connection, session_id: int, *, ended_at: dt.datetime | None = None
 ) -> None:
     conn.execute(
         update(sessions)
-        .where(sessions.c.id == session_id)
+        .where(sessions.c.id == session_id, ~_taken_over())
         .values(status="complete", ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
     )
 
@@ -176,10 +183,16 @@ def request_stop(store: Store, session_id: int) -> None:
 def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
     """Mark sessions whose recorder stopped writing as interrupted; return how many."""
     cutoff = (now or utcnow()) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
+    stale = and_(sessions.c.status == "recording", sessions.c.heartbeat_at < cutoff)
+    # Read first: pages call this every second, and a write each time would contend with
+    # the recorders for the SQLite lock (and fail for a read-only database user).
+    with store.read() as conn:
+        if conn.execute(select(sessions.c.id).where(stale).limit(1)).first() is None:
+            return 0
     with store.write() as conn:
         result = conn.execute(
             update(sessions)
-            .where(sessions.c.status == "recording", sessions.c.heartbeat_at < cutoff)
+            .where(stale)
             .values(status="interrupted", ended_at=sessions.c.heartbeat_at)
         )
     return int(result.rowcount or 0)
