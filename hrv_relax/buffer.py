@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
@@ -30,6 +29,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from hrv_relax.errors import StoreError
+from hrv_relax.file_lock import lock_exclusive
 from hrv_relax.store import Beat, Store, append_beats, finish_session, insert_marker
 from hrv_relax.store.beats import append_beats_once
 
@@ -222,7 +222,7 @@ def _open_locked(path: Path, *, create: bool) -> int | None:
         except FileNotFoundError:
             return None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if create else fcntl.LOCK_NB))
+            lock_exclusive(fd, wait=create)
         except BlockingIOError:
             os.close(fd)
             return None
