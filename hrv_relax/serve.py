@@ -27,7 +27,7 @@ from hrv_relax.config import (
 from hrv_relax.demo import DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PASSWORD, DEMO_THERAPIST, seed_demo
 from hrv_relax.errors import ConfigurationError
 from hrv_relax.recording import start_recording, stop_all_recordings
-from hrv_relax.store import open_store
+from hrv_relax.store import Store, list_sessions, open_store
 
 log = logging.getLogger(__name__)
 
@@ -200,4 +200,12 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
         # The demo's recordings, and any started from its pages, end with it.
         store = open_store(db_url)
         stop_all_recordings(store)
+        _wait_until_recordings_end(store, DASHBOARD_STOP_TIMEOUT_S)
         store.close()
+
+
+def _wait_until_recordings_end(store: Store, timeout_s: float) -> None:
+    """Give the recorders asked to stop time to finish their sessions (about a second each)."""
+    deadline = time.monotonic() + timeout_s
+    while list_sessions(store, statuses=("recording",)) and time.monotonic() < deadline:
+        time.sleep(0.2)

@@ -6,6 +6,8 @@ fifth of a second per hash here, slow for an attacker with a stolen database, fi
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -15,8 +17,16 @@ MIN_PASSWORD_LENGTH = 10  # NIST SP 800-63B asks for at least 8; a clinic holds 
 MAX_PASSWORD_LENGTH = 1024  # bounds the work an attacker can make one login cost
 
 _HASHER = PasswordHasher()
-# Verified against when the user name is unknown, so both cases take the same time.
-_DUMMY_HASH = _HASHER.hash("not a password anyone can log in with")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so both cases take the same time.
+
+    Made on first use, not at import: every `hrv-relax` process (each recorder) imports this
+    module, and a hash costs 64 MiB and a fifth of a second.
+    """
+    return _HASHER.hash("not a password anyone can log in with")
 
 
 class WeakPassword(HrvRelaxError):  # noqa: N818 - reads as a state
@@ -45,7 +55,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
