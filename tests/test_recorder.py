@@ -32,8 +32,8 @@ from hrv_relax.store import (
     add_marker,
     create_session,
     finish_session,
-    heartbeat,
     get_session,
+    heartbeat,
     list_markers,
     list_sessions,
     load_beats,
@@ -249,9 +249,7 @@ def test_a_session_taken_over_by_another_recorder_stays_interrupted(store: Store
     assert get_session(store, new).status == "recording"
 
 
-def test_reading_sessions_does_not_write_when_nothing_is_stale(
-    store: Store, db_path: Path
-) -> None:
+def test_reading_sessions_does_not_write_when_nothing_is_stale(store: Store, db_path: Path) -> None:
     sid = create_session(store, add_client(store, "Reader").id, source="simulated")
     # A read-only connection fails on any write: listing sessions must not need one.
     read_only = open_store(f"sqlite:///file:{db_path}?mode=ro&uri=true", migrate=False)
