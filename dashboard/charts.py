@@ -15,17 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.live_view import LiveView, Span
+from hrv_relax.palette import BLUE, GREY, PHASE_COLOURS, VERMILION
 
 Figure = dict[str, Any]
 
-# Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008).
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILION = "#D55E00"
-SKY = "#56B4E9"
-GREY = "#999999"
-PHASE_COLOURS = {"baseline": SKY, "massage": GREEN, "recovery": ORANGE}
 MIN_SPAN_MIN = 5.0  # the x axis shows at least this many minutes
 MIN_HR_SPAN_BPM = 20.0  # and the heart-rate axis at least this many bpm
 EMPHASIS_MIN = 3.0  # the last minutes, highlighted

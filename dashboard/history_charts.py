@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from hrv_relax.dashboard.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
 from hrv_relax.dashboard.review_charts import style
 from hrv_relax.history import Comparison, HistoryView
+from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
 
 VERDICT_COLOURS = {"more relaxed": GREEN, "more aroused": VERMILION}
 

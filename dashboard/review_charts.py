@@ -6,17 +6,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
-from hrv_relax.dashboard.charts import (
-    BLUE,
-    GREEN,
-    GREY,
-    ORANGE,
-    PHASE_COLOURS,
-    SKY,
-    VERMILION,
-    EventLine,
-    live_chart,
-)
+from hrv_relax.dashboard.charts import EventLine, live_chart
+from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
 from hrv_relax.review import ReviewView
 from hrv_relax.summary import SessionFigures
 
