@@ -16,6 +16,8 @@ from importlib.resources import files
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy import make_url
+
 from hrv_relax.config import (
     DEFAULT_DASHBOARD_ADDRESS,
     DEFAULT_DASHBOARD_PORT,
@@ -23,6 +25,7 @@ from hrv_relax.config import (
     ENV_DEMO,
     demo_db_path,
     resolve_db_url,
+    sqlite_url,
 )
 from hrv_relax.demo import DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PASSWORD, DEMO_THERAPIST, seed_demo
 from hrv_relax.errors import ConfigurationError
@@ -176,16 +179,38 @@ def demo_credentials() -> str:
     return "\n".join(lines)
 
 
+def prepare_demo_database(db_url: str) -> None:
+    """Seed the demo practice; a new SQLite file appears only once fully seeded.
+
+    Seeding takes a few seconds: a Ctrl-C meanwhile must not leave a half-seeded database
+    that later runs would take for a complete one.
+    """
+    url = make_url(db_url)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    if path is None or path.exists():
+        store = open_store(db_url)
+        seed_demo(store)
+        store.close()
+        return
+    partial = path.with_name(path.name + ".seeding")
+    for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    store = open_store(sqlite_url(partial))
+    seed_demo(store)
+    with store.write() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
+    store.close()
+    partial.replace(path)
+
+
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
     """Seed the demo practice, record a live simulated session, and serve the dashboard."""
     db_url = resolve_db_url(db or demo_db_path())
     port = choose_port(port)  # before anything starts: a busy port is a clear error at once
-    store = open_store(db_url)
     print(
         "hrv-relax demo: preparing the demo practice (a few seconds the first time)...", flush=True
     )
-    seed_demo(store)
-    store.close()
+    prepare_demo_database(db_url)
     client = DEMO_CLIENTS[0][0]
     started = start_recording(db_url, client=client, seed=int.from_bytes(os.urandom(2), "little"))
     try:
