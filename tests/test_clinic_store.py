@@ -154,7 +154,7 @@ def test_connections_cut_while_recording_lose_and_repeat_nothing(
     url = postgres_server.create_database()
     store = open_store(url)
     sid = create_session(store, add_client(store, "Blip").id, source="simulated")
-    plan = SessionPlan(120, 600, 120)
+    plan = SessionPlan(300, 3000, 300)  # long enough for many cuts, however fast the recorder
     strap = SimulatedStrap(seed=3, plan=plan, realtime=False)
     recorder = Recorder(store, sid, strap, flush_interval_s=0.005, journal_dir=tmp_path)
     admin = open_store(url, migrate=False)
@@ -164,7 +164,7 @@ def test_connections_cut_while_recording_lose_and_repeat_nothing(
         nonlocal cuts
         task = asyncio.create_task(recorder.run())
         while not task.done():
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.01)
             with admin.write() as conn:
                 cuts += conn.execute(
                     text(
