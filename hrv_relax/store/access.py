@@ -110,14 +110,12 @@ def narrow(visible: list[int] | None, wanted: Sequence[int] | None) -> list[int]
 
 def deny(store: Store, viewer: Viewer, what: str, ident: object) -> NotFoundError:
     """Log and audit a denied read; return the error to raise (worded as "not found")."""
-    audit(
-        store,
-        user_id=viewer.user_id,
-        username=viewer.username,
-        action="denied",
-        target=f"{what} {ident}"[:200],
-    )
+    _record_denial(store, viewer, f"{what} {ident}"[:200])
     return NotFoundError(f"no {what} with id {ident}")
+
+
+def _record_denial(store: Store, viewer: Viewer, target: str) -> None:
+    audit(store, user_id=viewer.user_id, username=viewer.username, action="denied", target=target)
 
 
 def visible_clients(store: Store, viewer: Viewer) -> list[ClientRecord]:
@@ -203,26 +201,14 @@ def visible_live(store: Store, viewer: Viewer, session_id: int) -> LiveStatus | 
 def require_writer(store: Store, viewer: Viewer, action: str) -> None:
     """AccessDeniedError (audited) unless the viewer may change data."""
     if not viewer.can_write:
-        audit(
-            store,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="denied",
-            target=action,
-        )
+        _record_denial(store, viewer, action)
         raise AccessDeniedError(f"your account can only read: it cannot {action}")
 
 
 def require_admin(store: Store, viewer: Viewer, action: str) -> None:
     """AccessDeniedError (audited) unless the viewer is an admin (or the local operator)."""
     if not viewer.is_admin:
-        audit(
-            store,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="denied",
-            target=action,
-        )
+        _record_denial(store, viewer, action)
         raise AccessDeniedError(f"only an admin can {action}")
 
 
