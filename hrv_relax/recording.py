@@ -110,11 +110,6 @@ def _last_line(path: Path) -> str:
     return message.removeprefix("hrv-relax: error: ")
 
 
-def stop_recording(store: Store, session_id: int) -> None:
-    """Ask the session's recorder to finish; it ends the session within about a second."""
-    request_stop(store, session_id)
-
-
 def stop_all_recordings(store: Store) -> int:
     """Ask every recorder of this database to finish (the demo does this on exit)."""
     sessions = list_sessions(store, statuses=("recording",))

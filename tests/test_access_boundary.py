@@ -27,7 +27,6 @@ UNSCOPED = {
     "request_stop",
     "summary_rows",
     "import_beats",
-    "stop_recording",
 }
 # summary_cache narrows the client ids to the viewer's, then reads rows and their beats (one
 # scope check, not one per session); importing writes once the viewer's client is checked.
