@@ -197,8 +197,8 @@ def hrv_indices(
 
     pns = sns = NAN
     if reliable and duration_s >= MIN_AUTONOMIC_INDEX_S:
-        pns = pns_index(td.mean_rr_ms, rmssd, sd1, norms)
-        sns = sns_index(td.mean_hr_bpm, si, sd2, td.mean_rr_ms, norms)
+        pns = pns_index(td.mean_rr_ms, rmssd, sd1, sd2, norms)
+        sns = sns_index(td.mean_hr_bpm, si, sd1, sd2, norms)
     elif reliable:
         reasons.append(f"window < {MIN_AUTONOMIC_INDEX_S:.0f} s: no stress, PNS or SNS index")
         si = NAN

@@ -10,18 +10,26 @@ assumptions:
   systematic review of normal values for short-term HRV in healthy adults",
   doi:10.1111/j.1540-8159.2010.02841.x (21,438 subjects, 5 min supine).
 * mean HR 64.8 +/- 6.3 bpm: 60000 / mean RR of the same norm, SD by the delta method.
-* SD1 and SD2 in normalised units (% of mean RR): derived from Nunan's RMSSD and SDNN
-  (50 +/- 16 ms) through SD1 = RMSSD / sqrt 2 and SD2 = sqrt(2 SDNN^2 - RMSSD^2 / 2)
-  (Brennan 2001), divided by the mean RR norm.
+* SD1 and SD2 in normalised units, SD1 / (SD1 + SD2) and SD2 / (SD1 + SD2): the same
+  normalisation as LF and HF in normalised units (Task Force 1996), the share of the
+  Poincare spread across and along the line of identity. Norms derived from Nunan's RMSSD
+  and SDNN (50 +/- 16 ms) through SD1 = RMSSD / sqrt 2 and SD2 = sqrt(2 SDNN^2 - RMSSD^2 / 2)
+  (Brennan 2001): SD1 29.7 ms, SD2 64.2 ms, so SD1 nu 0.316; its SD takes SD1's relative SD
+  (10.6 / 29.7), 0.113. SD2 nu is 1 - SD1 nu, with the same SD. A larger SD2 share means
+  relatively less fast, vagal (respiratory) variability, so it raises the SNS index.
 * sqrt(stress index) 9.5 +/- 1.25: Baevsky's resting range SI 50-150 taken as mean +/- 2 SD on
   the square-root scale Kubios reports (sqrt 50 ~ 7.1, sqrt 150 ~ 12.2).
 
 Each index is the plain mean of its three z-scores, with signs so that higher means more
-parasympathetic (PNS) or sympathetic (SNS) activity. The remaining difference from Kubios on
+parasympathetic (PNS) or sympathetic (SNS) activity. An earlier choice, SD1 and SD2 as % of
+mean RR, gave the opposite sign of both indices on the Kubios reference report (PNS +0.24
+and SNS -0.87 against Kubios' -0.88 and +1.42); the normalised units give -0.69 and +0.80. The remaining difference from Kubios on
 the reference report is pinned in the tests and stated in docs/analysis.md.
 """
 
 import math
+
+import numpy as np
 from dataclasses import dataclass
 
 MEAN_RR_NORM_MS = 926.0
@@ -46,14 +54,11 @@ class Norm:
         return (value - self.mean) / self.sd
 
 
-def _pct_of_mean_rr(value_ms: float) -> float:
-    return 100.0 * value_ms / MEAN_RR_NORM_MS
-
-
 _SD1_NORM_MS = RMSSD_NORM_MS / math.sqrt(2.0)
 _SD1_NORM_SD_MS = RMSSD_NORM_SD_MS / math.sqrt(2.0)
 _SD2_NORM_MS = math.sqrt(2.0 * SDNN_NORM_MS**2 - RMSSD_NORM_MS**2 / 2.0)
-_SD2_NORM_SD_MS = math.sqrt(2.0) * SDNN_NORM_SD_MS
+_SD1_NU_NORM = _SD1_NORM_MS / (_SD1_NORM_MS + _SD2_NORM_MS)
+_SD1_NU_NORM_SD = _SD1_NU_NORM * _SD1_NORM_SD_MS / _SD1_NORM_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,38 +67,52 @@ class AutonomicNorms:
 
     mean_rr_ms: Norm = Norm(MEAN_RR_NORM_MS, MEAN_RR_NORM_SD_MS)
     rmssd_ms: Norm = Norm(RMSSD_NORM_MS, RMSSD_NORM_SD_MS)
-    sd1_pct: Norm = Norm(_pct_of_mean_rr(_SD1_NORM_MS), _pct_of_mean_rr(_SD1_NORM_SD_MS))
+    sd1_nu: Norm = Norm(_SD1_NU_NORM, _SD1_NU_NORM_SD)
     mean_hr_bpm: Norm = Norm(
         60_000.0 / MEAN_RR_NORM_MS, 60_000.0 * MEAN_RR_NORM_SD_MS / MEAN_RR_NORM_MS**2
     )
     sqrt_stress_index: Norm = Norm(SQRT_STRESS_INDEX_NORM, SQRT_STRESS_INDEX_NORM_SD)
-    sd2_pct: Norm = Norm(_pct_of_mean_rr(_SD2_NORM_MS), _pct_of_mean_rr(_SD2_NORM_SD_MS))
+    sd2_nu: Norm = Norm(1.0 - _SD1_NU_NORM, _SD1_NU_NORM_SD)
 
 
 DEFAULT_NORMS = AutonomicNorms()
 
 
+def poincare_nu(sd_ms: float, sd1_ms: float, sd2_ms: float) -> float:
+    """One Poincare SD in normalised units: its share of SD1 + SD2 (NaN when both are 0).
+
+    Works element-wise on arrays too (the rolling series).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nu: float = np.true_divide(sd_ms, np.add(sd1_ms, sd2_ms))
+    return nu
+
+
 def pns_index(
-    mean_rr_ms: float, rmssd_ms: float, sd1_ms: float, norms: AutonomicNorms = DEFAULT_NORMS
+    mean_rr_ms: float,
+    rmssd_ms: float,
+    sd1_ms: float,
+    sd2_ms: float,
+    norms: AutonomicNorms = DEFAULT_NORMS,
 ) -> float:
-    """Parasympathetic index: mean z of mean RR, RMSSD and SD1 (% of mean RR); NaN propagates."""
-    sd1_pct = 100.0 * sd1_ms / mean_rr_ms
+    """Parasympathetic index: mean z of mean RR, RMSSD and SD1 nu; NaN propagates."""
     return (
-        norms.mean_rr_ms.z(mean_rr_ms) + norms.rmssd_ms.z(rmssd_ms) + norms.sd1_pct.z(sd1_pct)
+        norms.mean_rr_ms.z(mean_rr_ms)
+        + norms.rmssd_ms.z(rmssd_ms)
+        + norms.sd1_nu.z(poincare_nu(sd1_ms, sd1_ms, sd2_ms))
     ) / 3.0
 
 
 def sns_index(
     mean_hr_bpm: float,
     sqrt_stress_index: float,
+    sd1_ms: float,
     sd2_ms: float,
-    mean_rr_ms: float,
     norms: AutonomicNorms = DEFAULT_NORMS,
 ) -> float:
-    """Sympathetic index: mean z of mean HR, sqrt stress index and minus SD2 (% of mean RR)."""
-    sd2_pct = 100.0 * sd2_ms / mean_rr_ms
+    """Sympathetic index: mean z of mean HR, sqrt stress index and SD2 nu; NaN propagates."""
     return (
         norms.mean_hr_bpm.z(mean_hr_bpm)
         + norms.sqrt_stress_index.z(sqrt_stress_index)
-        - norms.sd2_pct.z(sd2_pct)
+        + norms.sd2_nu.z(poincare_nu(sd2_ms, sd1_ms, sd2_ms))
     ) / 3.0

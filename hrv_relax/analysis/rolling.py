@@ -140,9 +140,9 @@ def window_pns_sns(
             ],
             dtype=np.float64,
         )
-        pns = np.asarray(pns_index(mean_rr, rmssd, sd1, norms), np.float64)  # type: ignore[arg-type]
+        pns = np.asarray(pns_index(mean_rr, rmssd, sd1, sd2, norms), np.float64)  # type: ignore[arg-type]
         sns = np.asarray(
-            sns_index(MS_PER_MINUTE / mean_rr, si, sd2, mean_rr, norms),  # type: ignore[arg-type]
+            sns_index(MS_PER_MINUTE / mean_rr, si, sd1, sd2, norms),  # type: ignore[arg-type]
             np.float64,
         )
     return pns, sns

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from hrv_relax.analysis import hrv_indices
+from hrv_relax.analysis.norms import DEFAULT_NORMS, pns_index, sns_index
 
 # Values as printed in kubios_sample/kubios_report.txt.
 KUBIOS = {
@@ -79,8 +80,11 @@ def test_known_differences_from_kubios_are_pinned(kubios_rr_ms):
     These pin our documented values (docs/analysis.md states the gap) so any change is seen.
     """
     result = hrv_indices(kubios_rr_ms, correct_artifacts=False, detrend=None)
-    assert result.pns_index == pytest.approx(0.2434, abs=1e-3)  # Kubios -0.8785
-    assert result.sns_index == pytest.approx(-0.8723, abs=1e-3)  # Kubios 1.4214
+    assert result.pns_index == pytest.approx(-0.6936, abs=1e-3)  # Kubios -0.8785
+    assert result.sns_index == pytest.approx(0.8067, abs=1e-3)  # Kubios 1.4214
+    # Same sign as Kubios and within 0.2 / 0.7 SD units of it (SD1, SD2 in normalised units).
+    assert abs(result.pns_index - KUBIOS["pns_index"]) < 0.2
+    assert abs(result.sns_index - KUBIOS["sns_index"]) < 0.7
 
 
 def test_detrending_removes_slow_power_only(kubios_rr_ms):
@@ -88,3 +92,16 @@ def test_detrending_removes_slow_power_only(kubios_rr_ms):
     detrended = hrv_indices(kubios_rr_ms, correct_artifacts=False)
     assert detrended.vlf_ms2 < 0.5 * raw.vlf_ms2
     assert detrended.hf_ms2 == pytest.approx(raw.hf_ms2, rel=0.05)
+
+
+def test_autonomic_indices_move_the_right_way():
+    """Slower heart, more fast variability: PNS up and SNS down; and the norms' centre is 0."""
+    calm = pns_index(1000.0, 60.0, 42.0, 60.0), sns_index(60.0, 8.0, 42.0, 60.0)
+    tense = pns_index(750.0, 25.0, 18.0, 70.0), sns_index(80.0, 11.0, 18.0, 70.0)
+    assert calm[0] > 0 > tense[0]
+    assert calm[1] < 0 < tense[1]
+    n = DEFAULT_NORMS
+    sd1 = 42.0 / 2**0.5
+    sd2 = sd1 * n.sd2_nu.mean / n.sd1_nu.mean
+    assert pns_index(n.mean_rr_ms.mean, n.rmssd_ms.mean, sd1, sd2) == pytest.approx(0.0)
+    assert sns_index(n.mean_hr_bpm.mean, n.sqrt_stress_index.mean, sd1, sd2) == pytest.approx(0.0)
