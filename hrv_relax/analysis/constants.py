@@ -115,6 +115,12 @@ IRREGULAR_FRACTION: Final = 0.05
 #: by more than this (frequent ectopy with varying coupling: the rest is regular, ~0.01-0.02;
 #: atrial fibrillation: 0.03-0.06 on the development records).
 IRREGULAR_REST_FRACTION: Final = 0.028
+#: ... and the premature-looking beats there are not compensated: over the nearest this many of
+#: them, the median |rel[n] + rel[n + 1]| (short interval plus the pause after it, against two
+#: reference cycles) exceeds this (ventricular trigeminy/bigeminy: ~0.04; atrial fibrillation:
+#: ~0.2 on the development records).
+COMPENSATION_BEATS: Final = 45
+COMPENSATION_RESIDUAL_FRACTION: Final = 0.10
 #: A short interval followed by a jump up is premature only if the next interval comes back
 #: down by this fraction of the jump (compensatory pause) ...
 PAUSE_RETURN_FRACTION: Final = 0.3
