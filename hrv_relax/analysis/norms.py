@@ -23,14 +23,14 @@ assumptions:
 Each index is the plain mean of its three z-scores, with signs so that higher means more
 parasympathetic (PNS) or sympathetic (SNS) activity. An earlier choice, SD1 and SD2 as % of
 mean RR, gave the opposite sign of both indices on the Kubios reference report (PNS +0.24
-and SNS -0.87 against Kubios' -0.88 and +1.42); the normalised units give -0.69 and +0.80. The remaining difference from Kubios on
-the reference report is pinned in the tests and stated in docs/analysis.md.
+and SNS -0.87 against Kubios' -0.88 and +1.42); the normalised units give -0.69 and +0.81.
+The remaining difference is pinned in the tests and stated in docs/analysis.md.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
-from dataclasses import dataclass
 
 MEAN_RR_NORM_MS = 926.0
 MEAN_RR_NORM_SD_MS = 90.0
