@@ -18,9 +18,13 @@ from hrv_relax.analysis import (
     LiveReading,
     RelaxationShift,
     RollingTimeDomain,
+    Span,
     detect_artifacts,
+    finished_baseline,
     hrv_indices,
+    phase_marks,
 )
+from hrv_relax.analysis import phase_spans as marked_phases
 from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.analysis.series import BeatSeries, beat_series
@@ -39,26 +43,28 @@ from hrv_relax.store.access import (
 )
 from hrv_relax.store.clock import utcnow
 
+# `Span` is the analysis time-line span: the live page, the review page and the report draw
+# phases and gaps with it.
+__all__ = [
+    "LIVE_HISTORY_S",
+    "NOW_WINDOW_S",
+    "NO_BEATS_S",
+    "STATUS_STALE_S",
+    "LiveView",
+    "Span",
+    "live_view",
+    "phase_spans",
+]
+
 # The live tile reads the last 60 s; a little more history lets the artefact judge warm up.
 LIVE_HISTORY_S = 120.0
 # "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline.
 NOW_WINDOW_S = 120.0
-# Without a marked baseline the analysis takes the first 3 minutes (hrv-science notes).
-DEFAULT_BASELINE_S = 180.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
 STATUS_STALE_S = 5.0
 # RR values reach the store within ~2 s of their beat; no beat for longer than this while
 # recording means no signal (no contact, link lost): the last figures are no longer "now".
 NO_BEATS_S = 6.0
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A stretch of the session's time line: a phase, or a gap in the recording."""
-
-    label: str
-    start_s: float
-    end_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +79,7 @@ class LiveView:
     strap_bpm: npt.NDArray[np.float64]  # the strap's own heart rate at each beat
     rolling: RollingTimeDomain  # HR and RMSSD on 60 s windows every 5 s
     phases: tuple[Span, ...]
-    baseline: HrvIndices | None  # the baseline (marked, or the first 3 minutes), if reliable
+    baseline: HrvIndices | None  # the finished baseline (marked, or first 3 minutes), if reliable
     shift_now: RelaxationShift | None  # the last 2 minutes against the baseline
     shift_note: str  # why there is no shift yet
     gaps: tuple[Span, ...]
@@ -105,21 +111,8 @@ class LiveView:
 
 
 def phase_spans(markers: Sequence[MarkerRecord], end_s: float) -> tuple[Span, ...]:
-    """Each phase runs from its marker to the next phase marker, or to `end_s`."""
-    marks = sorted((m for m in markers if m.kind == "phase"), key=lambda m: m.t_s)
-    ends = [m.t_s for m in marks[1:]] + [end_s] if marks else []
-    return tuple(Span(m.value, m.t_s, max(m.t_s, e)) for m, e in zip(marks, ends, strict=True))
-
-
-def baseline_span(phases: Sequence[Span]) -> tuple[float, float] | None:
-    """The baseline: the marked one once a later phase started, else the first 3 minutes.
-
-    None while a marked baseline is still running.
-    """
-    for i, span in enumerate(phases):
-        if span.label == "baseline":
-            return (span.start_s, span.end_s) if i + 1 < len(phases) else None
-    return (0.0, DEFAULT_BASELINE_S)
+    """The phases to shade: each runs from its marker to the next phase marker, or to `end_s`."""
+    return marked_phases(phase_marks(markers), end_s)
 
 
 def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | None:
@@ -128,11 +121,11 @@ def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | N
     return indices if indices.reliable else None
 
 
-def _shift_note(base: tuple[float, float] | None, indices: HrvIndices | None, last_t: float) -> str:
+def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) -> str:
     if base is None:
         return "baseline still running: mark Massage when it ends"
-    if last_t < base[1] + NOW_WINDOW_S:
-        return f"comparing with the baseline in {base[1] + NOW_WINDOW_S - last_t:.0f} s"
+    if last_t < base.end_s + NOW_WINDOW_S:
+        return f"comparing with the baseline in {base.end_s + NOW_WINDOW_S - last_t:.0f} s"
     if indices is None:
         return "the baseline has too few clean beats to compare against"
     return "not enough clean beats in the last 2 minutes"
@@ -156,7 +149,8 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
         reading = _empty(f"no beats for {silent_s:.0f} s: check the strap")
 
     last_t = float(beats.t_s[-1]) if len(beats) else 0.0
-    base_span = baseline_span(phases)
+    # The session clock starts at 0; live, a marked baseline counts only once it has ended.
+    base_span = finished_baseline(phases, 0.0)
     # "Now" is the clock while recording (beats may have stopped), the last beat afterwards.
     now_t = elapsed_s if session.status == "recording" else last_t
     rolling, baseline, shift_now = _no_rolling(), None, None
@@ -165,13 +159,13 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
         keep = ~detect_artifacts(beats.rr_ms)
         rolling = rolling_time_domain(series, keep)
         if base_span is not None:
-            baseline = _indices(series, *base_span)
+            baseline = _indices(series, base_span.start_s, base_span.end_s)
         if baseline is not None and base_span is not None:
-            now_span = (max(now_t - NOW_WINDOW_S, base_span[1]), now_t)
+            now_span = (max(now_t - NOW_WINDOW_S, base_span.end_s), now_t)
             now_indices = _indices(series, *now_span)
             if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
                 shift_now = relaxation_shift(
-                    subwindows(series, keep, *base_span),
+                    subwindows(series, keep, base_span.start_s, base_span.end_s),
                     subwindows(series, keep, *now_span),
                     baseline,
                     now_indices,

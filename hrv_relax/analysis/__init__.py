@@ -13,6 +13,19 @@ from hrv_relax.analysis.errors import AnalysisError
 from hrv_relax.analysis.indices import HrvIndices, hrv_indices
 from hrv_relax.analysis.live import LiveHrv, LiveReading
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, Norm
+from hrv_relax.analysis.phases import (
+    PhaseMark,
+    SessionPhases,
+    Span,
+    StoredMarker,
+    baseline_span,
+    finished_baseline,
+    is_baseline,
+    later_phases,
+    phase_marks,
+    phase_spans,
+    session_phases,
+)
 from hrv_relax.analysis.relaxation import (
     Change,
     NormalRange,
@@ -21,7 +34,7 @@ from hrv_relax.analysis.relaxation import (
     normal_range,
 )
 from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
-from hrv_relax.analysis.session import PhaseMark, PhaseResult, SessionAnalysis, analyze_session
+from hrv_relax.analysis.session import PhaseResult, SessionAnalysis, analyze_session
 
 __all__ = [
     "DEFAULT_NORMS",
@@ -41,11 +54,21 @@ __all__ = [
     "RollingSpectral",
     "RollingTimeDomain",
     "SessionAnalysis",
+    "SessionPhases",
+    "Span",
+    "StoredMarker",
     "against_normal",
     "analyze_session",
+    "baseline_span",
     "classify_artifacts",
     "detect_artifacts",
+    "finished_baseline",
     "hrv_indices",
+    "is_baseline",
+    "later_phases",
     "lipponen_tarvainen",
     "normal_range",
+    "phase_marks",
+    "phase_spans",
+    "session_phases",
 ]

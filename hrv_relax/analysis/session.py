@@ -7,15 +7,12 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis.artifacts import classify_artifacts
-from hrv_relax.analysis.constants import (
-    DEFAULT_BASELINE_S,
-    INTERPOLATION_RATE_HZ,
-    SMOOTHNESS_PRIORS_LAMBDA,
-)
+from hrv_relax.analysis.constants import INTERPOLATION_RATE_HZ, SMOOTHNESS_PRIORS_LAMBDA
 from hrv_relax.analysis.frequency import resample
 from hrv_relax.analysis.indices import HrvIndices, hrv_indices
 from hrv_relax.analysis.nonlinear import vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms
+from hrv_relax.analysis.phases import PhaseMark, session_phases
 from hrv_relax.analysis.relaxation import (
     NormalPosition,
     NormalRange,
@@ -36,20 +33,6 @@ from hrv_relax.analysis.rolling import (
     rolling_time_domain,
 )
 from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series
-
-BASELINE = "baseline"
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseMark:
-    """Phase ``phase`` starts at ``t_s`` seconds, on the clock of the beat times.
-
-    Without recorded beat times that clock is ``cumsum(rr_ms) / 1000``: 0 is the start of the
-    first interval. A phase named "baseline" (any case) is the reference for the shifts.
-    """
-
-    t_s: float
-    phase: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,25 +62,6 @@ class SessionAnalysis:
     baseline_vs_usual: NormalPosition
 
 
-def _spans(
-    markers: Sequence[PhaseMark], start_s: float, end_s: float
-) -> tuple[tuple[str, float, float], list[tuple[str, float, float]]]:
-    """(baseline span, later phase spans) from the markers."""
-    marks = sorted(markers, key=lambda m: m.t_s)
-    spans = [
-        (m.phase, m.t_s, marks[i + 1].t_s if i + 1 < len(marks) else end_s)
-        for i, m in enumerate(marks)
-    ]
-    for k, (name, lo, hi) in enumerate(spans):
-        if name.strip().lower() == BASELINE:
-            return (name, lo, hi), [s for s in spans[k + 1 :] if s[2] > s[1]]
-    base_end = min(start_s + DEFAULT_BASELINE_S, end_s)
-    later = [(n, max(lo, base_end), hi) for n, lo, hi in spans if hi > base_end]
-    if not later:
-        later = [("session", base_end, end_s)] if end_s > base_end else []
-    return ("first 3 minutes", start_s, base_end), later
-
-
 def _indices(
     series: BeatSeries, lo_s: float, hi_s: float, detrend: float | None, norms: AutonomicNorms
 ) -> HrvIndices:
@@ -124,7 +88,8 @@ def analyze_session(
     keep = ~classes.any
     start_s = float(series.t_s[0] - series.rr_ms[0] / 1000.0) if series.n else 0.0
     end_s = float(series.t_s[-1]) if series.n else 0.0
-    (b_name, b_lo, b_hi), later = _spans(markers, start_s, end_s)
+    spans = session_phases(markers, start_s, end_s)
+    base = spans.baseline
 
     # One spline and one slow trend for the whole session, shared by the rolling series and the
     # 60 s pieces of the relaxation shift.
@@ -138,17 +103,18 @@ def analyze_session(
             series, keep, lo, hi, even=even, residual_ms=residual, detrend=detrend, norms=norms
         )
 
-    base_idx = _indices(series, b_lo, b_hi, detrend, norms)
-    base_pieces = subwindows(series, keep, b_lo, b_hi)
-    base_slow = slow(b_lo, b_hi)
+    base_idx = _indices(series, base.start_s, base.end_s, detrend, norms)
+    base_pieces = subwindows(series, keep, base.start_s, base.end_s)
+    base_slow = slow(base.start_s, base.end_s)
     phases = []
-    for name, lo, hi in later:
+    for span in spans.later:
+        lo, hi = span.start_s, span.end_s
         idx = _indices(series, lo, hi, detrend, norms)
         pieces = subwindows(series, keep, lo, hi)
         shift = relaxation_shift(
             base_pieces, pieces, base_idx, idx, base_slow=base_slow, phase_slow=slow(lo, hi)
         )
-        phases.append(PhaseResult(name, lo, hi, idx, shift))
+        phases.append(PhaseResult(span.label, lo, hi, idx, shift))
     usual = normal_range(past_baseline_ln_rmssd)
     return SessionAnalysis(
         artifacts=classes.any,
@@ -157,7 +123,7 @@ def analyze_session(
         rolling_time=rolling_time_domain(series, keep),
         rolling_spectral=rolling_spectral(series, keep, detrend, even=even),
         rolling_autonomic=rolling_autonomic(series, keep, norms, residual_ms=residual),
-        baseline=PhaseResult(b_name, b_lo, b_hi, base_idx, None),
+        baseline=PhaseResult(base.label, base.start_s, base.end_s, base_idx, None),
         phases=tuple(phases),
         usual=usual,
         baseline_vs_usual=against_normal(base_idx.ln_rmssd, usual),
