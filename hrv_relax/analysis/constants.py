@@ -121,6 +121,12 @@ IRREGULAR_REST_FRACTION: Final = 0.028
 #: ~0.2 on the development records).
 COMPENSATION_BEATS: Final = 45
 COMPENSATION_RESIDUAL_FRACTION: Final = 0.10
+#: ... and no lag of 1 to this many beats predicts the stretch: over IRREGULAR_BEATS, the
+#: median deviation from the interval k beats back stays above this fraction for every k
+#: (sinus, bigeminy, trigeminy and respiratory sinus arrhythmia up to a 10-beat breath repeat
+#: at some lag: a large RSA ~0.005; atrial fibrillation >= 0.11 on the development record).
+PERIODIC_MAX_LAG_BEATS: Final = 10
+PERIODIC_FRACTION: Final = 0.06
 #: A short interval followed by a jump up is premature only if the next interval comes back
 #: down by this fraction of the jump (compensatory pause) ...
 PAUSE_RETURN_FRACTION: Final = 0.3
@@ -131,6 +137,9 @@ MAX_IRREGULAR_PCT: Final = 50.0
 #: Ectopic and missed-beat thresholds are at least this many times the local spread (the
 #: median smallest lag-1..3 deviation): keeps large smooth sinus swings clean.
 SPREAD_MULTIPLE: Final = 4.0
+#: ... and at least this many times the median step from one sinus interval to the next: a
+#: large respiratory sinus arrhythmia (+/- 16 % at a 6-beat breath) steps by ~14 % a beat.
+STEP_MULTIPLE: Final = 2.0
 
 # --- Rolling series (issue 4 defaults) ----------------------------------------------------------
 #: HR and RMSSD: 60 s windows every 5 s (Esco & Flatt 2014: 60 s lnRMSSD agrees with 5 min).
