@@ -85,7 +85,8 @@ GAP_TOLERANCE_S: Final = 0.5
 #: unusable, like artefacts: a window is unreliable when artefact % + gap % of its span exceeds
 #: MAX_ARTIFACT_PCT, and has no spectrum above MAX_ARTIFACT_PCT_SPECTRAL.
 #: The spline would bridge a gap with invented values; a gap longer than this (under half a
-#: cycle of the slowest HF component, 1 / 0.15 Hz = 6.7 s; a few lost beats) voids the spectrum.
+#: cycle of the slowest HF component, 1 / 0.15 Hz = 6.7 s; a few lost beats) is not bridged:
+#: the spectrum is taken on the stretches either side, each held to the minimum windows above.
 MAX_SPECTRAL_GAP_S: Final = 3.0
 
 # --- Live view --------------------------------------------------------------------------------

@@ -7,8 +7,17 @@ spectrum. Excluding beats rather than inventing replacement values is what keeps
 2 % of the true-NN RMSSD on the annotated records; see docs/analysis.md.
 
 Gaps (beats missing from the recording, visible in ``t_s``): every duration is *covered* time,
-the span minus its gaps, and gap time counts as unusable alongside artefacts. A gap longer
-than ``MAX_SPECTRAL_GAP_S`` voids the spectrum: the spline would fill it with invented values.
+the span minus its gaps, and gap time counts as unusable alongside artefacts. The spline would
+fill a gap longer than ``MAX_SPECTRAL_GAP_S`` with invented values, so the spectrum is not
+taken across one: the window is cut there into gap-free stretches, each stretch gets its own
+spline and Welch spectrum, and a band's power comes from the PSDs of the stretches that meet the
+band's minimum window (Task Force 1996: ``MIN_HF_S`` for HF, ``MIN_LF_S`` for LF, ``MIN_VLF_S``
+for VLF), averaged weighted by covered time (Welch 1967, doi:10.1109/TAU.1967.1161901; see
+:mod:`hrv_relax.analysis.frequency`). LF/HF and the normalised units come from the LF stretches'
+own spectrum and need ``MIN_LF_HF_S`` of them. A band no stretch is long enough for is NaN, and
+``reason`` gives the longest stretch. The share of artefacts plus gaps still limits the spectrum
+(``MAX_ARTIFACT_PCT_SPECTRAL``) and the window's reliability exactly as without the cut; a
+window without a long gap is one stretch and gets the single-window spectrum unchanged.
 """
 
 import math
@@ -34,15 +43,19 @@ from hrv_relax.analysis.constants import (
     MIN_VLF_S,
     SMOOTHNESS_PRIORS_LAMBDA,
 )
-from hrv_relax.analysis.detrending import smoothness_priors_detrend
-from hrv_relax.analysis.frequency import BandPowers, Resampled, band_powers, resample
+from hrv_relax.analysis.frequency import (
+    NO_BANDS,
+    BandPowers,
+    GapFreeSpectra,
+    gap_free_spectra,
+    resample,
+)
 from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.series import beat_series, coverage, select_nn
 from hrv_relax.analysis.time_domain import time_domain
 
 NAN = math.nan
-NO_BANDS = BandPowers(NAN, NAN, NAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,28 +98,49 @@ def _ln(x: float) -> float:
     return math.log(x) if x > 0 else NAN
 
 
-def _spectrum(
-    even: Resampled | None, duration_s: float, detrend: float | None
-) -> tuple[BandPowers, list[str]]:
+def _too_short(
+    spectra: GapFreeSpectra,
+    value_s: float,
+    min_s: float,
+    what: str,
+    stretches: str = "longest gap-free stretch",
+) -> str:
+    """Why a band is NaN: the window (or, cut by long gaps, its stretches) is too short."""
+    if not spectra.split:
+        return f"window {value_s:.0f} s < {min_s:.0f} s: no {what}"
+    return (
+        f"{stretches} {value_s:.0f} s < {min_s:.0f} s "
+        f"(gaps > {MAX_SPECTRAL_GAP_S:.0f} s split the window): no {what}"
+    )
+
+
+def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, list[str]]:
+    """(VLF, LF and HF; the powers LF/HF and n.u. come from; notes) of a window's stretches.
+
+    Each band pools the stretches meeting its minimum; LF/HF and n.u. take LF and HF from the
+    same (LF) stretches, which must cover ``MIN_LF_HF_S`` together.
+    """
     notes: list[str] = []
-    if duration_s < MIN_HF_S or even is None:
-        notes.append(f"window {duration_s:.0f} s < {MIN_HF_S:.0f} s: no HF, LF or VLF")
-        return NO_BANDS, notes
-    x = even.rr_ms
-    if detrend is not None:
-        x = smoothness_priors_detrend(x, detrend)
-    bands = band_powers(x, even.rate_hz)
-    lf = bands.lf_ms2
-    vlf = bands.vlf_ms2
-    if duration_s < MIN_LF_S:
-        notes.append(f"window {duration_s:.0f} s < {MIN_LF_S:.0f} s: no LF, LF/HF or n.u.")
-        lf = NAN
-    elif duration_s < MIN_LF_HF_S:
-        notes.append(f"window {duration_s:.0f} s < {MIN_LF_HF_S:.0f} s: no LF/HF or n.u.")
-    if duration_s < MIN_VLF_S:
-        notes.append(f"window {duration_s:.0f} s < {MIN_VLF_S:.0f} s: no VLF")
-        vlf = NAN
-    return BandPowers(vlf_ms2=vlf, lf_ms2=lf, hf_ms2=bands.hf_ms2), notes
+    longest = spectra.longest_s
+    if longest < MIN_HF_S:
+        notes.append(_too_short(spectra, longest, MIN_HF_S, "HF, LF or VLF"))
+        return NO_BANDS, NO_BANDS, notes
+    lf_bands = spectra.band_powers(MIN_LF_S)
+    lf_covered = spectra.covered_s(MIN_LF_S)
+    ratios = lf_bands if lf_covered >= MIN_LF_HF_S else NO_BANDS
+    if longest < MIN_LF_S:
+        notes.append(_too_short(spectra, longest, MIN_LF_S, "LF, LF/HF or n.u."))
+    elif lf_covered < MIN_LF_HF_S:
+        lf_stretches = f"gap-free stretches of {MIN_LF_S:.0f} s or more total"
+        notes.append(_too_short(spectra, lf_covered, MIN_LF_HF_S, "LF/HF or n.u.", lf_stretches))
+    if longest < MIN_VLF_S:
+        notes.append(_too_short(spectra, longest, MIN_VLF_S, "VLF"))
+    bands = BandPowers(
+        vlf_ms2=spectra.band_powers(MIN_VLF_S).vlf_ms2,
+        lf_ms2=lf_bands.lf_ms2,
+        hf_ms2=spectra.band_powers(MIN_HF_S).hf_ms2,
+    )
+    return bands, ratios, notes
 
 
 def hrv_indices(
@@ -161,14 +195,11 @@ def hrv_indices(
     reliable = not reasons
 
     td = time_domain(sel)
-    spectral_ok = (
-        artifact_pct + gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
-        and cover.longest_gap_s <= MAX_SPECTRAL_GAP_S
-    )
-    # One 4 Hz spline of the clean beats serves the spectrum and the stress index's trend.
+    spectral_ok = artifact_pct + gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
+    # The stress index's slow trend comes from one 4 Hz spline of the window's clean beats.
     even = (
         resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
-        if reliable and duration_s >= min(MIN_HF_S, MIN_AUTONOMIC_INDEX_S)
+        if reliable and duration_s >= MIN_AUTONOMIC_INDEX_S
         else None
     )
     if reliable:
@@ -183,17 +214,15 @@ def hrv_indices(
     else:
         sd1 = sd2 = si = rmssd = sdnn = pnn50 = pnn20 = NAN
 
-    bands = NO_BANDS
+    bands = ratios = NO_BANDS
     if reliable and not spectral_ok:
         reasons.append(
             f"{artifact_pct:.1f} % artefacts + {gap_pct:.1f} % gaps > "
-            f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %, or a gap of {cover.longest_gap_s:.1f} s > "
-            f"{MAX_SPECTRAL_GAP_S:.0f} s: no spectrum"
+            f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum"
         )
     elif reliable:
-        bands, notes = _spectrum(even, duration_s, detrend)
+        bands, ratios, notes = _spectrum(gap_free_spectra(series, keep, detrend))
         reasons.extend(notes)
-    ratios_ok = duration_s >= MIN_LF_HF_S
 
     pns = sns = NAN
     if reliable and duration_s >= MIN_AUTONOMIC_INDEX_S:
@@ -224,9 +253,9 @@ def hrv_indices(
         lf_ms2=bands.lf_ms2,
         hf_ms2=bands.hf_ms2,
         ln_hf=_ln(bands.hf_ms2),
-        lf_hf=bands.lf_hf if ratios_ok else NAN,
-        lf_nu=bands.lf_nu if ratios_ok else NAN,
-        hf_nu=bands.hf_nu if ratios_ok else NAN,
+        lf_hf=ratios.lf_hf,
+        lf_nu=ratios.lf_nu,
+        hf_nu=ratios.hf_nu,
         pns_index=pns,
         sns_index=sns,
         gap_pct=gap_pct,

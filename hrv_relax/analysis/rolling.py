@@ -11,10 +11,13 @@ blank the charts of relaxed clients; see docs/analysis.md.
 
 The spectral series interpolate the session once (one spline, then windows of the 4 Hz
 grid), so their windows are judged over the whole window: time without beats anywhere in it
-counts as gap, and a gap longer than ``MAX_SPECTRAL_GAP_S`` (which the spline would fill with
-invented values) makes HF and LF NaN. PNS/SNS windows need ``MIN_AUTONOMIC_INDEX_S`` of
-covered time and the same artefact-plus-gap limit; their stress index takes its slow trend
-from one session-wide fit (the same local filter, different only near window edges).
+counts as gap. The session spline fills a gap longer than ``MAX_SPECTRAL_GAP_S`` with invented
+values, so a window with such a gap (inside it or at its edge) is redone from its own beats the
+way :func:`hrv_indices` takes a spectrum: HF from its gap-free stretches of ``MIN_HF_S`` or
+more; LF needs ``MIN_LF_S`` covered, which a 120 s window with a gap never has. PNS/SNS
+windows need ``MIN_AUTONOMIC_INDEX_S`` of covered time and the same artefact-plus-gap limit;
+their stress index takes its slow trend from one session-wide fit (the same local filter,
+different only near window edges).
 """
 
 import math
@@ -43,10 +46,15 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_operator
-from hrv_relax.analysis.frequency import Resampled, band_powers_rows, resample
+from hrv_relax.analysis.frequency import (
+    Resampled,
+    band_powers_rows,
+    gap_free_spectra,
+    resample,
+)
 from hrv_relax.analysis.nonlinear import stress_index, vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
-from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
+from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray, IntArray, beat_series
 from hrv_relax.analysis.windows import (
     WindowCoverage,
     WindowGrid,
@@ -205,17 +213,37 @@ def rolling_spectral(
             hf[start : start + SPECTRAL_BATCH] = hf_b
     mom = window_moments(series, keep, grid)
     cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
-    ok = (
-        _supportable(mom, cover, pct, MIN_HF_S)
-        & (pct + cover.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL)
-        & ~cover.has_long_gap
+    ok = _supportable(mom, cover, pct, MIN_HF_S) & (
+        pct + cover.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
     )
+    # The session-wide spline bridges long gaps: those windows are redone stretch by stretch.
+    split = np.flatnonzero(ok & cover.has_long_gap)
+    hf[split], lf[split] = _across_gaps(series, keep, grid, split, detrend)
     return RollingSpectral(
         t_s=grid.end_s,
         hf_ms2=np.where(ok, hf, math.nan),
         lf_ms2=np.where(ok & (cover.covered_s >= MIN_LF_S), lf, math.nan),
         artifact_pct=pct,
     )
+
+
+def _across_gaps(
+    series: BeatSeries, keep: BoolArray, grid: WindowGrid, windows: IntArray, detrend: float | None
+) -> tuple[FloatArray, FloatArray]:
+    """HF and LF of the given windows from their own beats' gap-free stretches.
+
+    As :func:`hrv_indices` takes a window's spectrum: a spline and Welch PSD per stretch, the
+    PSDs of the stretches long enough for a band pooled by covered time.
+    """
+    hf = np.full(windows.size, math.nan)
+    lf = np.full(windows.size, math.nan)
+    for k, w in enumerate(windows):
+        part = slice(int(grid.lo[w]), int(grid.hi[w]))
+        beats = beat_series(series.rr_ms[part], series.t_s[part])
+        spectra = gap_free_spectra(beats, keep[part], detrend)
+        hf[k] = spectra.band_powers(MIN_HF_S).hf_ms2
+        lf[k] = spectra.band_powers(MIN_LF_S).lf_ms2
+    return hf, lf
 
 
 def rolling_autonomic(
