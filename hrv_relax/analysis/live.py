@@ -3,8 +3,11 @@
 The recorder and the live page push each notification's RR intervals; :class:`LiveHrv` keeps
 running sums over a 60 s window (adding new beats, dropping old ones), so an update never
 recomputes the window. Artefacts are judged with the same rules as the offline detector but
-causally: a beat is judged when the next one arrives (the premature/compensatory signature
-needs it), against the median of the last clean pair means.
+causally: a beat is judged when the two after it have arrived (the premature/compensatory
+signature needs the pause and the return after it), so the window runs two beats behind the
+newest, against the median of the last clean pair means, with thresholds that widen with
+the median step between the last 61 clean intervals (``STEP_MULTIPLE`` x), so the large
+respiratory swings of a relaxed client breathing slowly are not taken for ectopic beats.
 
 A reading is shown only when the beats really cover the window: at least
 ``MIN_LIVE_COVERAGE_S`` of its 60 s from the oldest beat inside it to the newest, gaps inside
@@ -12,6 +15,7 @@ not counted, and at least ``MIN_LIVE_CLEAN_PAIRS`` clean successive pairs. A run
 the gaps keeps that O(1) per beat.
 """
 
+import bisect
 import math
 from collections import deque
 from dataclasses import dataclass
@@ -23,16 +27,21 @@ from hrv_relax.analysis.constants import (
     ECTOPIC_JUMP_FRACTION,
     ECTOPIC_PREMATURE_FRACTION,
     GAP_TOLERANCE_S,
+    IRREGULAR_BEATS,
     LONG_FRACTION,
     MAX_ARTIFACT_PCT,
     MIN_LIVE_CLEAN_PAIRS,
     MIN_LIVE_COVERAGE_S,
     MS_PER_MINUTE,
+    PAUSE_RETURN_FRACTION,
     REFERENCE_BEATS,
     ROLLING_TIME_WINDOW_S,
     RR_MAX_MS,
     RR_MIN_MS,
     SOLO_PREMATURE_FRACTION,
+    SPREAD_MULTIPLE,
+    STEP_MULTIPLE,
+    STRONG_JUMP_FRACTION,
 )
 from hrv_relax.analysis.errors import AnalysisError
 
@@ -51,6 +60,12 @@ class LiveReading:
     reason: str
 
 
+#: A beat is judged once this many beats have followed it (the return after a pause).
+LOOKAHEAD_BEATS = 2
+#: Share of the reference's pair means cut from each end before averaging.
+REFERENCE_TRIM_FRACTION = 0.2
+
+
 @dataclass(slots=True)
 class _Beat:
     t_s: float
@@ -58,6 +73,84 @@ class _Beat:
     clean: bool
     d2_ms2: float  # squared difference to the previous interval, NaN if not a clean pair
     gap_s: float = 0.0  # unrecorded time between the previous beat and this interval's start
+    follows: bool = False  # starts where the previous interval ended (no gap)
+    plain: bool = False  # plainly ectopic or missed (fixed thresholds): not a sinus step
+
+
+class _RunningQuantiles:
+    """The last ``size`` values kept in order: O(size) memmove per push, O(1) per quantile."""
+
+    def __init__(self, size: int) -> None:
+        self._recent: deque[float] = deque(maxlen=size)
+        self._ordered: list[float] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._recent)
+
+    def __len__(self) -> int:
+        return len(self._recent)
+
+    def append(self, value: float) -> None:
+        """Add ``value``, dropping the oldest one when full."""
+        if len(self._recent) == self._recent.maxlen:
+            del self._ordered[bisect.bisect_left(self._ordered, self._recent[0])]
+        self._recent.append(value)
+        bisect.insort(self._ordered, value)
+
+    def trimmed_mean(self, fraction: float) -> float:
+        """Mean of the values left once ``fraction`` of them is cut from each end; NaN if empty."""
+        cut = int(fraction * len(self._ordered))
+        kept = self._ordered[cut : len(self._ordered) - cut]
+        return math.fsum(kept) / len(kept) if kept else math.nan
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile (0-1), interpolated linearly as numpy's default; NaN if empty."""
+        if not self._ordered:
+            return math.nan
+        pos = q * (len(self._ordered) - 1)
+        lo = math.floor(pos)
+        hi = min(lo + 1, len(self._ordered) - 1)
+        return self._ordered[lo] + (pos - lo) * (self._ordered[hi] - self._ordered[lo])
+
+
+def _lag_deviation(rr_ms: float, recent_ms: deque[float], ref_ms: float) -> float:
+    """Smallest deviation (fraction of ``ref_ms``) from one of the last 1-3 intervals; NaN first.
+
+    Small in sinus rhythm (lag 1), bigeminy (2) and trigeminy (3), as offline.
+    """
+    if not recent_ms:
+        return math.nan
+    return min(abs(rr_ms - r) for r in recent_ms) / ref_ms
+
+
+def _plausible(rr_ms: float) -> bool:
+    return RR_MIN_MS <= rr_ms <= RR_MAX_MS
+
+
+PREMATURE = "premature"
+MISSED = "missed"
+
+
+def _judged(
+    rel_before: float, rel: float, rel_after: float, rel_later: float, *, jump: float, solo: float
+) -> str:
+    """PREMATURE, MISSED or "" for an interval from its deviations from the reference.
+
+    Premature: short, then a jump up that comes back down (a compensatory pause), or very
+    short after a sudden drop; missed: far longer than the reference and both neighbours.
+    ``rel_before`` is NaN after a gap: no drop is seen then.
+    """
+    rise = rel_after - rel
+    returns = rel_after - rel_later > PAUSE_RETURN_FRACTION * rise
+    if (
+        rel < -ECTOPIC_PREMATURE_FRACTION
+        and rise > jump
+        and (returns or rel < -solo or rise > STRONG_JUMP_FRACTION)
+    ) or (rel < -solo and rel_before - rel > jump):
+        return PREMATURE
+    if rel > max(LONG_FRACTION, jump) and rel - max(rel_before, rel_after) > jump:
+        return MISSED
+    return ""
 
 
 class LiveHrv:
@@ -67,8 +160,13 @@ class LiveHrv:
         """Start an empty live window of ``window_s`` seconds."""
         self._window_s = window_s
         self._beats: deque[_Beat] = deque()
-        self._refs: deque[float] = deque(maxlen=REFERENCE_BEATS)
-        self._pending: _Beat | None = None
+        self._refs = _RunningQuantiles(REFERENCE_BEATS)
+        self._steps = _RunningQuantiles(IRREGULAR_BEATS)
+        self._spread_all = _RunningQuantiles(IRREGULAR_BEATS)
+        self._spread_rest = _RunningQuantiles(IRREGULAR_BEATS)
+        self._recent_all: deque[float] = deque(maxlen=3)
+        self._recent_rest: deque[float] = deque(maxlen=3)
+        self._pending: deque[_Beat] = deque()
         self._t_first_s = math.nan
         self._t_last_s = 0.0
         self._sum_rr = 0.0
@@ -92,7 +190,27 @@ class LiveHrv:
         return self.reading()
 
     def _reference(self) -> float:
-        return float(np.median(self._refs)) if self._refs else math.nan
+        """The local sinus cycle: trimmed mean of the last pair means (a fifth cut each end).
+
+        Robust to a few odd pairs like the median, but centred on a slow breathing swing,
+        where the pair means cluster at its peaks and troughs and the median jumps between
+        clusters (+5 % at an 8-beat breath of +/- 16 %; the quartiles' midpoint, +3.6 %).
+        """
+        return self._refs.trimmed_mean(REFERENCE_TRIM_FRACTION)
+
+    def _widening(self) -> float:
+        """How far the thresholds widen (fraction of the reference), as offline.
+
+        SPREAD_MULTIPLE x the median best-lag (1-3 beats) deviation of the recent intervals,
+        all or only those not plainly ectopic, whichever is smaller, and STEP_MULTIPLE x the
+        median step between recent intervals that are not plainly ectopic.
+        """
+        spread = min(self._spread_all.quantile(0.5), self._spread_rest.quantile(0.5))
+        step = self._steps.quantile(0.5)
+        return max(
+            SPREAD_MULTIPLE * spread if math.isfinite(spread) else 0.0,
+            STEP_MULTIPLE * step if math.isfinite(step) else 0.0,
+        )
 
     def _add(self, rr: float, t: float) -> None:
         first = math.isnan(self._t_first_s)
@@ -101,31 +219,63 @@ class LiveHrv:
         follows = abs(t - self._t_last_s - rr / 1000.0) <= GAP_TOLERANCE_S
         gap_s = 0.0 if follows or first else max(t - rr / 1000.0 - self._t_last_s, 0.0)
         self._t_last_s = t
-        beat = _Beat(t, rr, RR_MIN_MS <= rr <= RR_MAX_MS, math.nan, gap_s)
-        prev = self._pending
-        ref = self._reference()
-        if prev is not None and follows and not math.isnan(ref):
-            rel_prev, rel = prev.rr_ms / ref - 1.0, rr / ref - 1.0
-            premature = rel_prev < -SOLO_PREMATURE_FRACTION or (
-                rel_prev < -ECTOPIC_PREMATURE_FRACTION and rel - rel_prev > ECTOPIC_JUMP_FRACTION
-            )
-            if premature:  # the ectopic beat ends prev and starts this one
-                prev.clean = beat.clean = False
-            if rel > LONG_FRACTION and rel - rel_prev > ECTOPIC_JUMP_FRACTION:
-                beat.clean = False
-        if prev is not None:
-            self._commit(prev)
-        if prev is not None and follows and prev.clean and beat.clean:
-            beat.d2_ms2 = (rr - prev.rr_ms) ** 2
-        if beat.clean and prev is not None and prev.clean:
-            self._refs.append((rr + prev.rr_ms) / 2.0)
-        elif not self._refs and beat.clean:
-            self._refs.append(rr)
-        self._pending = beat
+        beat = _Beat(t, rr, _plausible(rr), math.nan, gap_s, follows and not first)
+        if not beat.follows:  # a gap: what waits cannot be judged against what comes after it
+            while self._pending:
+                self._commit(self._pending.popleft())
+        self._pending.append(beat)
+        if len(self._pending) == LOOKAHEAD_BEATS + 1:
+            self._judge(*self._pending)
+            self._commit(self._pending.popleft())
         self._expire(t)
+
+    def _judge(self, beat: _Beat, after: _Beat, later: _Beat) -> None:
+        """Judge ``beat`` from its neighbours: the offline rules of :mod:`artifacts`, causal.
+
+        A first judgment with fixed thresholds decides whether the step into ``beat`` counts
+        towards the sinus step (as the offline first pass does); the final one uses thresholds
+        widened by that step (:meth:`_widening`).
+        """
+        ref = self._reference()
+        if math.isnan(ref):
+            return
+        rel, rel_after, rel_later = (b.rr_ms / ref - 1.0 for b in (beat, after, later))
+        before = self._beats[-1] if self._beats and beat.follows else None
+        rel_before = before.rr_ms / ref - 1.0 if before is not None else math.nan
+        rels = (rel_before, rel, rel_after, rel_later)
+        plain = _judged(*rels, jump=ECTOPIC_JUMP_FRACTION, solo=SOLO_PREMATURE_FRACTION)
+        beat.plain |= bool(plain)
+        after.plain |= plain == PREMATURE
+        if before is not None and not before.plain and not beat.plain:
+            self._steps.append(abs(rel - rel_before))
+        self._spread_all.append(_lag_deviation(beat.rr_ms, self._recent_all, ref))
+        self._recent_all.append(beat.rr_ms)
+        if not beat.plain:
+            self._spread_rest.append(_lag_deviation(beat.rr_ms, self._recent_rest, ref))
+            self._recent_rest.append(beat.rr_ms)
+        widen = self._widening()
+        verdict = _judged(
+            *rels,
+            jump=max(ECTOPIC_JUMP_FRACTION, widen),
+            solo=max(SOLO_PREMATURE_FRACTION, widen),
+        )
+        if verdict == PREMATURE:  # the ectopic beat ends this interval and starts the next
+            beat.clean = after.clean = False
+        elif verdict == MISSED:
+            beat.clean = False
 
     def _commit(self, beat: _Beat) -> None:
         """Account for a judged beat in the running sums."""
+        before = self._beats[-1] if self._beats and beat.follows else None
+        if before is not None and before.clean and beat.clean:
+            beat.d2_ms2 = (beat.rr_ms - before.rr_ms) ** 2
+        # Every plausible pair counts towards the reference, flagged or not (as offline): a
+        # premature beat and its pause average to a sinus cycle, and leaving flagged pairs
+        # out would let the reference drift away from the beats it then flags.
+        if before is not None and _plausible(before.rr_ms) and _plausible(beat.rr_ms):
+            self._refs.append((beat.rr_ms + before.rr_ms) / 2.0)
+        elif not self._refs and beat.clean:
+            self._refs.append(beat.rr_ms)
         self._beats.append(beat)
         self._sum_gap_s += beat.gap_s
         if beat.clean:
@@ -149,7 +299,13 @@ class LiveHrv:
                     self._n_pairs -= 1
             else:
                 self._n_flagged -= 1
-        # A pair straddling the window start keeps its difference: one pair in ~70, harmless.
+        # The oldest beat's difference is to a beat now outside the window: drop it.
+        if self._beats:
+            oldest = self._beats[0]
+            if oldest.clean and not math.isnan(oldest.d2_ms2):
+                self._sum_d2 -= oldest.d2_ms2
+                self._n_pairs -= 1
+                oldest.d2_ms2 = math.nan
 
     def covered_s(self) -> float:
         """Seconds of the window covered by its judged beats: oldest to newest, minus gaps."""
