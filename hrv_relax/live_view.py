@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -19,16 +19,25 @@ from hrv_relax.analysis import (
     RelaxationShift,
     RollingTimeDomain,
     Span,
-    detect_artifacts,
+    classify_artifacts,
     finished_baseline,
     hrv_indices,
     phase_marks,
 )
 from hrv_relax.analysis import phase_spans as marked_phases
+from hrv_relax.analysis.constants import (
+    MAX_IRREGULAR_PCT,
+    MIN_LIVE_COVERAGE_S,
+    MS_PER_MINUTE,
+    ROLLING_TIME_WINDOW_S,
+    RR_MAX_MS,
+    RR_MIN_MS,
+)
 from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.analysis.series import BeatSeries, beat_series
 from hrv_relax.store import (
+    BeatArrays,
     LiveStatus,
     MarkerRecord,
     SessionRecord,
@@ -156,8 +165,11 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
     rolling, baseline, shift_now = _no_rolling(), None, None
     if len(beats):
         series = beat_series(beats.rr_ms, beats.t_s)
-        keep = ~detect_artifacts(beats.rr_ms)
-        rolling = rolling_time_domain(series, keep)
+        classes = classify_artifacts(beats.rr_ms)
+        keep = ~classes.any
+        rolling = rolling_time_domain(series, keep, irregular=classes.irregular)
+        if reading.t_s == float(beats.t_s[-1]):  # not replaced by "no beats for ..."
+            reading = _irregular_reading(reading, beats, classes.irregular)
         if base_span is not None:
             baseline = _indices(series, base_span.start_s, base_span.end_s)
         if baseline is not None and base_span is not None:
@@ -187,6 +199,34 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
         shift_note=_shift_note(base_span, baseline, now_t),
         gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
         events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
+    )
+
+
+def _irregular_reading(
+    reading: LiveReading, beats: BeatArrays, irregular: npt.NDArray[np.bool_]
+) -> LiveReading:
+    """Heart rate without RMSSD when the last minute is mostly irregular rhythm.
+
+    The session analysis's rule: in atrial fibrillation beat-to-beat variation is not
+    autonomic (more than :data:`MAX_IRREGULAR_PCT` % of beats irregular), and its intervals
+    are not artefacts, so the heart rate of every plausible beat still stands. Readings the
+    window cannot support for other reasons (first minute, gaps, no beats) stay as they are.
+    """
+    minute = beats.t_s > reading.t_s - ROLLING_TIME_WINDOW_S
+    rr = beats.rr_ms[minute]
+    rr = rr[(rr >= RR_MIN_MS) & (rr <= RR_MAX_MS)]
+    share_pct = 100.0 * float(np.mean(irregular[minute])) if minute.any() else 0.0
+    since_start_s = reading.t_s - float(beats.t_s[0] - beats.rr_ms[0] / 1000.0)
+    covered = since_start_s >= ROLLING_TIME_WINDOW_S and rr.sum() / 1000.0 >= MIN_LIVE_COVERAGE_S
+    if share_pct <= MAX_IRREGULAR_PCT or not covered:
+        return reading
+    return replace(
+        reading,
+        hr_bpm=MS_PER_MINUTE / float(np.mean(rr)),
+        rmssd_ms=math.nan,
+        ln_rmssd=math.nan,
+        supportable=True,
+        reason=f"irregular rhythm (possible atrial fibrillation) in {share_pct:.0f} % of beats",
     )
 
 

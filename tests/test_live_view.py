@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
+
 from hrv_relax.dashboard.tiles import heart_rate_tile, relaxation_tile, rmssd_tile
 from hrv_relax.live_view import live_view
 from hrv_relax.simulator import ClientProfile, SessionPlan, simulate_beats
@@ -19,6 +22,7 @@ from hrv_relax.store import (
 )
 from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.clock import utcnow
+from tests.conftest import reference
 
 PLAN = SessionPlan(baseline_s=300, massage_s=600, recovery_s=0)
 
@@ -59,3 +63,22 @@ def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
     assert rmssd_tile(view).value.endswith("ms")
     assert view.shift_now is not None
     assert relaxation_tile(view).value in ("↓ calmer", "→ steady", "↑ tenser")
+
+
+def test_atrial_fibrillation_shows_heart_rate_but_no_rmssd(store: Store) -> None:
+    """Irregular rhythm (ltdb/14149): HRV is not autonomic there, so the tile says why."""
+    frame = pd.read_csv(reference("ltdb/14149.csv.gz"))
+    rr = frame["rr_ms"].to_numpy(float)[:400]
+    t_s = np.cumsum(rr) / 1000.0
+    started = utcnow() - dt.timedelta(seconds=float(t_s[-1]) + 1.0)
+    sid = create_session(store, add_client(store, "Irregular").id, source="simulated",
+                         started_at=started)  # fmt: skip
+    with store.write() as conn:
+        rows = [Beat(i, t, r, 0, True) for i, (t, r) in enumerate(zip(t_s, rr, strict=True))]
+        append_beats(conn, sid, rows)
+        heartbeat(conn, sid)
+    view = live_view(store, SYSTEM, sid)
+    assert heart_rate_tile(view).value.endswith("bpm")
+    assert rmssd_tile(view).value == "—"
+    assert "irregular rhythm" in rmssd_tile(view).note
+    assert np.isnan(view.rolling.rmssd_ms[-1]) and np.isfinite(view.rolling.hr_bpm[-1])

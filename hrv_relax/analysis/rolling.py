@@ -4,10 +4,9 @@ Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s e
 PNS and SNS index on 300 s every 30 s. Each HR and RMSSD value is exactly what
 :func:`hrv_indices` would report for that window's beats with the session's artefact flags,
 NaN included: the same minimum beats, covered time and clean pairs, and the same limit on
-artefacts plus gap time. One exception: the irregular-rhythm rule (which makes a window
-unreliable in atrial fibrillation) is not applied, because it also fires on large sinus
-arrhythmia with a 4-beat period (RSA >= ~55 ms at 60 bpm, breathing 15/min), which would
-blank the charts of relaxed clients; see docs/analysis.md.
+artefacts plus gap time, and with ``irregular`` the same irregular-rhythm rule: RMSSD, HF,
+LF and PNS/SNS are blank in windows mostly in irregular rhythm (atrial fibrillation), heart
+rate stays.
 
 The spectral series interpolate the session once (one spline, then windows of the 4 Hz
 grid), so their windows are judged over the whole window: time without beats anywhere in it
@@ -30,6 +29,7 @@ from hrv_relax.analysis.constants import (
     INTERPOLATION_RATE_HZ,
     MAX_ARTIFACT_PCT,
     MAX_ARTIFACT_PCT_SPECTRAL,
+    MAX_IRREGULAR_PCT,
     MAX_SPECTRAL_GAP_S,
     MIN_AUTONOMIC_INDEX_S,
     MIN_CLEAN_PAIRS,
@@ -103,11 +103,23 @@ def _start_s(series: BeatSeries) -> float | None:
     return float(series.t_s[0] - series.rr_ms[0] / 1000.0) if series.n else None
 
 
-def _artifact_pct(grid: WindowGrid, keep: BoolArray) -> FloatArray:
+def _share_pct(grid: WindowGrid, flags: BoolArray) -> FloatArray:
+    """Per window, the % of its intervals where ``flags`` is True."""
     n_all = (grid.hi - grid.lo).astype(np.float64)
-    csum = np.concatenate(([0.0], np.cumsum(~keep)))
+    csum = np.concatenate(([0.0], np.cumsum(flags)))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(100.0 * (csum[grid.hi] - csum[grid.lo]) / n_all, np.float64)
+
+
+def _artifact_pct(grid: WindowGrid, keep: BoolArray) -> FloatArray:
+    return _share_pct(grid, ~keep)
+
+
+def _irregular_windows(grid: WindowGrid, irregular: BoolArray | None) -> BoolArray:
+    """Windows mostly in irregular rhythm, where HRV is not autonomic (as :func:`hrv_indices`)."""
+    if irregular is None:
+        return np.zeros(grid.end_s.size, dtype=np.bool_)
+    return np.asarray(_share_pct(grid, irregular) > MAX_IRREGULAR_PCT, np.bool_)
 
 
 def _supportable(
@@ -161,8 +173,13 @@ def rolling_time_domain(
     keep: BoolArray,
     window_s: float = ROLLING_TIME_WINDOW_S,
     step_s: float = ROLLING_TIME_STEP_S,
+    *,
+    irregular: BoolArray | None = None,
 ) -> RollingTimeDomain:
-    """Mean HR and RMSSD of clean beats over sliding windows, O(beats + windows)."""
+    """Mean HR and RMSSD of clean beats over sliding windows, O(beats + windows).
+
+    ``irregular`` marks intervals in irregular rhythm: RMSSD is blank where they dominate.
+    """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
@@ -174,7 +191,7 @@ def rolling_time_domain(
     return RollingTimeDomain(
         t_s=grid.end_s,
         hr_bpm=np.where(bad, math.nan, hr),
-        rmssd_ms=np.where(bad, math.nan, rmssd),
+        rmssd_ms=np.where(bad | _irregular_windows(grid, irregular), math.nan, rmssd),
         artifact_pct=pct,
     )
 
@@ -187,10 +204,12 @@ def rolling_spectral(
     step_s: float = ROLLING_SPECTRAL_STEP_S,
     *,
     even: Resampled | None = None,
+    irregular: BoolArray | None = None,
 ) -> RollingSpectral:
     """HF and LF per window from one session-wide 4 Hz resampling and batched Welch spectra.
 
-    ``even`` is that resampling of the clean beats when the caller already has it.
+    ``even`` is that resampling of the clean beats when the caller already has it;
+    ``irregular`` blanks the windows mostly in irregular rhythm.
     """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     pct = _artifact_pct(grid, keep)
@@ -216,6 +235,7 @@ def rolling_spectral(
     ok = _supportable(mom, cover, pct, MIN_HF_S) & (
         pct + cover.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
     )
+    ok &= ~_irregular_windows(grid, irregular)
     # The session-wide spline bridges long gaps: those windows are redone stretch by stretch.
     split = np.flatnonzero(ok & cover.has_long_gap)
     hf[split], lf[split] = _across_gaps(series, keep, grid, split, detrend)
@@ -254,10 +274,12 @@ def rolling_autonomic(
     step_s: float = ROLLING_AUTONOMIC_STEP_S,
     *,
     residual_ms: FloatArray | None = None,
+    irregular: BoolArray | None = None,
 ) -> RollingAutonomic:
     """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2).
 
-    ``residual_ms`` are the clean intervals minus their slow trend, when the caller has them.
+    ``residual_ms`` are the clean intervals minus their slow trend, when the caller has them;
+    ``irregular`` blanks the windows mostly in irregular rhythm.
     """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
@@ -271,6 +293,7 @@ def rolling_autonomic(
     pns, sns = window_pns_sns(grid, mom, keep, residual, norms)
     cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
     bad = ~_supportable(mom, cover, pct, MIN_AUTONOMIC_INDEX_S)
+    bad |= _irregular_windows(grid, irregular)
     return RollingAutonomic(
         t_s=grid.end_s,
         pns_index=np.where(bad, math.nan, pns),

@@ -120,9 +120,13 @@ def analyze_session(
         artifacts=classes.any,
         irregular=classes.irregular,
         artifact_pct=100.0 * float(np.mean(classes.any)) if series.n else 0.0,
-        rolling_time=rolling_time_domain(series, keep),
-        rolling_spectral=rolling_spectral(series, keep, detrend, even=even),
-        rolling_autonomic=rolling_autonomic(series, keep, norms, residual_ms=residual),
+        rolling_time=rolling_time_domain(series, keep, irregular=classes.irregular),
+        rolling_spectral=rolling_spectral(
+            series, keep, detrend, even=even, irregular=classes.irregular
+        ),
+        rolling_autonomic=rolling_autonomic(
+            series, keep, norms, residual_ms=residual, irregular=classes.irregular
+        ),
         baseline=PhaseResult(base.label, base.start_s, base.end_s, base_idx, None),
         phases=tuple(phases),
         usual=usual,

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import load_labelled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -182,3 +183,14 @@ def test_analysis_error_is_a_project_error_and_a_value_error():
         analyze_session([800.0, 810.0, 805.0], t_s=[0.8, 1.6])
     with pytest.raises(AnalysisError):
         LiveHrv().push([800.0, 810.0], t_s=[0.8])
+
+
+def test_rolling_series_blank_hrv_in_atrial_fibrillation():
+    """The irregular-rhythm rule applies to the charts as to the phase figures: HR stays."""
+    rr, _ = load_labelled("ltdb/14149.csv.gz")
+    session = analyze_session(rr[:420])  # irregular throughout (a regular stretch follows)
+    late = session.rolling_time.t_s > 65.0
+    assert np.isfinite(session.rolling_time.hr_bpm[late]).all()
+    assert np.isnan(session.rolling_time.rmssd_ms[late]).all()
+    assert np.isnan(session.rolling_spectral.hf_ms2).all()
+    assert np.isnan(session.rolling_autonomic.pns_index).all()
