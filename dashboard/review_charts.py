@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -12,6 +14,9 @@ from hrv_relax.review import ReviewView
 from hrv_relax.summary import SessionFigures
 
 GRID = "#eeeeee"
+#: Characters per line of a note under a half-width chart.
+NOTE_WIDTH = 70
+NOTE_LINE_PX = 17
 
 
 def style(fig: go.Figure, height: int, *, legend: bool = False) -> go.Figure:
@@ -137,7 +142,11 @@ def poincare_figure(view: ReviewView) -> go.Figure:
 
 
 def spectrum_figure(view: ReviewView) -> go.Figure:
-    """Power spectral density of the baseline and the massage with the LF and HF bands."""
+    """Power spectral density of the baseline and the massage with the LF and HF bands.
+
+    Under the axis, in words: phases averaged over gap-free stretches, and phases with no
+    spectrum and why (no curve is drawn for them).
+    """
     fig = go.Figure()
     for band, colour, label in ((LF_BAND_HZ, ORANGE, "LF"), (HF_BAND_HZ, SKY, "HF")):
         fig.add_vrect(
@@ -149,20 +158,38 @@ def spectrum_figure(view: ReviewView) -> go.Figure:
             annotation_text=label,
             annotation_position="top left",
         )
-    for spectrum, colour in zip(view.spectra, (GREY, GREEN, VERMILION), strict=False):
+    for spectrum in view.spectra:
+        baseline = spectrum.phase == view.figures.baseline.phase
         fig.add_trace(
             go.Scatter(
                 x=spectrum.f_hz,
                 y=spectrum.psd_ms2_hz,
                 mode="lines",
                 name=spectrum.phase.capitalize(),
-                line={"color": colour, "width": 2},
+                line={"color": GREY if baseline else GREEN, "width": 2},
                 hovertemplate="%{x:.3f} Hz: %{y:.0f} ms²/Hz<extra></extra>",
             )
         )
     fig.update_xaxes(title_text="frequency (Hz)", range=[0, 0.5])
     fig.update_yaxes(title_text="power (ms²/Hz)", rangemode="tozero")
-    return style(fig, 380, legend=True)
+    lines = [line for note in view.spectrum_notes for line in textwrap.wrap(note, NOTE_WIDTH)]
+    style(fig, 380 + NOTE_LINE_PX * len(lines), legend=True)
+    if lines:
+        fig.add_annotation(
+            text="<br>".join(lines),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-50,
+            xanchor="left",
+            yanchor="top",
+            align="left",
+            showarrow=False,
+            font={"size": 12, "color": "#444444"},
+        )
+        fig.update_layout(margin={"b": 55 + NOTE_LINE_PX * len(lines)})
+    return fig
 
 
 def autonomic_figure(view: ReviewView) -> go.Figure:

@@ -6,7 +6,6 @@ Pages call `live_view()` once per refresh and draw the result; no HRV arithmetic
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,8 +22,8 @@ from hrv_relax.analysis import (
     finished_baseline,
     hrv_indices,
     phase_marks,
+    phase_spans,
 )
-from hrv_relax.analysis import phase_spans as marked_phases
 from hrv_relax.analysis.constants import (
     MAX_IRREGULAR_PCT,
     MIN_LIVE_COVERAGE_S,
@@ -62,7 +61,6 @@ __all__ = [
     "LiveView",
     "Span",
     "live_view",
-    "phase_spans",
 ]
 
 # The live tile reads the last 60 s; a little more history lets the artefact judge warm up.
@@ -119,11 +117,6 @@ class LiveView:
         return self.status.link if self.status is not None and self.status_fresh else None
 
 
-def phase_spans(markers: Sequence[MarkerRecord], end_s: float) -> tuple[Span, ...]:
-    """The phases to shade: each runs from its marker to the next phase marker, or to `end_s`."""
-    return marked_phases(phase_marks(markers), end_s)
-
-
 def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | None:
     inside = (series.t_s > start_s) & (series.t_s <= end_s)
     indices = hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside])
@@ -150,7 +143,7 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
     end = session.ended_at if session.status != "recording" else now
     elapsed_s = max(0.0, ((end or now) - session.started_at).total_seconds())
 
-    phases = phase_spans(markers, elapsed_s)
+    phases = phase_spans(phase_marks(markers), elapsed_s)
     recent = beats.t_s > (beats.t_s[-1] - LIVE_HISTORY_S) if len(beats) else slice(0)
     reading = LiveHrv().push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
     silent_s = elapsed_s - (float(beats.t_s[-1]) if len(beats) else 0.0)

@@ -7,6 +7,7 @@ and the series the charts draw (HR/RMSSD, tachogram with artefacts, Poincare, sp
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +17,17 @@ from hrv_relax.analysis import (
     NormalRange,
     RollingAutonomic,
     RollingTimeDomain,
+    Span,
     against_normal,
+    classify_artifacts,
     normal_range,
+    phase_marks,
+    phase_spans,
 )
-from hrv_relax.analysis.constants import INTERPOLATION_RATE_HZ, SMOOTHNESS_PRIORS_LAMBDA
-from hrv_relax.analysis.detrending import smoothness_priors_detrend
-from hrv_relax.analysis.frequency import resample, welch_psd
+from hrv_relax.analysis.constants import MAX_SPECTRAL_GAP_S, MIN_HF_S, SMOOTHNESS_PRIORS_LAMBDA
+from hrv_relax.analysis.frequency import gap_free_spectra
 from hrv_relax.analysis.nonlinear import poincare
 from hrv_relax.analysis.series import beat_series, select_nn
-from hrv_relax.live_view import Span, phase_spans
 from hrv_relax.plain_words import headline
 from hrv_relax.store import (
     BeatArrays,
@@ -46,8 +49,6 @@ from hrv_relax.summary_cache import analyze_stored, session_summaries
 FloatArray = npt.NDArray[np.float64]
 #: The spectrum is drawn up to here: HF ends at 0.4 Hz.
 SPECTRUM_MAX_HZ = 0.5
-#: Welch needs a few breaths of signal: shorter phases get no spectrum.
-MIN_SPECTRUM_S = 60.0
 NORMAL_RANGE_SESSIONS = 10
 
 
@@ -63,11 +64,18 @@ class PoincarePoints:
 
 @dataclass(frozen=True, slots=True)
 class PhaseSpectrum:
-    """Welch power spectral density (ms^2/Hz) of one phase's clean RR, 4 Hz, detrended."""
+    """Power spectral density (ms^2/Hz) of one phase, taken as its HF figure is.
+
+    The phase is cut at gaps over ``MAX_SPECTRAL_GAP_S``; every gap-free stretch long enough
+    for HF has its own spectrum (clean beats, 4 Hz spline, detrend, Welch), and the curve is
+    their mean weighted by covered time, so its HF band power is the phase's ``hf_ms2``.
+    ``note`` says what was averaged when gaps split the phase, else it is empty.
+    """
 
     phase: str
     f_hz: FloatArray
     psd_ms2_hz: FloatArray
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,7 @@ class ReviewView:
     events: tuple[MarkerRecord, ...]
     poincare: PoincarePoints
     spectra: tuple[PhaseSpectrum, ...]
+    spectrum_notes: tuple[str, ...]  # phases split by gaps, or with no spectrum and why
     usual: NormalRange | None  # the client's normal range from earlier sessions
     baseline_position: str
 
@@ -106,6 +115,7 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
     ][-NORMAL_RANGE_SESSIONS:]
     usual = normal_range(earlier)
     end_s = float(beats.t_s[-1]) if len(beats) else 0.0
+    spectra, spectrum_notes = phase_spectra(beats, figures)
     return ReviewView(
         session=session,
         client=client,
@@ -115,14 +125,11 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
         artifacts=result.artifacts,
         rolling_time=result.rolling_time,
         rolling_autonomic=result.rolling_autonomic,
-        phases=phase_spans(markers, end_s),
+        phases=phase_spans(phase_marks(markers), end_s),
         events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
         poincare=poincare_points(beats, result.artifacts),
-        spectra=tuple(
-            s
-            for p in (figures.baseline, figures.main)
-            if p is not None and (s := phase_spectrum(beats, result.artifacts, p)) is not None
-        ),
+        spectra=spectra,
+        spectrum_notes=spectrum_notes,
         usual=usual,
         baseline_position=_position(figures.baseline, usual),
     )
@@ -139,15 +146,64 @@ def poincare_points(beats: BeatArrays, artifacts: npt.NDArray[np.bool_]) -> Poin
     return PoincarePoints(sel.prev_ms, sel.next_ms, pc.sd1_ms, pc.sd2_ms)
 
 
-def phase_spectrum(
-    beats: BeatArrays, artifacts: npt.NDArray[np.bool_], phase: PhaseFigures
-) -> PhaseSpectrum | None:
-    """The phase's spectrum as the analysis computes it (clean beats, spline, detrend, Welch)."""
-    inside = (beats.t_s > phase.start_s) & (beats.t_s <= phase.end_s) & ~artifacts
-    if phase.end_s - phase.start_s < MIN_SPECTRUM_S or np.count_nonzero(inside) < 8:
-        return None
-    even = resample(beats.t_s[inside], beats.rr_ms[inside], INTERPOLATION_RATE_HZ)
-    x = smoothness_priors_detrend(even.rr_ms, SMOOTHNESS_PRIORS_LAMBDA)
-    f_hz, psd = welch_psd(x, even.rate_hz)
-    keep = f_hz <= SPECTRUM_MAX_HZ
-    return PhaseSpectrum(phase.phase, f_hz[keep], psd[keep])
+def phase_spectra(
+    beats: BeatArrays, figures: SessionFigures
+) -> tuple[tuple[PhaseSpectrum, ...], tuple[str, ...]]:
+    """The spectra of the baseline and the main phase, and what the chart says about them."""
+    drawn: list[PhaseSpectrum] = []
+    notes: list[str] = []
+    for phase in (figures.baseline, figures.main):
+        if phase is None:
+            continue
+        name = phase.phase.capitalize()
+        spectrum = phase_spectrum(beats, phase)
+        if isinstance(spectrum, str):
+            notes.append(f"{name}: no spectrum, {spectrum}")
+            continue
+        drawn.append(spectrum)
+        if spectrum.note:
+            notes.append(f"{name}: {spectrum.note}")
+    return tuple(drawn), tuple(notes)
+
+
+def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | str:
+    """The phase's spectrum as its HF figure is taken, or why it has none (HF not computable).
+
+    The phase's beats are judged for artefacts on their own, as for its figures, and the
+    analysis cuts them at long gaps (:func:`~hrv_relax.analysis.frequency.gap_free_spectra`):
+    a spline never runs across a gap it would fill with invented values.
+    """
+    if not math.isfinite(phase.hf_ms2):
+        return _why_no_hf(phase.note)
+    inside = (beats.t_s > phase.start_s) & (beats.t_s <= phase.end_s)
+    series = beat_series(beats.rr_ms[inside], beats.t_s[inside])
+    keep = ~classify_artifacts(series.rr_ms).any
+    stretches = gap_free_spectra(series, keep, SMOOTHNESS_PRIORS_LAMBDA)
+    if not stretches.spectra:
+        return _why_no_hf(phase.note)
+    used_s = [s.duration_s for s in stretches.spectra]
+    psd = np.average(np.stack([s.psd[0] for s in stretches.spectra]), axis=0, weights=used_s)
+    f_hz = stretches.spectra[0].f_hz
+    shown = f_hz <= SPECTRUM_MAX_HZ
+    note = ""
+    if stretches.split:
+        n, used_min, all_min = len(used_s), sum(used_s) / 60, sum(stretches.durations_s) / 60
+        left_out = len(stretches.durations_s) - n
+        covered = (
+            f"{used_min:.1f} of {all_min:.1f} min recorded; {left_out} under "
+            f"{MIN_HF_S:.0f} s left out"
+            if left_out
+            else f"{used_min:.1f} min"
+        )
+        note = (
+            f"average of {n} gap-free stretch{'es' if n > 1 else ''} ({covered}): "
+            f"gaps over {MAX_SPECTRAL_GAP_S:.0f} s are not bridged"
+        )
+    return PhaseSpectrum(phase.phase, f_hz[shown], psd[shown], note)
+
+
+def _why_no_hf(note: str) -> str:
+    """The parts of a phase's note that say why it has no HF (all of it when unreliable)."""
+    parts = note.split("; ")
+    spectral = [p for p in parts if "no HF" in p or "no spectrum" in p]
+    return "; ".join(spectral) or note or "too few clean beats"

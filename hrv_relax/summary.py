@@ -21,11 +21,11 @@ from hrv_relax import analysis
 from hrv_relax.analysis import (
     Change,
     HrvIndices,
-    PhaseMark,
     RelaxationShift,
     SessionAnalysis,
     analyze_session,
     hrv_indices,
+    phase_marks,
 )
 from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.series import beat_series
@@ -140,10 +140,6 @@ def _phase(
         sns_index=idx.sns_index,
         shift=shift,
     )
-
-
-def phase_marks(markers: Sequence[MarkerRecord]) -> tuple[PhaseMark, ...]:
-    return tuple(PhaseMark(m.t_s, m.value) for m in markers if m.kind == "phase")
 
 
 def summarize(

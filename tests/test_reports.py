@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from hrv_relax.analysis.constants import HF_BAND_HZ
+from hrv_relax.analysis.frequency import band_power
 from hrv_relax.cli import main
+from hrv_relax.dashboard.review_charts import spectrum_figure
 from hrv_relax.report import render_html, render_pdf
-from hrv_relax.review import review_view
+from hrv_relax.review import phase_spectra, phase_spectrum, review_view
+from hrv_relax.store import BeatArrays, MarkerRecord
 from hrv_relax.store.access import SYSTEM
+from hrv_relax.summary import summarize
 from tests.conftest import reference, require_tool
 from tests.history_practice import Practice, make_practice
 
@@ -128,3 +136,55 @@ def test_cli_import_report_export(tmp_path: Path, capsys: pytest.CaptureFixture[
         str(tmp_path / "ana.zip"),
     )
     assert code == 0 and (tmp_path / "ana.zip").stat().st_size > 1000
+
+
+def _session(gaps: list[tuple[float, float]]) -> tuple[BeatArrays, list[MarkerRecord]]:
+    """15 min of a real recording, baseline then massage at 5 min, beats lost in ``gaps`` (s)."""
+    rr = np.loadtxt(reference("nsr2db", "nsr001_rr_ms.txt.gz"))[:1500]
+    t = np.cumsum(rr) / 1000.0
+    kept = (t <= 900.0) & ~np.any([(t > lo) & (t <= hi) for lo, hi in gaps], axis=0)
+    n = int(kept.sum())
+    beats = BeatArrays(np.arange(n), t[kept], rr[kept], np.full(n, np.nan))
+    when = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    markers = [
+        MarkerRecord(i + 1, 1, t_s, None, "phase", phase, when)
+        for i, (t_s, phase) in enumerate(((0.0, "baseline"), (300.0, "massage")))
+    ]
+    return beats, markers
+
+
+def test_phase_spectrum_is_the_one_its_hf_figure_comes_from() -> None:
+    beats, markers = _session([(600.0, 620.0), (850.0, 860.0)])
+    _, figures = summarize(beats, markers)
+    massage = figures.main
+    assert massage is not None and math.isfinite(massage.hf_ms2)
+    spectra, notes = phase_spectra(beats, figures)
+    assert [s.phase for s in spectra] == ["baseline", "massage"]
+    for phase, spectrum in zip((figures.baseline, massage), spectra, strict=True):
+        hf = float(band_power(spectrum.f_hz, spectrum.psd_ms2_hz[np.newaxis], HF_BAND_HZ)[0])
+        assert hf == pytest.approx(phase.hf_ms2, rel=1e-6)
+    # The gaps are cut out, not bridged by one spline: the massage is two stretches averaged,
+    # and the last 40 s, too short for HF, are left out as they are for its HF figure.
+    assert spectra[0].note == ""
+    assert spectra[1].note.startswith("average of 2 gap-free stretches (")
+    assert "; 1 under 60 s left out): gaps over 3 s are not bridged" in spectra[1].note
+    assert notes == (f"Massage: {spectra[1].note}",)
+
+
+def test_phase_cut_into_short_stretches_has_no_spectrum_and_says_why() -> None:
+    # A 5 s gap every 55 s through the massage: no gap-free stretch reaches 60 s.
+    beats, markers = _session([(lo, lo + 5.0) for lo in np.arange(340.0, 900.0, 55.0)])
+    _, figures = summarize(beats, markers)
+    assert figures.main is not None and math.isnan(figures.main.hf_ms2)
+    spectra, notes = phase_spectra(beats, figures)
+    assert [s.phase for s in spectra] == ["baseline"]
+    assert len(notes) == 1 and notes[0].startswith("Massage: no spectrum, longest gap-free stretch")
+    assert isinstance(phase_spectrum(beats, figures.main), str)
+
+
+def test_spectrum_chart_says_why_a_phase_has_no_curve(practice: Practice) -> None:
+    view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
+    why = "Massage: no spectrum, longest gap-free stretch 45 s < 60 s: no HF, LF or VLF"
+    fig = spectrum_figure(replace(view, spectra=view.spectra[:1], spectrum_notes=(why,)))
+    assert [trace.name for trace in fig.data] == ["Baseline"]
+    assert why in {a.text.replace("<br>", " ") for a in fig.layout.annotations}
