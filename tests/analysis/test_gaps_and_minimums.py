@@ -25,8 +25,8 @@ from hrv_relax.analysis.constants import (
     SMOOTHNESS_PRIORS_LAMBDA,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_detrend
-from hrv_relax.analysis.live import LOOKAHEAD_BEATS
 from hrv_relax.analysis.frequency import band_powers, resample
+from hrv_relax.analysis.live import LOOKAHEAD_BEATS
 from hrv_relax.analysis.nonlinear import vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS
 from hrv_relax.analysis.relaxation import slow_pieces, subwindows
