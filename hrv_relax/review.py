@@ -179,11 +179,11 @@ def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | st
     series = beat_series(beats.rr_ms[inside], beats.t_s[inside])
     keep = ~classify_artifacts(series.rr_ms).any
     stretches = gap_free_spectra(series, keep, SMOOTHNESS_PRIORS_LAMBDA)
-    if not stretches.spectra:
+    mean = stretches.mean_psd(MIN_HF_S)
+    if mean is None:
         return _why_no_hf(phase.note)
-    used_s = [s.duration_s for s in stretches.spectra]
-    psd = np.average(np.stack([s.psd[0] for s in stretches.spectra]), axis=0, weights=used_s)
-    f_hz = stretches.spectra[0].f_hz
+    f_hz, psd = mean[0], mean[1][0]
+    used_s = [s.duration_s for s in stretches.spectra if s.duration_s >= MIN_HF_S]
     shown = f_hz <= SPECTRUM_MAX_HZ
     note = ""
     if stretches.split:

@@ -185,19 +185,26 @@ class GapFreeSpectra:
         """Total covered time (s) of the stretches of at least ``min_s`` with a spectrum."""
         return math.fsum(s.duration_s for s in self.spectra if s.duration_s >= min_s)
 
-    def band_powers(self, min_s: float) -> BandPowers:
-        """Band powers of the covered-time-weighted mean PSD of the stretches of >= ``min_s``.
+    def mean_psd(self, min_s: float) -> tuple[FloatArray, FloatArray] | None:
+        """Frequencies (Hz) and the covered-time-weighted mean PSD (ms^2/Hz, one row) of the
+        stretches of >= ``min_s``; None when no stretch is that long.
 
-        NaN when no stretch is that long. With one stretch the mean is that stretch's PSD,
-        bit for bit.
+        With one stretch the mean is that stretch's PSD, bit for bit.
         """
         used = [s for s in self.spectra if s.duration_s >= min_s]
         if not used:
-            return NO_BANDS
+            return None
         weights = np.array([s.duration_s for s in used])
         weights /= weights.sum()
         psd = (weights[:, np.newaxis, np.newaxis] * np.stack([s.psd for s in used])).sum(axis=0)
-        vlf, lf, hf = _psd_band_powers(used[0].f_hz, psd)
+        return used[0].f_hz, psd
+
+    def band_powers(self, min_s: float) -> BandPowers:
+        """Band powers of :meth:`mean_psd` over the stretches of >= ``min_s`` (NaN if none)."""
+        mean = self.mean_psd(min_s)
+        if mean is None:
+            return NO_BANDS
+        vlf, lf, hf = _psd_band_powers(*mean)
         return BandPowers(vlf_ms2=float(vlf[0]), lf_ms2=float(lf[0]), hf_ms2=float(hf[0]))
 
 
