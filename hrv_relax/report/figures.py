@@ -6,6 +6,7 @@ Figures are built with `Figure()` directly (not pyplot): thread-safe inside the 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,14 +111,31 @@ def poincare(view: ReviewView, ax: Axes) -> None:
     _tidy(ax)
 
 
+#: Characters per line of the notes inside the half-width spectrum chart.
+SPECTRUM_NOTE_CHARS = 46
+
+
 def spectrum(view: ReviewView, ax: Axes) -> None:
     for band, colour, label in ((LF_BAND_HZ, ORANGE, "LF"), (HF_BAND_HZ, SKY, "HF")):
         ax.axvspan(*band, color=colour, alpha=0.15, lw=0)
         ax.text(
             band[0] + 0.005, 0.97, label, transform=ax.get_xaxis_transform(), fontsize=8, va="top"
         )
-    for s, colour in zip(view.spectra, (GREY, GREEN), strict=False):
+    for s in view.spectra:
+        colour = GREY if s.phase == view.figures.baseline.phase else GREEN
         ax.plot(s.f_hz, s.psd_ms2_hz, color=colour, lw=1.5, label=s.phase.capitalize())
+    if view.spectrum_notes:  # phases split by gaps, or without a spectrum, and why
+        ax.text(
+            0.98,
+            0.72,
+            "\n".join(textwrap.fill(note, SPECTRUM_NOTE_CHARS) for note in view.spectrum_notes),
+            transform=ax.transAxes,
+            fontsize=6.5,
+            ha="right",
+            va="top",
+            color=GREY,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+        )
     ax.set_xlim(0, 0.5)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("frequency (Hz)", fontsize=9)
