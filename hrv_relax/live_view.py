@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis import (
+    ArtifactClasses,
     HrvIndices,
     LiveHrv,
     LiveReading,
@@ -25,12 +26,11 @@ from hrv_relax.analysis import (
     phase_spans,
 )
 from hrv_relax.analysis.constants import (
+    MAX_ARTIFACT_PCT,
     MAX_IRREGULAR_PCT,
     MIN_LIVE_COVERAGE_S,
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
-    RR_MAX_MS,
-    RR_MIN_MS,
 )
 from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
@@ -162,7 +162,7 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
         keep = ~classes.any
         rolling = rolling_time_domain(series, keep, irregular=classes.irregular)
         if reading.t_s == float(beats.t_s[-1]):  # not replaced by "no beats for ..."
-            reading = _irregular_reading(reading, beats, classes.irregular)
+            reading = _irregular_reading(reading, beats, classes)
         if base_span is not None:
             baseline = _indices(series, base_span.start_s, base_span.end_s)
         if baseline is not None and base_span is not None:
@@ -196,28 +196,39 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
 
 
 def _irregular_reading(
-    reading: LiveReading, beats: BeatArrays, irregular: npt.NDArray[np.bool_]
+    reading: LiveReading, beats: BeatArrays, classes: ArtifactClasses
 ) -> LiveReading:
     """Heart rate without RMSSD when the last minute is mostly irregular rhythm.
 
     The session analysis's rule: in atrial fibrillation beat-to-beat variation is not
-    autonomic (more than :data:`MAX_IRREGULAR_PCT` % of beats irregular), and its intervals
-    are not artefacts, so the heart rate of every plausible beat still stands. Readings the
-    window cannot support for other reasons (first minute, gaps, no beats) stay as they are.
+    autonomic (more than :data:`MAX_IRREGULAR_PCT` % of beats irregular), while its
+    intervals are not artefacts, so the heart rate of the clean beats still stands, as in
+    :func:`~hrv_relax.analysis.hrv_indices`. Readings the window cannot support for other
+    reasons stay as they are: the first minute, gaps, no beats, and more than
+    :data:`MAX_ARTIFACT_PCT` % artefacts (noise such as spurious detections can look
+    irregular too).
     """
     minute = beats.t_s > reading.t_s - ROLLING_TIME_WINDOW_S
-    rr = beats.rr_ms[minute]
-    rr = rr[(rr >= RR_MIN_MS) & (rr <= RR_MAX_MS)]
-    share_pct = 100.0 * float(np.mean(irregular[minute])) if minute.any() else 0.0
+    if not minute.any():
+        return reading
+    clean = minute & ~classes.any
+    share_pct = 100.0 * float(np.mean(classes.irregular[minute]))
+    artefact_pct = 100.0 * float(np.mean(classes.any[minute]))
     since_start_s = reading.t_s - float(beats.t_s[0] - beats.rr_ms[0] / 1000.0)
-    covered = since_start_s >= ROLLING_TIME_WINDOW_S and rr.sum() / 1000.0 >= MIN_LIVE_COVERAGE_S
-    if share_pct <= MAX_IRREGULAR_PCT or not covered:
+    covered_s = float(beats.rr_ms[minute].sum()) / 1000.0
+    if (
+        share_pct <= MAX_IRREGULAR_PCT
+        or artefact_pct > MAX_ARTIFACT_PCT
+        or since_start_s < ROLLING_TIME_WINDOW_S
+        or covered_s < MIN_LIVE_COVERAGE_S
+    ):
         return reading
     return replace(
         reading,
-        hr_bpm=MS_PER_MINUTE / float(np.mean(rr)),
+        hr_bpm=MS_PER_MINUTE / float(np.mean(beats.rr_ms[clean])),
         rmssd_ms=math.nan,
         ln_rmssd=math.nan,
+        artifact_pct=artefact_pct,
         supportable=True,
         reason=f"irregular rhythm (possible atrial fibrillation) in {share_pct:.0f} % of beats",
     )

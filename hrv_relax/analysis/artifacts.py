@@ -44,6 +44,8 @@ from hrv_relax.analysis.constants import (
     COMPENSATION_RESIDUAL_FRACTION,
     ECTOPIC_JUMP_FRACTION,
     ECTOPIC_PREMATURE_FRACTION,
+    EXTRA_CYCLE_TOLERANCE,
+    EXTRA_SHORT_FRACTION,
     IRREGULAR_BEATS,
     IRREGULAR_FRACTION,
     IRREGULAR_REST_FRACTION,
@@ -226,6 +228,24 @@ def _periodic(rel: FloatArray) -> BoolArray:
     return np.asarray(np.minimum.reduce(medians) < PERIODIC_FRACTION, np.bool_)
 
 
+def _split(rel: FloatArray) -> BoolArray:
+    """Both halves of an interval split by an extra (spurious) detection.
+
+    Two successive intervals, each well short of the reference, that together last one
+    reference cycle (``rel[n] + rel[n + 1]`` near -1). A premature beat and its pause last
+    two cycles instead, and atrial fibrillation seldom gives two intervals under
+    ``1 - EXTRA_SHORT_FRACTION`` of the cycle in a row that add up to one.
+    """
+    rel_next = _shift(rel, 1)
+    pair = (
+        (rel < -EXTRA_SHORT_FRACTION)
+        & (rel_next < -EXTRA_SHORT_FRACTION)
+        & (np.abs(rel + rel_next + 1.0) < EXTRA_CYCLE_TOLERANCE)
+    )
+    pair[-1] = False  # the last interval has no successor
+    return np.asarray(pair | _shift_bool(pair, 1), np.bool_)
+
+
 def _uncompensated(rel: FloatArray, premature: BoolArray) -> BoolArray:
     """Stretches whose premature-looking beats are not followed by a compensating pause.
 
@@ -233,11 +253,12 @@ def _uncompensated(rel: FloatArray, premature: BoolArray) -> BoolArray:
     intervals together last about two sinus cycles (|rel[n] + rel[n + 1]| small; median 0.04
     in the trigeminy of the development records). In atrial fibrillation a short interval is
     followed by one of any length (median 0.2). Running median over the nearest premature
-    beats; False where there are too few of them to judge.
+    beats; True (no objection) where there are too few of them to judge, as in a short
+    window.
     """
     idx = np.flatnonzero(premature)
     if idx.size < MIN_BEATS:
-        return np.zeros(rel.size, dtype=np.bool_)
+        return np.ones(rel.size, dtype=np.bool_)
     residual = np.abs(rel[idx] + _shift(rel, 1)[idx])
     local = median_filter(residual, size=COMPENSATION_BEATS, mode="reflect")
     pos = np.minimum(np.searchsorted(idx, np.arange(rel.size)), idx.size - 1)
@@ -247,8 +268,9 @@ def _uncompensated(rel: FloatArray, premature: BoolArray) -> BoolArray:
 def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
     """Classify RR intervals (ms): ectopic, missed (long), implausible, irregular rhythm.
 
-    Compensation-aware detector (module docstring); ``extra`` and ``long_short`` stay empty
-    because a split or short-long pair shows up as ectopic here and a long one as missed.
+    Compensation-aware detector (module docstring); ``long_short`` stays empty because a
+    short-long pair shows up as ectopic here and a long one as missed. ``extra`` marks the
+    two halves of a beat split by a spurious detection, in irregular stretches too.
     """
     rr, implausible, empty = _prepare(rr_ms)
     if rr.size < MIN_BEATS:
@@ -276,17 +298,21 @@ def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
     # swings of a relaxed person breathing slowly are not taken for ectopy: the spread of
     # the intervals around (the lag that fits best) and their plain step from one beat to
     # the next, both measured on the beats left once the plain ectopic ones are set aside.
+    # When almost every beat is plainly ectopic (sustained bigeminy) no sinus step is left to
+    # measure: the survivors' spread is inf there and must not widen anything.
+    step = _survivor_spread(rel, suspect, _step)
     widen = np.maximum(
         SPREAD_MULTIPLE * np.minimum(spread_all, spread_rest),
-        STEP_MULTIPLE * _survivor_spread(rel, suspect, _step),
+        STEP_MULTIPLE * np.where(np.isfinite(step), step, 0.0),
     )
     jump = np.maximum(ECTOPIC_JUMP_FRACTION, widen)
     solo = np.maximum(SOLO_PREMATURE_FRACTION, widen)
     premature = _premature(rel, jump, solo) & ~irregular & ~implausible
     missed = _missed(rel, jump) & ~irregular & ~implausible
+    extra = _split(rel) & ~implausible
     # The premature beat ends interval n and starts interval n + 1.
-    ectopic = premature | _shift_bool(premature, 1)
-    return ArtifactClasses(ectopic, missed, empty, empty.copy(), implausible, irregular)
+    ectopic = (premature | _shift_bool(premature, 1)) & ~extra
+    return ArtifactClasses(ectopic, missed, extra, empty.copy(), implausible, irregular)
 
 
 def _shift_bool(x: BoolArray, k: int) -> BoolArray:

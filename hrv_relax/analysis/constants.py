@@ -106,6 +106,11 @@ ECTOPIC_PREMATURE_FRACTION: Final = 0.03
 ECTOPIC_JUMP_FRACTION: Final = 0.10
 #: An interval this much shorter than the reference is ectopic (or an extra detection) alone.
 SOLO_PREMATURE_FRACTION: Final = 0.15
+#: An extra (spurious) detection splits one cycle in two: two successive intervals each at
+#: least this much shorter than the reference whose sum is one reference cycle to within
+#: this tolerance (fractions of the reference).
+EXTRA_SHORT_FRACTION: Final = 0.25
+EXTRA_CYCLE_TOLERANCE: Final = 0.12
 #: An interval this much longer than the reference is a missed beat or a pause.
 LONG_FRACTION: Final = 0.20
 #: Irregular rhythm (atrial fibrillation): over this many beats, the median of the smallest

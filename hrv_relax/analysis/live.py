@@ -5,9 +5,12 @@ running sums over a 60 s window (adding new beats, dropping old ones), so an upd
 recomputes the window. Artefacts are judged with the same rules as the offline detector but
 causally: a beat is judged when the two after it have arrived (the premature/compensatory
 signature needs the pause and the return after it), so the window runs two beats behind the
-newest, against the median of the last clean pair means, with thresholds that widen with
-the median step between the last 61 clean intervals (``STEP_MULTIPLE`` x), so the large
-respiratory swings of a relaxed client breathing slowly are not taken for ectopic beats.
+newest; beats waiting when a gap comes are judged with the neighbours they have. The
+reference is a trimmed mean of the last 21 pair means of plausible beats, flagged ones
+included (a premature beat and its pause average to a sinus cycle); thresholds widen with
+the recent best-lag spread (``SPREAD_MULTIPLE`` x) and beat-to-beat step (``STEP_MULTIPLE``
+x) of the beats not plainly ectopic, so the large respiratory swings of a relaxed client
+breathing slowly are not taken for ectopic beats.
 
 A reading is shown only when the beats really cover the window: at least
 ``MIN_LIVE_COVERAGE_S`` of its 60 s from the oldest beat inside it to the newest, gaps inside
@@ -113,16 +116,6 @@ class _RunningQuantiles:
         return self._ordered[lo] + (pos - lo) * (self._ordered[hi] - self._ordered[lo])
 
 
-def _lag_deviation(rr_ms: float, recent_ms: deque[float], ref_ms: float) -> float:
-    """Smallest deviation (fraction of ``ref_ms``) from one of the last 1-3 intervals; NaN first.
-
-    Small in sinus rhythm (lag 1), bigeminy (2) and trigeminy (3), as offline.
-    """
-    if not recent_ms:
-        return math.nan
-    return min(abs(rr_ms - r) for r in recent_ms) / ref_ms
-
-
 def _plausible(rr_ms: float) -> bool:
     return RR_MIN_MS <= rr_ms <= RR_MAX_MS
 
@@ -137,18 +130,26 @@ def _judged(
     """PREMATURE, MISSED or "" for an interval from its deviations from the reference.
 
     Premature: short, then a jump up that comes back down (a compensatory pause), or very
-    short after a sudden drop; missed: far longer than the reference and both neighbours.
-    ``rel_before`` is NaN after a gap: no drop is seen then.
+    short after a sudden drop; missed: far longer than the reference and its neighbours.
+    A neighbour is NaN across a gap: no drop is seen from a missing interval before; with
+    no interval after (the last before a gap), a drop into a short one is enough, as offline
+    for the last interval; a missing return is given the benefit of the doubt.
     """
     rise = rel_after - rel
-    returns = rel_after - rel_later > PAUSE_RETURN_FRACTION * rise
+    returns = math.isnan(rel_later) or rel_after - rel_later > PAUSE_RETURN_FRACTION * rise
+    dropped = rel_before - rel > jump
     if (
-        rel < -ECTOPIC_PREMATURE_FRACTION
-        and rise > jump
-        and (returns or rel < -solo or rise > STRONG_JUMP_FRACTION)
-    ) or (rel < -solo and rel_before - rel > jump):
+        (
+            rel < -ECTOPIC_PREMATURE_FRACTION
+            and rise > jump
+            and (returns or rel < -solo or rise > STRONG_JUMP_FRACTION)
+        )
+        or (rel < -solo and dropped)
+        or (math.isnan(rel_after) and rel < -ECTOPIC_PREMATURE_FRACTION and dropped)
+    ):
         return PREMATURE
-    if rel > max(LONG_FRACTION, jump) and rel - max(rel_before, rel_after) > jump:
+    neighbours = [x for x in (rel_before, rel_after) if not math.isnan(x)]
+    if neighbours and rel > max(LONG_FRACTION, jump) and rel - max(neighbours) > jump:
         return MISSED
     return ""
 
@@ -185,6 +186,8 @@ class LiveHrv:
             times = np.atleast_1d(np.asarray(t_s, dtype=np.float64))
             if times.size != rr.size:
                 raise AnalysisError(f"t_s has {times.size} values but rr_ms has {rr.size}")
+        if not (np.isfinite(rr).all() and np.isfinite(times).all()):
+            raise AnalysisError("RR intervals and beat times must be finite numbers")
         for r, t in zip(rr.tolist(), times.tolist(), strict=True):
             self._add(r, t)
         return self.reading()
@@ -220,8 +223,10 @@ class LiveHrv:
         gap_s = 0.0 if follows or first else max(t - rr / 1000.0 - self._t_last_s, 0.0)
         self._t_last_s = t
         beat = _Beat(t, rr, _plausible(rr), math.nan, gap_s, follows and not first)
-        if not beat.follows:  # a gap: what waits cannot be judged against what comes after it
+        if not beat.follows:  # a gap: what waits is judged with the neighbours it has
             while self._pending:
+                waiting = list(self._pending)
+                self._judge(*waiting, *[None] * (LOOKAHEAD_BEATS + 1 - len(waiting)))
                 self._commit(self._pending.popleft())
         self._pending.append(beat)
         if len(self._pending) == LOOKAHEAD_BEATS + 1:
@@ -229,30 +234,31 @@ class LiveHrv:
             self._commit(self._pending.popleft())
         self._expire(t)
 
-    def _judge(self, beat: _Beat, after: _Beat, later: _Beat) -> None:
+    def _judge(self, beat: _Beat, after: _Beat | None, later: _Beat | None) -> None:
         """Judge ``beat`` from its neighbours: the offline rules of :mod:`artifacts`, causal.
 
         A first judgment with fixed thresholds decides whether the step into ``beat`` counts
         towards the sinus step (as the offline first pass does); the final one uses thresholds
-        widened by that step (:meth:`_widening`).
+        widened by that step (:meth:`_widening`). ``after`` and ``later`` are None before a gap.
         """
         ref = self._reference()
         if math.isnan(ref):
             return
-        rel, rel_after, rel_later = (b.rr_ms / ref - 1.0 for b in (beat, after, later))
+        rel, rel_after, rel_later = (
+            b.rr_ms / ref - 1.0 if b is not None else math.nan for b in (beat, after, later)
+        )
         before = self._beats[-1] if self._beats and beat.follows else None
         rel_before = before.rr_ms / ref - 1.0 if before is not None else math.nan
         rels = (rel_before, rel, rel_after, rel_later)
         plain = _judged(*rels, jump=ECTOPIC_JUMP_FRACTION, solo=SOLO_PREMATURE_FRACTION)
         beat.plain |= bool(plain)
-        after.plain |= plain == PREMATURE
+        if after is not None:
+            after.plain |= plain == PREMATURE
         if before is not None and not before.plain and not beat.plain:
             self._steps.append(abs(rel - rel_before))
-        self._spread_all.append(_lag_deviation(beat.rr_ms, self._recent_all, ref))
-        self._recent_all.append(beat.rr_ms)
+        self._add_spread(self._spread_all, self._recent_all, beat.rr_ms, ref)
         if not beat.plain:
-            self._spread_rest.append(_lag_deviation(beat.rr_ms, self._recent_rest, ref))
-            self._recent_rest.append(beat.rr_ms)
+            self._add_spread(self._spread_rest, self._recent_rest, beat.rr_ms, ref)
         widen = self._widening()
         verdict = _judged(
             *rels,
@@ -260,9 +266,20 @@ class LiveHrv:
             solo=max(SOLO_PREMATURE_FRACTION, widen),
         )
         if verdict == PREMATURE:  # the ectopic beat ends this interval and starts the next
-            beat.clean = after.clean = False
+            beat.clean = False
+            if after is not None:
+                after.clean = False
         elif verdict == MISSED:
             beat.clean = False
+
+    @staticmethod
+    def _add_spread(
+        spreads: _RunningQuantiles, recent_ms: deque[float], rr_ms: float, ref_ms: float
+    ) -> None:
+        """Record the best-lag deviation of ``rr_ms`` from ``recent_ms``, then remember it."""
+        if recent_ms:
+            spreads.append(min(abs(rr_ms - r) for r in recent_ms) / ref_ms)
+        recent_ms.append(rr_ms)
 
     def _commit(self, beat: _Beat) -> None:
         """Account for a judged beat in the running sums."""

@@ -174,3 +174,24 @@ def test_large_sinus_arrhythmia_is_neither_irregular_nor_ectopic(period_beats, a
     classes = classify_artifacts(rr)
     assert not classes.irregular.any()
     assert classes.any.mean() < 0.01
+
+
+def test_sustained_bigeminy_is_flagged_and_the_window_unreliable():
+    """Every beat plainly ectopic leaves no sinus step to widen the thresholds with."""
+    rng = np.random.default_rng(3)
+    rr = np.tile([600.0, 1400.0], 150) + rng.normal(0, 5, 300)
+    assert detect_artifacts(rr).all()
+    result = hrv_indices(rr)
+    assert not result.reliable and np.isnan(result.rmssd_ms)
+
+
+def test_a_beat_split_by_a_spurious_detection_is_extra():
+    rng = np.random.default_rng(5)
+    rr = list(1000.0 + 30.0 * np.sin(np.arange(300) / 2.5) + rng.normal(0, 8, 300))
+    split_at = [40, 120, 200]
+    for k in reversed(split_at):
+        rr[k : k + 1] = [0.4 * rr[k], 0.6 * rr[k]]
+    classes = classify_artifacts(np.asarray(rr))
+    halves = np.array([k + i + offset for i, k in enumerate(split_at) for offset in (0, 1)])
+    assert classes.extra[halves].all()
+    assert classes.any.sum() <= halves.size + 2 * len(split_at)  # at most a neighbour each

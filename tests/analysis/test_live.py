@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import load_labelled
 
-from hrv_relax.analysis import LiveHrv, detect_artifacts
+from hrv_relax.analysis import AnalysisError, LiveHrv, detect_artifacts, hrv_indices
 from hrv_relax.analysis.live import LOOKAHEAD_BEATS
 
 
@@ -50,3 +50,38 @@ def test_live_artefact_share_follows_the_offline_detector(record):
         differences.append(abs(reading.artifact_pct - 100.0 * judged.mean()))
     assert np.median(differences) == 0.0
     assert np.percentile(differences, 95) <= AGREEMENT[record]
+
+
+def _sinus(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 1000.0 + 25.0 * np.sin(np.arange(n) / 2.5) + rng.normal(0, 8, n)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_beats_beside_a_gap_are_judged_too(where):
+    """Contact loss: an ectopic beat and its pause just before the gap, or a missed beat
+    just after it, are artefacts live as offline (they used to enter RMSSD unjudged)."""
+    before, after = _sinus(100, 1), _sinus(30, 2)  # the live minute holds both sides
+    if where == "before":
+        before[-2:] = [600.0, 1400.0]
+    else:
+        after[0] = 2000.0
+    t_before = np.cumsum(before) / 1000.0
+    t_after = t_before[-1] + 5.0 + np.cumsum(after) / 1000.0  # 5 s not recorded
+    rr, t_s = np.concatenate([before, after]), np.concatenate([t_before, t_after])
+    live = LiveHrv()
+    reading = live.push(rr, t_s)
+    lo = int(np.searchsorted(t_s, t_s[-1] - 60.0, side="right"))
+    window = slice(lo, rr.size - LOOKAHEAD_BEATS)
+    offline = hrv_indices(rr[window], t_s=t_s[window])
+    assert reading.artifact_pct > 0
+    assert reading.rmssd_ms == pytest.approx(offline.rmssd_ms, rel=0.1)
+    assert reading.rmssd_ms < 40.0  # the ectopic pair or missed beat would add ~100 ms
+
+
+def test_non_finite_input_is_refused():
+    live = LiveHrv()
+    with pytest.raises(AnalysisError):
+        live.push([800.0, float("nan")])
+    with pytest.raises(AnalysisError):
+        live.push([800.0], t_s=[float("inf")])
