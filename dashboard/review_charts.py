@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
 from hrv_relax.dashboard.charts import EventLine, live_chart
 from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
-from hrv_relax.review import ReviewView
+from hrv_relax.review import ReviewView, tachogram_line
 from hrv_relax.summary import SessionFigures
 
 GRID = "#eeeeee"
@@ -63,10 +63,11 @@ def tachogram_figure(view: ReviewView) -> go.Figure:
     rr = view.beats.rr_ms
     bad = view.artifacts
     fig = go.Figure()
+    line_t_min, line_rr = tachogram_line(view.beats)
     fig.add_trace(
         go.Scattergl(
-            x=t_min,
-            y=rr,
+            x=line_t_min,
+            y=line_rr,
             mode="lines",
             name="RR",
             line={"color": BLUE, "width": 1},

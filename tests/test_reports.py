@@ -18,7 +18,7 @@ from hrv_relax.analysis.frequency import band_power
 from hrv_relax.cli import main
 from hrv_relax.dashboard.review_charts import spectrum_figure
 from hrv_relax.report import render_html, render_pdf
-from hrv_relax.review import phase_spectra, phase_spectrum, review_view
+from hrv_relax.review import phase_spectra, phase_spectrum, review_view, tachogram_line
 from hrv_relax.store import BeatArrays, MarkerRecord
 from hrv_relax.store.access import SYSTEM
 from hrv_relax.summary import summarize
@@ -188,3 +188,12 @@ def test_spectrum_chart_says_why_a_phase_has_no_curve(practice: Practice) -> Non
     fig = spectrum_figure(replace(view, spectra=view.spectra[:1], spectrum_notes=(why,)))
     assert [trace.name for trace in fig.data] == ["Baseline"]
     assert why in {a.text.replace("<br>", " ") for a in fig.layout.annotations}
+
+
+def test_tachogram_line_breaks_where_beats_were_not_recorded() -> None:
+    beats, _ = _session([(600.0, 620.0)])
+    t_min, rr = tachogram_line(beats)
+    assert np.isnan(rr).sum() == 1  # one break, at the 20 s gap
+    at = int(np.flatnonzero(np.isnan(rr))[0])
+    assert t_min[at - 1] * 60 <= 600.0 and t_min[at + 1] * 60 > 620.0
+    assert np.array_equal(rr[~np.isnan(rr)], beats.rr_ms)

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
 from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
-from hrv_relax.review import ReviewView
+from hrv_relax.review import ReviewView, tachogram_line
 
 #: Width of a chart on an A4 page with margins (inches).
 WIDTH_IN = 7.0
@@ -71,7 +71,7 @@ def hr_rmssd(view: ReviewView, top: Axes, bottom: Axes) -> None:
 def tachogram(view: ReviewView, ax: Axes) -> None:
     t_min = view.beats.t_s / 60
     bad = view.artifacts
-    ax.plot(t_min, view.beats.rr_ms, color=BLUE, lw=0.5)
+    ax.plot(*tachogram_line(view.beats), color=BLUE, lw=0.5)
     ax.scatter(
         t_min[bad],
         view.beats.rr_ms[bad],
