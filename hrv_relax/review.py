@@ -169,7 +169,8 @@ def phase_spectra(
         name = phase.phase.capitalize()
         spectrum = phase_spectrum(beats, phase)
         if isinstance(spectrum, str):
-            notes.append(f"{name}: no spectrum, {spectrum}")
+            why = spectrum if spectrum.startswith("no ") else f"no spectrum, {spectrum}"
+            notes.append(f"{name}: {why}")
             continue
         drawn.append(spectrum)
         if spectrum.note:

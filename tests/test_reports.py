@@ -178,13 +178,14 @@ def test_phase_cut_into_short_stretches_has_no_spectrum_and_says_why() -> None:
     assert figures.main is not None and math.isnan(figures.main.hf_ms2)
     spectra, notes = phase_spectra(beats, figures)
     assert [s.phase for s in spectra] == ["baseline"]
-    assert len(notes) == 1 and notes[0].startswith("Massage: no spectrum, longest gap-free stretch")
+    assert len(notes) == 1
+    assert notes[0].startswith("Massage: no HF, LF or VLF: with the recording gaps over 3 s left")
     assert isinstance(phase_spectrum(beats, figures.main), str)
 
 
 def test_spectrum_chart_says_why_a_phase_has_no_curve(practice: Practice) -> None:
     view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
-    why = "Massage: no spectrum, longest gap-free stretch 45 s < 60 s: no HF, LF or VLF"
+    why = "Massage: no HF, LF or VLF: the longest unbroken stretch is 45 s (needs 60 s)"
     fig = spectrum_figure(replace(view, spectra=view.spectra[:1], spectrum_notes=(why,)))
     assert [trace.name for trace in fig.data] == ["Baseline"]
     assert why in {a.text.replace("<br>", " ") for a in fig.layout.annotations}

@@ -103,14 +103,14 @@ def _too_short(
     value_s: float,
     min_s: float,
     what: str,
-    stretches: str = "longest gap-free stretch",
+    stretches: str = "the longest unbroken stretch",
 ) -> str:
     """Why a band is NaN: the window (or, cut by long gaps, its stretches) is too short."""
     if not spectra.split:
         return f"window {value_s:.0f} s < {min_s:.0f} s: no {what}"
     return (
-        f"{stretches} {value_s:.0f} s < {min_s:.0f} s "
-        f"(gaps > {MAX_SPECTRAL_GAP_S:.0f} s split the window): no {what}"
+        f"no {what}: with the recording gaps over {MAX_SPECTRAL_GAP_S:.0f} s left out, "
+        f"{stretches} is {value_s:.0f} s (needs {min_s:.0f} s)"
     )
 
 
@@ -131,7 +131,7 @@ def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, list[str
     if longest < MIN_LF_S:
         notes.append(_too_short(spectra, longest, MIN_LF_S, "LF, LF/HF or n.u."))
     elif lf_covered < MIN_LF_HF_S:
-        lf_stretches = f"gap-free stretches of {MIN_LF_S:.0f} s or more total"
+        lf_stretches = f"the time in unbroken stretches of {MIN_LF_S:.0f} s or more"
         notes.append(_too_short(spectra, lf_covered, MIN_LF_HF_S, "LF/HF or n.u.", lf_stretches))
     if longest < MIN_VLF_S:
         notes.append(_too_short(spectra, longest, MIN_VLF_S, "VLF"))
