@@ -192,8 +192,14 @@ def _lag_deviation(rel: FloatArray) -> FloatArray:
 
 def _step(rel: FloatArray) -> FloatArray:
     """Deviation from the interval just before: the sinus beat-to-beat step."""
-    step = np.abs(rel - _shift(rel, -1))
-    return np.asarray(step, np.float64)
+    return np.asarray(np.abs(rel - _shift(rel, -1)), np.float64)
+
+
+def _at_next(values: FloatArray, idx: npt.NDArray[np.intp], n: int) -> FloatArray:
+    """``values`` measured at the intervals ``idx``, given to each of ``n`` intervals from the
+    next of those intervals (the last one's value after it)."""
+    pos = np.minimum(np.searchsorted(idx, np.arange(n)), idx.size - 1)
+    return np.asarray(values[pos], np.float64)
 
 
 def _survivor_spread(
@@ -208,8 +214,7 @@ def _survivor_spread(
     if idx.size < MIN_BEATS:
         return np.full(rel.size, np.inf)
     spread = median_filter(deviation(rel[idx]), size=IRREGULAR_BEATS, mode="reflect")
-    pos = np.minimum(np.searchsorted(idx, np.arange(rel.size)), idx.size - 1)
-    return np.asarray(spread[pos], np.float64)
+    return _at_next(spread, idx, rel.size)
 
 
 def _periodic(rel: FloatArray) -> BoolArray:
@@ -261,8 +266,7 @@ def _uncompensated(rel: FloatArray, premature: BoolArray) -> BoolArray:
         return np.ones(rel.size, dtype=np.bool_)
     residual = np.abs(rel[idx] + _shift(rel, 1)[idx])
     local = median_filter(residual, size=COMPENSATION_BEATS, mode="reflect")
-    pos = np.minimum(np.searchsorted(idx, np.arange(rel.size)), idx.size - 1)
-    return np.asarray(local[pos] > COMPENSATION_RESIDUAL_FRACTION, np.bool_)
+    return np.asarray(_at_next(local, idx, rel.size) > COMPENSATION_RESIDUAL_FRACTION, np.bool_)
 
 
 def classify_artifacts(rr_ms: npt.ArrayLike) -> ArtifactClasses:
