@@ -28,7 +28,6 @@ from hrv_relax.analysis import (
 from hrv_relax.analysis.constants import (
     MAX_ARTIFACT_PCT,
     MAX_IRREGULAR_PCT,
-    MIN_LIVE_COVERAGE_S,
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
 )
@@ -145,7 +144,8 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
 
     phases = phase_spans(phase_marks(markers), elapsed_s)
     recent = beats.t_s > (beats.t_s[-1] - LIVE_HISTORY_S) if len(beats) else slice(0)
-    reading = LiveHrv().push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
+    live = LiveHrv()
+    reading = live.push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
     silent_s = elapsed_s - (float(beats.t_s[-1]) if len(beats) else 0.0)
     if session.status == "recording" and len(beats) and silent_s > NO_BEATS_S:
         reading = _empty(f"no beats for {silent_s:.0f} s: check the strap")
@@ -162,7 +162,7 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
         keep = ~classes.any
         rolling = rolling_time_domain(series, keep, irregular=classes.irregular)
         if reading.t_s == float(beats.t_s[-1]):  # not replaced by "no beats for ..."
-            reading = _irregular_reading(reading, beats, classes)
+            reading = _irregular_reading(reading, beats, classes, live.coverage_reason())
         if base_span is not None:
             baseline = _indices(series, base_span.start_s, base_span.end_s)
         if baseline is not None and base_span is not None:
@@ -196,7 +196,7 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
 
 
 def _irregular_reading(
-    reading: LiveReading, beats: BeatArrays, classes: ArtifactClasses
+    reading: LiveReading, beats: BeatArrays, classes: ArtifactClasses, coverage_reason: str
 ) -> LiveReading:
     """Heart rate without RMSSD when the last minute is mostly irregular rhythm.
 
@@ -204,7 +204,8 @@ def _irregular_reading(
     autonomic (more than :data:`MAX_IRREGULAR_PCT` % of beats irregular), while its
     intervals are not artefacts, so the heart rate of the clean beats still stands, as in
     :func:`~hrv_relax.analysis.hrv_indices`. Readings the window cannot support for other
-    reasons stay as they are: the first minute, gaps, no beats, and more than
+    reasons stay as they are: the first minute and gaps (``coverage_reason``, from the live
+    window), no beats, and more than
     :data:`MAX_ARTIFACT_PCT` % artefacts (noise such as spurious detections can look
     irregular too).
     """
@@ -214,14 +215,7 @@ def _irregular_reading(
     clean = minute & ~classes.any
     share_pct = 100.0 * float(np.mean(classes.irregular[minute]))
     artefact_pct = 100.0 * float(np.mean(classes.any[minute]))
-    since_start_s = reading.t_s - float(beats.t_s[0] - beats.rr_ms[0] / 1000.0)
-    covered_s = float(beats.rr_ms[minute].sum()) / 1000.0
-    if (
-        share_pct <= MAX_IRREGULAR_PCT
-        or artefact_pct > MAX_ARTIFACT_PCT
-        or since_start_s < ROLLING_TIME_WINDOW_S
-        or covered_s < MIN_LIVE_COVERAGE_S
-    ):
+    if share_pct <= MAX_IRREGULAR_PCT or artefact_pct > MAX_ARTIFACT_PCT or coverage_reason:
         return reading
     return replace(
         reading,

@@ -90,9 +90,6 @@ class _RunningQuantiles:
     def __bool__(self) -> bool:
         return bool(self._recent)
 
-    def __len__(self) -> int:
-        return len(self._recent)
-
     def append(self, value: float) -> None:
         """Add ``value``, dropping the oldest one when full."""
         if len(self._recent) == self._recent.maxlen:
@@ -334,27 +331,35 @@ class LiveHrv:
         inner_gaps_s = self._sum_gap_s - oldest.gap_s
         return max(newest.t_s - start_s - inner_gaps_s, 0.0)
 
+    def coverage_reason(self) -> str:
+        """Why the window's beats do not cover it yet (first minute, gaps), or ""."""
+        since_first_s = self._t_last_s - self._t_first_s if self._beats else 0.0
+        if since_first_s < self._window_s:
+            return f"first minute: {since_first_s:.0f} s of {self._window_s:.0f} s recorded"
+        covered_s = self.covered_s()
+        if covered_s < MIN_LIVE_COVERAGE_S:
+            return (
+                f"gap: only {covered_s:.0f} s of the last {self._window_s:.0f} s recorded "
+                f"(needs {MIN_LIVE_COVERAGE_S:.0f} s)"
+            )
+        return ""
+
+    def _content_reason(self, artifact_pct: float) -> str:
+        """Why the covered window's beats cannot support a reading (artefacts, pairs), or ""."""
+        if artifact_pct > MAX_ARTIFACT_PCT:
+            return f"too many artefacts in the last minute: {artifact_pct:.0f} %"
+        if self._n_pairs < MIN_LIVE_CLEAN_PAIRS:
+            return (
+                f"too few clean successive beats in the last minute: {self._n_pairs} "
+                f"< {MIN_LIVE_CLEAN_PAIRS}"
+            )
+        return ""
+
     def reading(self) -> LiveReading:
         """The current window's HR, RMSSD, artefact share, and whether they can be shown."""
         n = len(self._beats)
         pct = 100.0 * self._n_flagged / n if n else 0.0
-        since_first_s = self._t_last_s - self._t_first_s if n else 0.0
-        covered_s = self.covered_s()
-        reason = ""
-        if since_first_s < self._window_s:
-            reason = f"first minute: {since_first_s:.0f} s of {self._window_s:.0f} s recorded"
-        elif covered_s < MIN_LIVE_COVERAGE_S:
-            reason = (
-                f"gap: only {covered_s:.0f} s of the last {self._window_s:.0f} s recorded "
-                f"(needs {MIN_LIVE_COVERAGE_S:.0f} s)"
-            )
-        elif pct > MAX_ARTIFACT_PCT:
-            reason = f"too many artefacts in the last minute: {pct:.0f} %"
-        elif self._n_pairs < MIN_LIVE_CLEAN_PAIRS:
-            reason = (
-                f"too few clean successive beats in the last minute: {self._n_pairs} "
-                f"< {MIN_LIVE_CLEAN_PAIRS}"
-            )
+        reason = self.coverage_reason() or self._content_reason(pct)
         ok = not reason
         hr = MS_PER_MINUTE * self._n_clean / self._sum_rr if ok else math.nan
         rmssd = math.sqrt(max(self._sum_d2, 0.0) / self._n_pairs) if ok else math.nan
