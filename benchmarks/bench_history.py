@@ -20,14 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from hrv_relax.dashboard.history_charts import comparison_figure, timeline_figure, weekly_figure
+from hrv_relax.dashboard.charts.history import comparison_figure, timeline_figure, weekly_figure
 from hrv_relax.dashboard.text_tables import history_frame
-from hrv_relax.history import HistoryFilters, history_view
+from hrv_relax.demo.synthetic_history import seed_sessions
 from hrv_relax.store import Store, add_client, list_markers, load_beats, open_store
 from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.summaries import save_summaries, summary_rows
-from hrv_relax.summary import ANALYSIS_VERSION, summarize, to_json
-from hrv_relax.synthetic_history import seed_sessions
+from hrv_relax.views.history import HistoryFilters, history_view
+from hrv_relax.views.summary import ANALYSIS_VERSION, summarize, to_json
 
 BIG_CLIENT_SESSIONS = 300
 OTHER_CLIENTS = 14
@@ -85,7 +85,7 @@ def median_s(fn: object, *args: object) -> float:
 def apptest_s(db: Path, clinic: bool) -> float:
     from streamlit.testing.v1 import AppTest
 
-    from hrv_relax.serve import dashboard_app
+    from hrv_relax.dashboard.server import dashboard_app
 
     os.environ["HRV_RELAX_DB"] = str(db)
     times = []

@@ -12,10 +12,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hrv_relax.dashboard.charts import live_figure
+from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
+from hrv_relax.dashboard.charts.live import live_figure
 from hrv_relax.dashboard.tiles import live_tiles
-from hrv_relax.live_view import live_view
-from hrv_relax.simulator import ClientProfile, SessionPlan, simulate_beats
 from hrv_relax.store import (
     Beat,
     Store,
@@ -28,6 +27,7 @@ from hrv_relax.store import (
     open_store,
 )
 from hrv_relax.store.access import SYSTEM
+from hrv_relax.views.live import live_view
 
 SESSION_PLAN = SessionPlan(baseline_s=300, massage_s=3000, recovery_s=300)
 ROOMS = 4

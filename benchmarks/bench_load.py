@@ -1,6 +1,6 @@
 """Clinic load: beats/s and p99 commit latency for 20 straps, on SQLite and PostgreSQL.
 
-A "commit" is the recorder's transaction: a batch of beats (hrv_relax.buffer.write_batch),
+A "commit" is the recorder's transaction: a batch of beats (hrv_relax.capture.journal.write_batch),
 the heartbeat and the live-status row, committed. Each strap is its own process, as each
 treatment room is its own laptop; four dashboard readers (threads) list sessions, fetch new
 beats and read live status meanwhile.
@@ -32,7 +32,7 @@ BEATS_PER_COMMIT = 2  # ~1.2 beats/s per strap, one commit every 0.5 s (rounded 
 BASELINE_COMMITS = 600
 FLAT_OUT_COMMITS = 150  # per strap
 REALTIME_S = 15.0
-COMMIT_EVERY_S = 0.5  # hrv_relax.recorder.FLUSH_INTERVAL_S
+COMMIT_EVERY_S = 0.5  # hrv_relax.capture.recorder.FLUSH_INTERVAL_S
 REAL_STRAP_BEATS_S = 1.2  # 72 bpm
 START_DELAY_S = 4.0  # lets every spawned process import and connect before the clock starts
 
@@ -47,7 +47,7 @@ class Run:
 
 def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) -> Run:
     """One strap's recorder transactions, timed (runs in its own process)."""
-    from hrv_relax.buffer import Batch, write_batch
+    from hrv_relax.capture.journal import Batch, write_batch
     from hrv_relax.store import Beat, heartbeat, open_store, write_live
     from hrv_relax.store.people import get_or_add_client
     from hrv_relax.store.sessions import create_session
@@ -179,7 +179,7 @@ def main() -> None:
         counter = iter(range(1_000))
         bench_backend("SQLite", lambda: f"sqlite:///{Path(tmp) / f'load-{next(counter)}.db'}")
     try:
-        from tests.postgres import find_bindir, running_server
+        from tests.support.postgres import find_bindir, running_server
     except ImportError:
         print("PostgreSQL load figures skipped: run from the repository root")
         return

@@ -1,5 +1,5 @@
 import sys
 
-from hrv_relax.cli import main
+from hrv_relax.cli.main import main
 
 sys.exit(main())

@@ -12,7 +12,7 @@ from hrv_relax.errors import ConfigurationError
 APP_NAME = "hrv-relax"
 ENV_DB = "HRV_RELAX_DB"
 ENV_DEMO = "HRV_RELAX_DEMO"  # set by `hrv-relax demo` for the dashboard it serves
-# Where a recorder keeps beats the database has not confirmed yet (hrv_relax.buffer).
+# Where a recorder keeps beats the database has not confirmed yet (hrv_relax.capture.journal).
 ENV_BUFFER_DIR = "HRV_RELAX_BUFFER_DIR"
 DEFAULT_DB_FILENAME = "hrv-relax.db"
 DEMO_DB_FILENAME = "hrv-relax-demo.db"

@@ -7,8 +7,20 @@ class HrvRelaxError(Exception):
     """Root of every error hrv-relax raises on purpose; its message is meant for a person."""
 
 
-class MalformedMeasurement(HrvRelaxError, ValueError):  # noqa: N818 - public contract name
+class InvalidInputError(HrvRelaxError, ValueError):
+    """Input a person or a file gave that cannot be used as given (not a storage failure)."""
+
+
+class MalformedMeasurement(InvalidInputError):  # noqa: N818 - public contract name
     """A Heart Rate Measurement (0x2A37) frame that does not follow the GATT specification."""
+
+
+class AnalysisError(InvalidInputError):
+    """Input the analysis cannot interpret, such as RR and time arrays of different lengths."""
+
+
+class FormatError(InvalidInputError):
+    """A file that cannot be read as an RR recording; the message says where and why."""
 
 
 class ConfigurationError(HrvRelaxError):

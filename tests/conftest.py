@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hrv_relax.store import Store, open_store
-from tests.postgres import PostgresServer, find_bindir, running_server
+from tests.support.postgres import PostgresServer, find_bindir, running_server
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference"

@@ -9,7 +9,6 @@ from hrv_relax.analysis.artifacts import (
     detect_artifacts,
     lipponen_tarvainen,
 )
-from hrv_relax.analysis.errors import AnalysisError
 from hrv_relax.analysis.indices import HrvIndices, hrv_indices
 from hrv_relax.analysis.live import LiveHrv, LiveReading
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, Norm
@@ -35,6 +34,7 @@ from hrv_relax.analysis.relaxation import (
 )
 from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
 from hrv_relax.analysis.session import PhaseResult, SessionAnalysis, analyze_session
+from hrv_relax.errors import AnalysisError
 
 __all__ = [
     "DEFAULT_NORMS",

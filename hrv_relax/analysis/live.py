@@ -46,7 +46,7 @@ from hrv_relax.analysis.constants import (
     STEP_MULTIPLE,
     STRONG_JUMP_FRACTION,
 )
-from hrv_relax.analysis.errors import AnalysisError
+from hrv_relax.errors import AnalysisError
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis.constants import GAP_TOLERANCE_S
-from hrv_relax.analysis.errors import AnalysisError
+from hrv_relax.errors import AnalysisError
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -15,6 +15,7 @@ import math
 from hrv_relax.auth.passwords import MAX_PASSWORD_LENGTH, needs_rehash, rehash, verify_password
 from hrv_relax.auth.throttle import DEFAULT_POLICY, ThrottlePolicy, locked_for_s
 from hrv_relax.errors import LoginError
+from hrv_relax.records import UserRecord
 from hrv_relax.store.access import Viewer
 from hrv_relax.store.accounts import (
     MAX_USERNAME,
@@ -26,7 +27,6 @@ from hrv_relax.store.accounts import (
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.people import get_user
-from hrv_relax.store.records import UserRecord
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 
+from hrv_relax.errors import FormatError
 from hrv_relax.formats.csv_table import parse_csv
-from hrv_relax.formats.errors import FormatError
 from hrv_relax.formats.garmin_fit import looks_like as looks_like_fit
 from hrv_relax.formats.garmin_fit import parse_fit
 from hrv_relax.formats.polar_hrm import looks_like as looks_like_hrm

@@ -11,7 +11,7 @@ import io
 
 import fitdecode
 
-from hrv_relax.formats.errors import FormatError
+from hrv_relax.errors import FormatError
 from hrv_relax.formats.recording import Recording, build, check_rr
 
 FORMAT = "fit"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hrv_relax.formats.errors import FormatError, at_line
+from hrv_relax.errors import FormatError
 from hrv_relax.formats.recording import Recording, build, check_rr
-from hrv_relax.formats.text_lines import decode_text, parse_number
+from hrv_relax.formats.text_lines import at_line, decode_text, parse_number
 
 FORMAT = "polar-hrm"
 RR_RECORDING_INTERVAL = "238"

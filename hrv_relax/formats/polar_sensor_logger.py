@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from hrv_relax.errors import FormatError
 from hrv_relax.formats.csv_table import find_column, sniff_delimiter
-from hrv_relax.formats.errors import FormatError, at_line
 from hrv_relax.formats.recording import Recording, build, check_rr
-from hrv_relax.formats.text_lines import decode_text, parse_number
+from hrv_relax.formats.text_lines import at_line, decode_text, parse_number
 
 FORMAT = "polar-sensor-logger"
 #: Notifications arrive within ~1 s of their beats; a phone clock this far ahead of the summed

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from hrv_relax.formats.errors import FormatError, at_line
+from hrv_relax.errors import FormatError
+from hrv_relax.formats.text_lines import at_line
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -6,13 +6,18 @@ import math
 import re
 from collections.abc import Iterator
 
-from hrv_relax.formats.errors import FormatError, at_line
+from hrv_relax.errors import FormatError
 
 # "0,812" is a decimal comma (Kubios and spreadsheets in many locales), never a thousands mark
 # in an RR file: no RR interval reaches 1,000 s.
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 #: RR values below this (median) are seconds, not milliseconds: no heart beats 100 times a second.
 SECONDS_BELOW = 20.0
+
+
+def at_line(line_no: int, message: str) -> FormatError:
+    """A FormatError for a problem on one (1-based) line of a text file."""
+    return FormatError(f"line {line_no}: {message}")
 
 
 def decode_text(data: bytes) -> str:

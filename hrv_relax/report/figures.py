@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
-from hrv_relax.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
-from hrv_relax.review import ReviewView, tachogram_line
+from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
+from hrv_relax.views.review import ReviewView, tachogram_line
 
 #: Width of a chart on an A4 page with margins (inches).
 WIDTH_IN = 7.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hrv_relax import __version__
-from hrv_relax.review import ReviewView
+from hrv_relax.views.review import ReviewView
 
 
 @dataclass(frozen=True, slots=True)

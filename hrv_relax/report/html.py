@@ -6,11 +6,11 @@ import base64
 import html
 import io
 
-from hrv_relax.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
-from hrv_relax.figure_tables import TextTable, phase_notes, phase_table, shift_table
 from hrv_relax.report.figures import CHARTS, Chart, standalone
 from hrv_relax.report.heading import report_heading
-from hrv_relax.review import ReviewView
+from hrv_relax.views.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
+from hrv_relax.views.figure_tables import TextTable, phase_notes, phase_table, shift_table
+from hrv_relax.views.review import ReviewView
 
 CHART_DPI = 110
 STYLE = """

@@ -15,12 +15,12 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from hrv_relax.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
-from hrv_relax.figure_tables import TextTable, phase_notes, phase_table, shift_table
-from hrv_relax.palette import BLUE
 from hrv_relax.report.figures import CHARTS, Chart
 from hrv_relax.report.heading import report_heading
-from hrv_relax.review import ReviewView
+from hrv_relax.views.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
+from hrv_relax.views.figure_tables import TextTable, phase_notes, phase_table, shift_table
+from hrv_relax.views.palette import BLUE
+from hrv_relax.views.review import ReviewView
 
 A4_IN = (8.27, 11.69)
 MARGIN_IN = 0.7

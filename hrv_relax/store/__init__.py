@@ -1,5 +1,14 @@
 """The store: the only place that speaks SQL. SQLite by default, PostgreSQL for a clinic."""
 
+from hrv_relax.records import (
+    Beat,
+    BeatArrays,
+    ClientRecord,
+    LiveStatus,
+    MarkerRecord,
+    SessionRecord,
+    UserRecord,
+)
 from hrv_relax.store.beats import append_beats, load_beats, next_seq
 from hrv_relax.store.engine import Store, open_store
 from hrv_relax.store.live import read_live, write_live
@@ -12,15 +21,6 @@ from hrv_relax.store.people import (
     get_client,
     get_or_add_client,
     list_clients,
-)
-from hrv_relax.store.records import (
-    Beat,
-    BeatArrays,
-    ClientRecord,
-    LiveStatus,
-    MarkerRecord,
-    SessionRecord,
-    UserRecord,
 )
 from hrv_relax.store.sessions import (
     create_session,

@@ -23,19 +23,19 @@ from sqlalchemy import Connection, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from hrv_relax.errors import AccessDeniedError, NotFoundError
-from hrv_relax.store.audit import audit
-from hrv_relax.store.beats import load_beats
-from hrv_relax.store.engine import Store
-from hrv_relax.store.live import read_live
-from hrv_relax.store.markers import add_marker, list_markers
-from hrv_relax.store.people import _client, add_client, find_client, get_client
-from hrv_relax.store.records import (
+from hrv_relax.records import (
     BeatArrays,
     ClientRecord,
     LiveStatus,
     MarkerRecord,
     SessionRecord,
 )
+from hrv_relax.store.audit import audit
+from hrv_relax.store.beats import load_beats
+from hrv_relax.store.engine import Store
+from hrv_relax.store.live import read_live
+from hrv_relax.store.markers import add_marker, list_markers
+from hrv_relax.store.people import _client, add_client, find_client, get_client
 from hrv_relax.store.schema import clients
 from hrv_relax.store.sessions import get_session, list_sessions, request_stop
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting

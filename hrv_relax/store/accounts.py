@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.errors import InvalidInputError, NotFoundError
+from hrv_relax.records import ClientRecord, UserRecord
 from hrv_relax.store.access import Viewer, require_admin
 from hrv_relax.store.audit import write_audit
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.people import _user, add_user, find_client, find_user
-from hrv_relax.store.records import ClientRecord, UserRecord
 from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting, write_setting
 
@@ -132,14 +132,16 @@ def create_user(
     """Add an account; a client account is linked to the client record `client_name`."""
     require_admin(store, viewer, "add users")
     if role == "client" and not client_name:
-        raise StoreError("a client login needs the client record it belongs to (--client NAME)")
+        raise InvalidInputError(
+            "a client login needs the client record it belongs to (--client NAME)"
+        )
     client = None
     if client_name:
         client = find_client(store, client_name)
         if client is None:
             raise NotFoundError(f"no client named {client_name!r}")
         if client.user_id is not None:
-            raise StoreError(f"client {client.name!r} has a login already")
+            raise InvalidInputError(f"client {client.name!r} has a login already")
     user = add_user(
         store,
         username,
@@ -186,7 +188,7 @@ def set_active(store: Store, viewer: Viewer, username: str, active: bool) -> Use
     require_admin(store, viewer, "disable or enable users")
     user = _existing(store, username)
     if not active and user.id == viewer.user_id:
-        raise StoreError("you cannot disable your own account")
+        raise InvalidInputError("you cannot disable your own account")
     with store.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(active=active))
         write_audit(
@@ -227,7 +229,7 @@ def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: 
         raise NotFoundError(f"no client named {client_name!r}")
     user = _existing(store, therapist)
     if user.role != "therapist":
-        raise StoreError(f"{user.username!r} is not a therapist")
+        raise InvalidInputError(f"{user.username!r} is not a therapist")
     with store.write() as conn:
         conn.execute(update(clients).where(clients.c.id == client.id).values(therapist_id=user.id))
         write_audit(

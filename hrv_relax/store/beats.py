@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 from sqlalchemy import Connection, func, insert, select
 
+from hrv_relax.records import Beat, BeatArrays
 from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
-from hrv_relax.store.records import Beat, BeatArrays
 from hrv_relax.store.schema import beats
 
 

@@ -1,10 +1,10 @@
 """Open a store: create the engine, set SQLite or PostgreSQL up for recorders and readers, migrate.
 
-SQLite (one machine) runs in WAL mode so the dashboard reads while a recorder writes. PostgreSQL
-(a clinic: one server, several laptops) gets short connection and TCP timeouts, so a recorder
-notices a dead network in seconds and keeps its beats in its local journal (hrv_relax.buffer)
-instead of hanging. Errors are sorted into "unreachable for now" (StoreUnavailableError: retry)
-and the rest (StoreError: a person has to act), each with a message that says what happened.
+SQLite (one machine) runs in WAL mode so the dashboard reads while a recorder writes. PostgreSQL (a
+clinic: one server, several laptops) gets short connection and TCP timeouts, so a recorder notices a
+dead network in seconds and keeps its beats in its local journal (hrv_relax.capture.journal) instead
+of hanging. Errors are sorted into "unreachable for now" (StoreUnavailableError: retry) and the rest
+(StoreError: a person has to act), each with a message that says what happened.
 """
 
 from __future__ import annotations

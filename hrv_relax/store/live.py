@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from hrv_relax.records import LiveStatus
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.records import LiveStatus
 from hrv_relax.store.schema import session_live
 
 LINK_STATES = ("connecting", "connected", "reconnecting", "simulated", "stopped")

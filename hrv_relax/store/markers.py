@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 
-from hrv_relax.errors import NotFoundError, SessionStateError, StoreError
+from hrv_relax.errors import InvalidInputError, NotFoundError, SessionStateError
+from hrv_relax.records import MarkerRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.records import MarkerRecord
 from hrv_relax.store.schema import MARKER_KINDS, PHASES, markers, sessions
 
 MAX_MARKER_TEXT = 500
@@ -52,20 +52,22 @@ def insert_marker(
     """`add_marker` inside the caller's transaction; with `once`, an identical marker is kept."""
     text = " ".join(value.split())
     if kind not in MARKER_KINDS:
-        raise StoreError(f"unknown marker kind {kind!r}: choose one of {', '.join(MARKER_KINDS)}")
+        raise InvalidInputError(
+            f"unknown marker kind {kind!r}: choose one of {', '.join(MARKER_KINDS)}"
+        )
     if kind == "phase" and text not in PHASES:
-        raise StoreError(f"unknown phase {text!r}: choose one of {', '.join(PHASES)}")
+        raise InvalidInputError(f"unknown phase {text!r}: choose one of {', '.join(PHASES)}")
     if kind == "note" and not text:
-        raise StoreError("a note needs some text")
+        raise InvalidInputError("a note needs some text")
     if len(text) > MAX_MARKER_TEXT:
-        raise StoreError(f"marker text is longer than {MAX_MARKER_TEXT} characters")
+        raise InvalidInputError(f"marker text is longer than {MAX_MARKER_TEXT} characters")
     row = conn.execute(
         select(sessions.c.status, sessions.c.started_at).where(sessions.c.id == session_id)
     ).first()
     if row is None:
         raise NotFoundError(f"no session with id {session_id}")
     if once and t_s is not None:
-        # A recorder writing its journal again after an unconfirmed commit (hrv_relax.buffer).
+        # A recorder writing its journal again after an unconfirmed commit (capture.journal).
         same = conn.execute(
             select(markers).where(
                 markers.c.session_id == session_id,
@@ -84,7 +86,7 @@ def insert_marker(
             )
         t_s = (now - row.started_at).total_seconds()
     if t_s < 0 or (end_t_s is not None and end_t_s < t_s):
-        raise StoreError("a marker cannot start before its session or end before it starts")
+        raise InvalidInputError("a marker cannot start before its session or end before it starts")
     key = conn.execute(
         insert(markers).values(
             session_id=session_id,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Row, insert, select
 
-from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.errors import InvalidInputError, NotFoundError
+from hrv_relax.records import ClientRecord, UserRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.records import ClientRecord, UserRecord
 from hrv_relax.store.schema import ROLES, clients, users
 
 MAX_NAME_LENGTH = 200
@@ -29,11 +29,11 @@ def clean_name(name: str, what: str = "name") -> str:
     """Strip a person's name and check it is usable; raise StoreError saying why not."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise StoreError(f"{what} is empty")
+        raise InvalidInputError(f"{what} is empty")
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise StoreError(f"{what} is longer than {MAX_NAME_LENGTH} characters")
+        raise InvalidInputError(f"{what} is longer than {MAX_NAME_LENGTH} characters")
     if any(not ch.isprintable() for ch in cleaned):
-        raise StoreError(f"{what} contains control characters")
+        raise InvalidInputError(f"{what} contains control characters")
     return cleaned
 
 
@@ -48,7 +48,7 @@ def add_client(
     cleaned = clean_name(name, "client name")
     with store.write() as conn:
         if _find_client(conn, cleaned) is not None:
-            raise StoreError(f"a client named {cleaned!r} exists already")
+            raise InvalidInputError(f"a client named {cleaned!r} exists already")
         new_id = conn.execute(
             insert(clients).values(
                 name=cleaned,
@@ -114,13 +114,13 @@ def add_user(
     is_demo: bool = False,
 ) -> UserRecord:
     if role not in ROLES:
-        raise StoreError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+        raise InvalidInputError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     login = username.strip()
     if not login or len(login) > 64 or not login.replace(".", "").replace("-", "").isalnum():
-        raise StoreError("user names are 1-64 letters, digits, dots or dashes")
+        raise InvalidInputError("user names are 1-64 letters, digits, dots or dashes")
     with store.write() as conn:
         if conn.execute(select(users.c.id).where(users.c.username == login)).first():
-            raise StoreError(f"a user named {login!r} exists already")
+            raise InvalidInputError(f"a user named {login!r} exists already")
         conn.execute(
             insert(users).values(
                 username=login,

@@ -10,11 +10,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, insert, select, update
 
-from hrv_relax.errors import NotFoundError, SessionStateError, StoreError, StrapInUseError
+from hrv_relax.errors import (
+    InvalidInputError,
+    NotFoundError,
+    SessionStateError,
+    StrapInUseError,
+)
+from hrv_relax.records import SessionRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
-from hrv_relax.store.records import SessionRecord
 from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions, straps
 from hrv_relax.store.straps import attach_strap, upsert_strap
 
@@ -40,7 +45,7 @@ def create_session(
     is recording from it right now (see `claim_strap`).
     """
     if source not in SESSION_SOURCES:
-        raise StoreError(f"unknown session source {source!r}")
+        raise InvalidInputError(f"unknown session source {source!r}")
     now = utcnow()
     with store.write() as conn:
         if conn.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:

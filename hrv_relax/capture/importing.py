@@ -1,0 +1,86 @@
+"""Turn a recording file into a session: parse, check for a second import, store, summarise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.formats import parse_recording
+from hrv_relax.store.access import Viewer, require_writer, visible_client, visible_session
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.engine import Store
+from hrv_relax.store.imports import (
+    DuplicateImportError,
+    ImportedBeats,
+    Progress,
+    find_import,
+    import_beats,
+)
+from hrv_relax.views.summary_cache import analyze_stored
+
+log = logging.getLogger(__name__)
+MAX_NOTE_NAME = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    session_id: int
+    n_beats: int
+    duration_s: float
+    format: str
+    description: str
+    started_at: dt.datetime
+
+
+def file_digest(data: bytes) -> str:
+    """SHA-256 of the file's bytes: the same file imported twice has the same digest."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_recording(
+    store: Store,
+    viewer: Viewer,
+    data: bytes,
+    *,
+    client_id: int,
+    filename: str = "",
+    fmt: str = "auto",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import one file as a complete session of the viewer's client `client_id`."""
+    require_writer(store, viewer, "import recordings")
+    visible_client(store, viewer, client_id)
+    digest = file_digest(data)
+    earlier = find_import(store, digest)
+    if earlier is not None:
+        try:
+            visible_session(store, viewer, earlier)
+        except NotFoundError:
+            # Someone else's session: say no more than that the file is in the database.
+            raise StoreError("this file was imported already (by another therapist)") from None
+        raise DuplicateImportError(earlier)
+    recording = parse_recording(data, filename=filename, fmt=fmt)
+    # A file without a clock (plain RR text, CSV) is dated as if it ended now.
+    started_at = recording.started_at or utcnow() - dt.timedelta(seconds=recording.duration_s)
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:MAX_NOTE_NAME]
+    notes = f"Imported from {name or 'a file'} ({recording.description})"
+    session_id = import_beats(
+        store,
+        client_id,
+        ImportedBeats(recording.rr_ms, recording.t_s, started_at, digest, notes),
+        therapist_id=viewer.user_id if viewer.role == "therapist" else None,
+        progress=progress,
+    )
+    analyze_stored(store, viewer, session_id)
+    log.debug("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
+    return ImportResult(
+        session_id=session_id,
+        n_beats=recording.n_beats,
+        duration_s=recording.duration_s,
+        format=recording.format,
+        description=recording.description,
+        started_at=started_at,
+    )

@@ -1,0 +1,165 @@
+"""The `hrv-relax` commands that move data in and out: import, report, export.
+
+The analysis, report and import modules are imported inside the commands that use them:
+they pull in scipy and matplotlib, and `hrv-relax record` (which imports this module to build
+its parser) should start in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hrv_relax.cli.users import operator
+from hrv_relax.errors import HrvRelaxError
+from hrv_relax.formats import FORMAT_HELP, FORMATS
+from hrv_relax.store import Store, get_or_add_client, open_store
+from hrv_relax.store.access import find_visible_client, visible_beats
+
+EXIT_OK = 0
+DEFAULT_IMPORT_CLIENT = "Imported recordings"
+BEAT_FORMATS = ("csv", "rr")
+CLIENT_FORMATS = ("summaries", "archive")
+REPORT_FORMATS = ("pdf", "html")
+#: Progress is printed for imports with more beats than this (a few seconds of work).
+PROGRESS_BEATS = 20_000
+
+
+def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `import`, `report` and `export` on the main parser's subcommands."""
+    p = sub.add_parser("import", help="import an RR recording made elsewhere as a session")
+    p.add_argument("path", type=Path, metavar="PATH")
+    p.add_argument("--client", default=DEFAULT_IMPORT_CLIENT, help="client name (created if new)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="auto",
+        help="; ".join(f"{k}: {v}" for k, v in FORMAT_HELP.items()),
+    )
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("report", help="write a session's take-home report (PDF or HTML)")
+    p.add_argument("session_id", type=int, metavar="SESSION_ID")
+    p.add_argument(
+        "--output", type=Path, metavar="PATH", required=True, help="file.pdf or file.html"
+    )
+    p.add_argument("--format", choices=REPORT_FORMATS, help="default: from the file's suffix")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "export",
+        help="export a session's beats, or a client's summaries or whole archive",
+        description="csv/rr: one session's beats. summaries: one row per session (of --client, "
+        "or everyone). archive: a zip of everything about --client.",
+    )
+    p.add_argument("session_id", type=int, nargs="?", metavar="SESSION_ID")
+    p.add_argument("--format", choices=(*BEAT_FORMATS, *CLIENT_FORMATS), default="csv")
+    p.add_argument("--client", help="client name (summaries, archive)")
+    p.add_argument("--output", type=Path, metavar="PATH", help="file to write (default: stdout)")
+    p.set_defaults(func=_cmd_export)
+
+
+def _progress(done: int, total: int) -> None:
+    if total <= PROGRESS_BEATS:
+        return
+    end = "\n" if done == total else "\r" if sys.stderr.isatty() else "\n"
+    if done == total or sys.stderr.isatty() or done % (10 * 5000) == 0:
+        print(
+            f"importing: {done:,} of {total:,} beats ({100 * done // total} %)",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from hrv_relax.capture.importing import import_recording
+
+    data = args.path.read_bytes()
+    store = open_store(args.db)
+    client = get_or_add_client(store, args.client)
+    result = import_recording(
+        store,
+        operator(),
+        data,
+        client_id=client.id,
+        filename=args.path.name,
+        fmt=args.format,
+        progress=_progress,
+    )
+    print(result.session_id, flush=True)
+    print(
+        f"imported {result.n_beats:,} beats ({result.duration_s / 60:.1f} min, "
+        f"{result.description}) for {client.name} as session {result.session_id}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from hrv_relax.report import render_html, render_pdf
+    from hrv_relax.views.review import review_view
+
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in REPORT_FORMATS:
+        raise HrvRelaxError(
+            f"cannot tell the report format from {args.output.name!r}: "
+            "use a .pdf or .html name, or --format"
+        )
+    view = review_view(open_store(args.db), operator(), args.session_id)
+    data = render_pdf(view) if fmt == "pdf" else render_html(view).encode("utf-8")
+    write_atomically(args.output, data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _client_id(store: Store, name: str | None) -> int | None:
+    if name is None:
+        return None
+    client = find_visible_client(store, operator(), name)
+    if client is None:
+        raise HrvRelaxError(f"no client named {name!r}")
+    return client.id
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from hrv_relax.views.client_archive import client_archive
+    from hrv_relax.views.export import render, summaries_to_csv
+    from hrv_relax.views.summary_cache import session_summaries
+
+    store = open_store(args.db)
+    if args.format in BEAT_FORMATS:
+        if args.session_id is None:
+            raise HrvRelaxError(f"--format {args.format} exports one session: give SESSION_ID")
+        beats = visible_beats(store, operator(), args.session_id)
+        data = render(beats, args.format).encode("utf-8")
+    elif args.format == "summaries":
+        client_id = _client_id(store, args.client)
+        rows = session_summaries(
+            store, operator(), client_ids=None if client_id is None else [client_id]
+        )
+        data = summaries_to_csv(rows).encode("utf-8")
+    else:
+        client_id = _client_id(store, args.client)
+        if client_id is None:
+            raise HrvRelaxError("--format archive needs --client NAME")
+        if args.output is None:
+            raise HrvRelaxError("--format archive writes a zip: give --output FILE.zip")
+        data = client_archive(store, operator(), client_id)
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return EXIT_OK
+    write_atomically(args.output, data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename: a failure never leaves a half-written file."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,264 @@
+"""Pure: data -> plotly figure specs. No store, no Streamlit, no HRV arithmetic.
+
+Figures are plain plotly dicts: building them skips plotly's object validation, which for a
+chart with phase bands costs more than the whole analysis of a refresh.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hrv_relax.views.live import LiveView, Span
+from hrv_relax.views.palette import BLUE, GREY, PHASE_COLOURS, VERMILION
+
+Figure = dict[str, Any]
+
+MIN_SPAN_MIN = 5.0  # the x axis shows at least this many minutes
+MIN_HR_SPAN_BPM = 20.0  # and the heart-rate axis at least this many bpm
+EMPHASIS_MIN = 3.0  # the last minutes, highlighted
+HR_DOMAIN = (0.56, 1.0)
+RMSSD_DOMAIN = (0.0, 0.44)
+
+
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    t_s: float
+    label: str
+
+
+def live_figure(view: LiveView) -> Figure:
+    """The live page's chart for a LiveView."""
+    base = view.baseline
+    return live_chart(
+        view.beat_t_s,
+        view.strap_bpm,
+        view.rolling.t_s,
+        view.rolling.rmssd_ms,
+        phases=view.phases,
+        gaps=view.gaps,
+        events=[EventLine(e.t_s, e.value) for e in view.events],
+        baseline_hr_bpm=base.mean_hr_bpm if base else None,
+        baseline_rmssd_ms=base.rmssd_ms if base else None,
+    )
+
+
+def _minutes(t_s: npt.NDArray[np.float64]) -> list[float | None]:
+    return _values(t_s / 60, decimals=4)
+
+
+def _values(y: npt.NDArray[np.float64], decimals: int = 2) -> list[float | None]:
+    # NaN becomes None (a break in the line), which JSON and plotly both understand.
+    return [None if math.isnan(v) else v for v in np.round(y, decimals).tolist()]
+
+
+def _band(x0_min: float, x1_min: float, colour: str, opacity: float) -> dict[str, Any]:
+    # One rectangle across both plots: x in data units, y in paper units.
+    return {
+        "type": "rect",
+        "xref": "x",
+        "yref": "paper",
+        "x0": x0_min,
+        "x1": x1_min,
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": colour,
+        "opacity": opacity,
+        "line": {"width": 0},
+        "layer": "below",
+    }
+
+
+def live_chart(
+    hr_t_s: npt.NDArray[np.float64],
+    hr_bpm: npt.NDArray[np.float64],
+    rmssd_t_s: npt.NDArray[np.float64],
+    rmssd_ms: npt.NDArray[np.float64],
+    *,
+    phases: Sequence[Span] = (),
+    gaps: Sequence[Span] = (),
+    events: Sequence[EventLine] = (),
+    baseline_hr_bpm: float | None = None,
+    baseline_rmssd_ms: float | None = None,
+) -> Figure:
+    """Heart rate above, RMSSD below, over the session in minutes, with phases shaded."""
+    now_min = float(np.nanmax(hr_t_s, initial=0.0)) / 60
+    span_min = max(MIN_SPAN_MIN, now_min)
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = [
+        _title("Heart rate (bpm)", HR_DOMAIN[1]),
+        _title("RMSSD, 60 s window (ms)", RMSSD_DOMAIN[1]),
+    ]
+    for band in phases:
+        shapes.append(
+            _band(band.start_s / 60, band.end_s / 60, PHASE_COLOURS.get(band.label, GREY), 0.14)
+        )
+        annotations.append(
+            {
+                "x": band.start_s / 60,
+                "y": HR_DOMAIN[1],
+                "xref": "x",
+                "yref": "paper",
+                "text": band.label.capitalize(),
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 12, "color": "#444444"},
+            }
+        )
+    shapes += [_band(g.start_s / 60, g.end_s / 60, GREY, 0.3) for g in gaps]
+    for event in events:
+        x = event.t_s / 60
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": GREY, "dash": "dot", "width": 1},
+            }
+        )
+        annotations.append(
+            {
+                "x": x,
+                "y": HR_DOMAIN[0],
+                "xref": "x",
+                "yref": "paper",
+                "text": event.label,
+                "showarrow": False,
+                "textangle": -90,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#555555"},
+            }
+        )
+    for value, yref in ((baseline_hr_bpm, "y"), (baseline_rmssd_ms, "y2")):
+        if value is not None and np.isfinite(value):
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": yref,
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": value,
+                    "y1": value,
+                    "line": {"color": "#555555", "dash": "dash", "width": 1},
+                }
+            )
+            annotations.append(
+                {
+                    "x": 1,
+                    "y": value,
+                    "xref": "paper",
+                    "yref": yref,
+                    "text": "baseline",
+                    "showarrow": False,
+                    "xanchor": "right",
+                    "yanchor": "bottom",
+                    "font": {"size": 11, "color": "#555555"},
+                }
+            )
+    return {
+        "data": [
+            *_emphasised(
+                hr_t_s, hr_bpm, now_min, name="Heart rate", colour=VERMILION, unit="bpm", yaxis="y"
+            ),
+            *_emphasised(
+                rmssd_t_s, rmssd_ms, now_min, name="RMSSD", colour=BLUE, unit="ms", yaxis="y2"
+            ),
+        ],
+        "layout": {
+            "height": 480,
+            "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+            "showlegend": False,
+            "hovermode": "x unified",
+            "plot_bgcolor": "white",
+            "font": {"size": 14},
+            "xaxis": {
+                "range": [0, span_min * 1.02],
+                "title": {"text": "minutes"},
+                "anchor": "y2",
+                "gridcolor": "#eeeeee",
+            },
+            "yaxis": {"domain": list(HR_DOMAIN), "gridcolor": "#eeeeee", **_hr_range(hr_bpm)},
+            "yaxis2": {"domain": list(RMSSD_DOMAIN), "gridcolor": "#eeeeee", "rangemode": "tozero"},
+            "shapes": shapes,
+            "annotations": annotations,
+        },
+    }
+
+
+def _emphasised(
+    t_s: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    now_min: float,
+    *,
+    name: str,
+    colour: str,
+    unit: str,
+    yaxis: str,
+) -> list[dict[str, Any]]:
+    """The series as two traces: earlier minutes faded, the last minutes bold.
+
+    The last minutes are what the therapist acts on; the rest is context.
+    """
+    recent = t_s / 60 >= now_min - EMPHASIS_MIN
+    first_recent = int(np.argmax(recent)) if recent.any() else t_s.size
+    # The faded part runs up to and including the first bold point, so the line is unbroken.
+    cut = min(first_recent + 1, t_s.size)
+    common = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "hovertemplate": f"%{{x:.1f}} min: %{{y:.0f}} {unit}<extra></extra>",
+        "xaxis": "x",
+        "yaxis": yaxis,
+    }
+    return [
+        {
+            **common,
+            "x": _minutes(t_s[:cut]),
+            "y": _values(y[:cut]),
+            "line": {"color": colour, "width": 1.5},
+            "opacity": 0.45,
+        },
+        {
+            **common,
+            "x": _minutes(t_s[first_recent:]),
+            "y": _values(y[first_recent:]),
+            "line": {"color": colour, "width": 3},
+        },
+    ]
+
+
+def _title(text: str, top: float) -> dict[str, Any]:
+    return {
+        "text": text,
+        "x": 0.5,
+        "y": top,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": 14, "color": "#555555"},
+    }
+
+
+def _hr_range(hr_bpm: npt.NDArray[np.float64]) -> dict[str, Any]:
+    # A fixed minimum span keeps a calm picture: a flat stretch is not blown up into swings.
+    finite = hr_bpm[np.isfinite(hr_bpm)]
+    if not finite.size:
+        return {}
+    low, high = float(finite.min()), float(finite.max())
+    half = max(MIN_HR_SPAN_BPM, (high - low) * 1.1) / 2
+    mid = (low + high) / 2
+    return {"range": [mid - half, mid + half]}

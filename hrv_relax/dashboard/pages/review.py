@@ -1,0 +1,137 @@
+"""Session review: the session in plain words, its figures per phase, charts, reports, export."""
+
+from __future__ import annotations
+
+import contextlib
+
+import streamlit as st
+
+from hrv_relax.dashboard.charts.review import (
+    autonomic_figure,
+    hr_rmssd_figure,
+    poincare_figure,
+    segments_figure,
+    spectrum_figure,
+    tachogram_figure,
+)
+from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.dashboard.text_tables import frame
+from hrv_relax.errors import HrvRelaxError
+from hrv_relax.report import render_html, render_pdf
+from hrv_relax.store.access import visible_session, visible_sessions
+from hrv_relax.views.explanations import CHART_CAPTIONS
+from hrv_relax.views.export import beats_to_csv, beats_to_rr_text
+from hrv_relax.views.figure_tables import phase_notes, phase_table, shift_table
+from hrv_relax.views.review import review_view
+
+store = get_store()
+viewer = require_viewer()
+st.title("Session review")
+
+sessions = visible_sessions(store, viewer, statuses=("complete", "interrupted"))
+wanted = st.query_params.get("session", "")
+if wanted and not any(str(s.id) == wanted for s in sessions):
+    with contextlib.suppress(ValueError, HrvRelaxError):
+        visible_session(store, viewer, int(wanted))  # audits a probe of someone else's session
+    asked = f"Session {wanted}" if wanted.isdigit() and len(wanted) <= 9 else "That session"
+    st.warning(f"{asked} was not found among your finished sessions. Choose one of yours below.")
+if not sessions:
+    st.info(
+        "No finished sessions yet. Record one with `hrv-relax record --simulate`, or import a file."
+    )
+    st.stop()
+labels = {s.id: f"#{s.id} · {s.client_name} · {s.started_at:%Y-%m-%d %H:%M} UTC" for s in sessions}
+ids = list(labels)
+index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in labels else 0
+session_id = st.selectbox(
+    "Session", ids, index=index, format_func=labels.__getitem__, key="review_session"
+)
+st.query_params["session"] = str(session_id)
+
+try:
+    view = review_view(store, viewer, session_id)
+except HrvRelaxError as exc:
+    st.error(f"This session cannot be reviewed: {exc}. Choose another session.")
+    st.stop()
+
+st.subheader(view.headline)
+f = view.figures
+usual = (
+    f" Resting RMSSD was **{view.baseline_position}** for this client (usual range from "
+    f"{view.usual.n_sessions} earlier sessions)."
+    if view.usual
+    else ""
+)
+st.markdown(
+    f"{f.n_beats:,} beats over {f.duration_s / 60:.0f} min; {f.artifact_pct:.1f} % artefacts "
+    f"left out.{usual}"
+)
+
+st.markdown("#### Figures per phase")
+st.dataframe(frame(phase_table(f)), hide_index=True)
+changes = shift_table(f)
+if changes.rows:
+    st.markdown("#### Change against the resting baseline")
+    st.dataframe(frame(changes), hide_index=True)
+for note in phase_notes(f):
+    st.caption(f":material/info: {note}")
+
+charts = (
+    ("Heart rate and RMSSD", "hr_rmssd", hr_rmssd_figure),
+    ("Heartbeat intervals", "tachogram", tachogram_figure),
+    ("PNS and SNS index", "autonomic", autonomic_figure),
+)
+for title, key, draw in charts:
+    st.markdown(f"#### {title}")
+    st.caption(CHART_CAPTIONS[key])
+    st.plotly_chart(draw(view), key=f"chart_{key}")
+left, right = st.columns(2)
+with left:
+    st.markdown("#### Poincaré plot")
+    st.caption(CHART_CAPTIONS["poincare"])
+    st.plotly_chart(poincare_figure(view), key="chart_poincare")
+with right:
+    st.markdown("#### Power spectrum")
+    st.caption(CHART_CAPTIONS["spectrum"])
+    st.plotly_chart(spectrum_figure(view), key="chart_spectrum")
+
+st.markdown("#### By technique and pressure")
+if any(s.shift for s in f.segments):
+    st.caption(CHART_CAPTIONS["techniques"])
+    st.plotly_chart(segments_figure(f), key="chart_segments")
+else:
+    st.info("No technique or pressure was marked long enough (1 minute) in this session.")
+
+st.markdown("#### Take home and export")
+stem = f"hrv-relax-session-{session_id}"
+cols = st.columns(4)
+cols[0].download_button(
+    "Report (PDF)",
+    data=lambda: render_pdf(view),
+    file_name=f"{stem}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)
+cols[1].download_button(
+    "Report (HTML)",
+    data=lambda: render_html(view),
+    file_name=f"{stem}.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/description:",
+)
+cols[2].download_button(
+    "Beats (CSV)",
+    data=lambda: beats_to_csv(view.beats, view.artifacts),
+    file_name=f"{stem}-beats.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+cols[3].download_button(
+    "RR text (Kubios)",
+    data=lambda: beats_to_rr_text(view.beats),
+    file_name=f"{stem}-rr.txt",
+    mime="text/plain",
+    on_click="ignore",
+)

@@ -1,0 +1,242 @@
+"""Serve the Streamlit dashboard, and run the demo: seeded practice + live simulated session."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import webbrowser
+from importlib.resources import files
+from pathlib import Path
+from types import FrameType
+
+from sqlalchemy import make_url
+
+from hrv_relax.capture.processes import start_recording, stop_all_recordings
+from hrv_relax.config import (
+    DEFAULT_DASHBOARD_ADDRESS,
+    DEFAULT_DASHBOARD_PORT,
+    ENV_DB,
+    ENV_DEMO,
+    demo_db_path,
+    resolve_db_url,
+    sqlite_url,
+)
+from hrv_relax.demo.practice import (
+    DEMO_ACCOUNTS,
+    DEMO_CLIENTS,
+    DEMO_PASSWORD,
+    DEMO_THERAPIST,
+    seed_demo,
+)
+from hrv_relax.errors import ConfigurationError
+from hrv_relax.store import Store, list_sessions, open_store
+
+log = logging.getLogger(__name__)
+
+PORT_SEARCH = 20  # the demo tries this many ports after the default when it is taken
+DASHBOARD_STOP_TIMEOUT_S = 10.0
+SERVER_START_TIMEOUT_S = 60.0
+
+
+def dashboard_app() -> Path:
+    """The dashboard's entry script, wherever the package is installed."""
+    return Path(str(files("hrv_relax.dashboard").joinpath("app.py")))
+
+
+def port_is_free(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the server itself does: a port left in TIME_WAIT by a stopped server is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(requested: int | None, address: str = DEFAULT_DASHBOARD_ADDRESS) -> int:
+    """The requested port if free (else a clear error), or the first free one from the default."""
+    if requested is not None:
+        if not port_is_free(requested, address):
+            raise ConfigurationError(f"port {requested} is in use: choose another with --port")
+        return requested
+    for port in range(DEFAULT_DASHBOARD_PORT, DEFAULT_DASHBOARD_PORT + PORT_SEARCH):
+        if port_is_free(port, address):
+            return port
+    raise ConfigurationError(
+        f"ports {DEFAULT_DASHBOARD_PORT}-{DEFAULT_DASHBOARD_PORT + PORT_SEARCH - 1} are all "
+        "in use: choose one with --port"
+    )
+
+
+def streamlit_command(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(dashboard_app()),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.base",
+        "light",
+        # Okabe-Ito blue: calm, and distinct for colour-blind readers (the default is red).
+        "--theme.primaryColor",
+        "#0072B2",
+    ]
+
+
+def serve_dashboard(
+    db_url: str,
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    demo: bool = False,
+    host: str = DEFAULT_DASHBOARD_ADDRESS,
+) -> int:
+    """Run the dashboard in the foreground until Ctrl-C; return its exit code.
+
+    It listens on `host`: this computer only by default. Any other address serves the network
+    (with a warning): the dashboard speaks plain HTTP, so put it behind a TLS reverse proxy.
+    """
+    chosen = choose_port(port, host)
+    # Every address (0.0.0.0, ::) includes this computer's; a single address is reached as is.
+    local = DEFAULT_DASHBOARD_ADDRESS if host in ("0.0.0.0", "::") else host
+    url = f"http://{local}:{chosen}/"
+    if not is_loopback(host):
+        print(
+            f"hrv-relax dashboard: WARNING: serving on {host}, reachable from the network, in "
+            "plain HTTP. Passwords and health data cross the network unencrypted unless a "
+            "TLS reverse proxy (Caddy, nginx) sits in front: see docs/privacy.md.",
+            file=sys.stderr,
+            flush=True,
+        )
+    env = {**os.environ, ENV_DB: db_url}
+    if demo:
+        env[ENV_DEMO] = "1"
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does
+    proc = subprocess.Popen(streamlit_command(chosen, host), env=env)
+    try:
+        if not _wait_until_serving(proc, chosen, local):
+            return proc.wait()
+        # Only now: a browser opened earlier would meet a refused connection.
+        print(f"hrv-relax dashboard: {url}  (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(url)
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=DASHBOARD_STOP_TIMEOUT_S)
+        return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this computer only."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _wait_until_serving(proc: subprocess.Popen[bytes], port: int, address: str) -> bool:
+    """Wait until the server accepts connections; False if it exited first."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((address, port)) == 0:
+                return True
+        time.sleep(0.1)
+    return True  # slow machine: let the user try; the server is still starting
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
+def demo_credentials() -> str:
+    """The demo accounts, printed so a newcomer can sign out and in as another role."""
+    lines = ["hrv-relax demo: demo accounts (simulated people, this demo database only):"]
+    lines += [
+        f"  {username:<16} {role:<10} password {DEMO_PASSWORD}"
+        for username, role, _, _ in DEMO_ACCOUNTS
+    ]
+    return "\n".join(lines)
+
+
+def prepare_demo_database(db_url: str) -> None:
+    """Seed the demo practice; a new SQLite file appears only once fully seeded.
+
+    Seeding takes a few seconds: a Ctrl-C meanwhile must not leave a half-seeded database
+    that later runs would take for a complete one.
+    """
+    url = make_url(db_url)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    if path is None or path.exists():
+        store = open_store(db_url)
+        seed_demo(store)
+        store.close()
+        return
+    partial = path.with_name(path.name + ".seeding")
+    for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    store = open_store(sqlite_url(partial))
+    seed_demo(store)
+    with store.write() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
+    store.close()
+    partial.replace(path)
+
+
+def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
+    """Seed the demo practice, record a live simulated session, and serve the dashboard."""
+    db_url = resolve_db_url(db or demo_db_path())
+    port = choose_port(port)  # before anything starts: a busy port is a clear error at once
+    print(
+        "hrv-relax demo: preparing the demo practice (a few seconds the first time)...", flush=True
+    )
+    prepare_demo_database(db_url)
+    client = DEMO_CLIENTS[0][0]
+    started = start_recording(db_url, client=client, seed=int.from_bytes(os.urandom(2), "little"))
+    try:
+        print(
+            f"hrv-relax demo: recording simulated session {started.session_id} for {client} "
+            f"(signed in as {DEMO_THERAPIST}; database {db_url})",
+            flush=True,
+        )
+        print(demo_credentials(), flush=True)
+        return serve_dashboard(db_url, port=port, open_browser=open_browser, demo=True)
+    finally:
+        # The demo's recordings, and any started from its pages, end with it.
+        store = open_store(db_url)
+        stop_all_recordings(store)
+        _wait_until_recordings_end(store, DASHBOARD_STOP_TIMEOUT_S)
+        store.close()
+
+
+def _wait_until_recordings_end(store: Store, timeout_s: float) -> None:
+    """Give the recorders asked to stop time to finish their sessions (about a second each)."""
+    deadline = time.monotonic() + timeout_s
+    while list_sessions(store, statuses=("recording",)) and time.monotonic() < deadline:
+        time.sleep(0.2)

@@ -1,0 +1,116 @@
+"""Pure: a LiveView -> the words and numbers of each live tile (never a number without support)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hrv_relax.views.live import LiveView
+
+NO_VALUE = "—"
+ARROWS = {"more relaxed": "↓ calmer", "more aroused": "↑ tenser", "no clear change": "→ steady"}
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    note: str = ""  # why a value is missing, in plain words
+    tone: str = "neutral"  # "good", "neutral" or "attention": the tile's accent
+
+
+def heart_rate_tile(view: LiveView) -> Tile:
+    helptext = (
+        "Mean heart rate of the clean beats in the last 60 s (beats per minute). "
+        "A falling heart rate during massage is part of a relaxation response."
+    )
+    r = view.reading
+    if r.supportable and not math.isnan(r.hr_bpm):
+        return Tile("Heart rate", f"{r.hr_bpm:.0f} bpm", help=helptext)
+    strap = view.strap_reading_bpm
+    if strap is not None:
+        # Heart rate needs only ~10 s (Task Force 1996); the strap's own reading fills the
+        # first minute, labelled as such.
+        return Tile("Heart rate", f"{strap} bpm", help=helptext, note=f"strap reading; {r.reason}")
+    return Tile("Heart rate", NO_VALUE, help=helptext, note=r.reason)
+
+
+def rmssd_tile(view: LiveView) -> Tile:
+    helptext = (
+        "RMSSD: root mean square of successive differences between clean beats over the last "
+        "60 s, in ms (Task Force 1996). Higher means more parasympathetic (rest) activity; "
+        "60 s windows agree with 5-minute RMSSD (Esco & Flatt 2014)."
+    )
+    r = view.reading
+    if not r.supportable or math.isnan(r.rmssd_ms):
+        return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=r.reason)
+    return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext)
+
+
+def relaxation_tile(view: LiveView) -> Tile:
+    shift = view.shift_now
+    helptext = (
+        "The last 2 minutes against the baseline, cut into 30 s pieces: change in heart rate "
+        "and in RMSSD, with a 95 % bootstrap interval. 'Calmer' needs heart rate down or "
+        "RMSSD up beyond chance (at least 1 bpm or 10 % lnRMSSD), without the other measure "
+        "pointing the other way; 'tenser' is the mirror case."
+    )
+    if shift is None:
+        return Tile("Relaxation vs baseline", NO_VALUE, help=helptext, note=view.shift_note)
+    hr, pct = shift.hr_bpm.delta, shift.rmssd_pct
+    amount = f"HR {hr:+.0f} bpm · RMSSD {pct:+.0f} %"
+    tone = {"more relaxed": "good", "more aroused": "attention"}.get(shift.verdict, "neutral")
+    return Tile(
+        "Relaxation vs baseline",
+        ARROWS[shift.verdict],
+        delta=amount,
+        help=f"{helptext} Now: {shift.reason}.",
+        tone=tone,
+    )
+
+
+def phase_tile(view: LiveView) -> Tile:
+    minutes, seconds = divmod(int(view.elapsed_s), 60)
+    phase = (view.current_phase or "no phase marked").capitalize()
+    return Tile("Phase", phase, delta=f"{minutes}:{seconds:02d} elapsed")
+
+
+def signal_tile(view: LiveView) -> Tile:
+    helptext = (
+        "Strap connection, skin contact, battery and the share of beats flagged as artefacts."
+    )
+    if not view.recording:
+        return Tile("Signal", "Ended", help=helptext, note=f"Session {view.session.status}.")
+    status = view.status
+    if status is None or not view.status_fresh:
+        return Tile(
+            "Signal",
+            "No data",
+            help=helptext,
+            note="The recorder is not reporting.",
+            tone="attention",
+        )
+    if status.link in ("reconnecting", "connecting"):
+        return Tile(
+            "Signal", "Connecting", help=helptext, note="Waiting for the strap.", tone="attention"
+        )
+    if status.contact is False:
+        return Tile(
+            "Signal", "No contact", help=helptext, note="Moisten the electrodes.", tone="attention"
+        )
+    parts = []
+    if status.battery_pct is not None:
+        parts.append(f"battery {status.battery_pct} %")
+    parts.append(f"artefacts {view.reading.artifact_pct:.0f} %")
+    link = "Simulated" if status.link == "simulated" else "Good"
+    return Tile("Signal", link, delta=", ".join(parts), help=helptext, tone="good")
+
+
+def live_tiles(view: LiveView) -> tuple[tuple[Tile, ...], tuple[Tile, ...]]:
+    """The big tiles read from across the room, and the smaller status tiles."""
+    return (
+        (heart_rate_tile(view), rmssd_tile(view), relaxation_tile(view)),
+        (signal_tile(view), phase_tile(view)),
+    )

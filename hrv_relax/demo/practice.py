@@ -1,0 +1,147 @@
+"""The demo database: a demo therapist, three clients and several weeks of varied past sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+import numpy as np
+
+from hrv_relax.auth.passwords import hash_password
+from hrv_relax.capture.recorder import Recorder
+from hrv_relax.capture.simulator import ClientProfile, SessionPlan, SimulatedStrap
+from hrv_relax.store import (
+    Store,
+    add_client,
+    add_user,
+    create_session,
+    find_client,
+    find_user,
+    list_clients,
+)
+from hrv_relax.store.access import SYSTEM
+from hrv_relax.store.accounts import create_user, set_password_hash
+
+log = logging.getLogger(__name__)
+
+DEMO_THERAPIST = "demo-therapist"
+#: Printed by `hrv-relax demo`: the demo database holds simulated people only, on this computer.
+DEMO_PASSWORD = "relax-demo-2026"
+#: (user name, role, display name, client record a client login opens)
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("demo-admin", "admin", "Demo Admin", None),
+    (DEMO_THERAPIST, "therapist", "Demo Therapist", None),
+    ("demo-client", "client", "Alex Demo (client login)", "Alex Demo"),
+)
+DEMO_SEED = 20261121
+WEEKS_OF_HISTORY = 6
+
+
+# Three different people, so the history pages have something to compare.
+DEMO_CLIENTS: tuple[tuple[str, ClientProfile, str], ...] = (
+    (
+        "Alex Demo",
+        ClientProfile(rest_hr_bpm=74, rsa_ms=22, relax_hr_drop_bpm=9, relax_rsa_gain=0.8),
+        "Office worker, neck and shoulder tension. Relaxes strongly with moderate pressure.",
+    ),
+    (
+        "Bea Demo",
+        ClientProfile(rest_hr_bpm=64, rsa_ms=45, relax_hr_drop_bpm=4, relax_rsa_gain=0.3),
+        "Runner, lower back. High baseline variability, modest shifts.",
+    ),
+    (
+        "Chris Demo",
+        ClientProfile(
+            rest_hr_bpm=80,
+            rsa_ms=14,
+            relax_hr_drop_bpm=3,
+            relax_rsa_gain=0.2,
+            ectopic_per_hour=40,
+            contact_losses_per_hour=3,
+        ),
+        "Chronic pain and stress; occasional extra beats. Slow to relax.",
+    ),
+)
+
+
+def is_seeded(store: Store) -> bool:
+    return find_user(store, DEMO_THERAPIST) is not None
+
+
+def seed_demo(
+    store: Store, *, now: dt.datetime | None = None, weeks: int = WEEKS_OF_HISTORY
+) -> None:
+    """Fill an empty database with the demo practice (does nothing if it is there already)."""
+    if is_seeded(store):
+        ensure_demo_accounts(store)
+        return
+    now = now or dt.datetime.now(dt.UTC)
+    rng = np.random.default_rng(DEMO_SEED)
+    therapist = add_user(
+        store, DEMO_THERAPIST, role="therapist", display_name="Demo Therapist", is_demo=True
+    )
+    for index, (name, profile, notes) in enumerate(DEMO_CLIENTS):
+        client = add_client(store, name, therapist_id=therapist.id, notes=notes, is_demo=True)
+        # About one session a week, at a plausible hour, with session lengths that vary.
+        for week in range(weeks, 0, -1):
+            day = now - dt.timedelta(weeks=week, days=int(rng.integers(0, 5)))
+            start = day.replace(hour=int(rng.integers(9, 18)), minute=0, second=0, microsecond=0)
+            plan = SessionPlan(
+                baseline_s=300.0,
+                massage_s=float(rng.choice([1500.0, 2100.0, 2700.0])),
+                recovery_s=300.0,
+            )
+            seed = DEMO_SEED + 100 * index + week
+            _record_past_session(
+                store,
+                client_id=client.id,
+                therapist_id=therapist.id,
+                started_at=start,
+                plan=plan,
+                profile=profile,
+                seed=seed,
+            )
+    ensure_demo_accounts(store)
+    log.info("seeded the demo database with %d clients", len(list_clients(store)))
+
+
+def ensure_demo_accounts(store: Store) -> None:
+    """Give every demo account the printed password (creating the accounts if missing)."""
+    for username, role, display_name, client_name in DEMO_ACCOUNTS:
+        password_hash = hash_password(DEMO_PASSWORD)
+        existing = find_user(store, username)
+        if existing is not None:
+            if existing.is_demo:  # never a real account that happens to have this name
+                set_password_hash(store, SYSTEM, username, password_hash)
+            continue
+        if client_name is not None and find_client(store, client_name) is None:
+            continue
+        create_user(
+            store,
+            SYSTEM,
+            username,
+            role=role,
+            password_hash=password_hash,
+            display_name=display_name,
+            client_name=client_name,
+            is_demo=True,
+        )
+
+
+def _record_past_session(
+    store: Store,
+    *,
+    client_id: int,
+    therapist_id: int,
+    started_at: dt.datetime,
+    plan: SessionPlan,
+    profile: ClientProfile,
+    seed: int,
+) -> None:
+    strap = SimulatedStrap(seed=seed, plan=plan, profile=profile, realtime=False)
+    session_id = create_session(
+        store, client_id, source="simulated", therapist_id=therapist_id, started_at=started_at
+    )
+    recorder = Recorder(store, session_id, strap, scheduled_phases=plan.phase_starts())
+    asyncio.run(recorder.run())

@@ -1,0 +1,221 @@
+"""What the session review page (and the report) shows for one finished session.
+
+Pure arithmetic lives in the analysis package; this module gathers the store's records and the
+analysis into one frozen view: the plain-words headline, per-phase and per-technique figures,
+and the series the charts draw (HR/RMSSD, tachogram with artefacts, Poincare, spectra, PNS/SNS).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hrv_relax.analysis import (
+    NormalRange,
+    RollingAutonomic,
+    RollingTimeDomain,
+    Span,
+    against_normal,
+    classify_artifacts,
+    normal_range,
+    phase_marks,
+    phase_spans,
+)
+from hrv_relax.analysis.constants import MAX_SPECTRAL_GAP_S, MIN_HF_S, SMOOTHNESS_PRIORS_LAMBDA
+from hrv_relax.analysis.frequency import gap_free_spectra
+from hrv_relax.analysis.nonlinear import poincare
+from hrv_relax.analysis.series import beat_series, gap_before_s, select_nn
+from hrv_relax.store import (
+    BeatArrays,
+    ClientRecord,
+    MarkerRecord,
+    SessionRecord,
+    Store,
+)
+from hrv_relax.store.access import (
+    Viewer,
+    visible_beats,
+    visible_client,
+    visible_markers,
+    visible_session,
+)
+from hrv_relax.views.plain_words import headline
+from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
+from hrv_relax.views.summary_cache import analyze_stored, session_summaries
+
+FloatArray = npt.NDArray[np.float64]
+#: The spectrum is drawn up to here: HF ends at 0.4 Hz.
+SPECTRUM_MAX_HZ = 0.5
+NORMAL_RANGE_SESSIONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PoincarePoints:
+    """Successive clean RR pairs (ms) and the cloud's SD1/SD2 (ms)."""
+
+    rr_ms: FloatArray
+    next_rr_ms: FloatArray
+    sd1_ms: float
+    sd2_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpectrum:
+    """Power spectral density (ms^2/Hz) of one phase, taken as its HF figure is.
+
+    The phase is cut at gaps over ``MAX_SPECTRAL_GAP_S``; every gap-free stretch long enough
+    for HF has its own spectrum (clean beats, 4 Hz spline, detrend, Welch), and the curve is
+    their mean weighted by covered time, so its HF band power is the phase's ``hf_ms2``.
+    ``note`` says what was averaged when gaps split the phase, else it is empty.
+    """
+
+    phase: str
+    f_hz: FloatArray
+    psd_ms2_hz: FloatArray
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    session: SessionRecord
+    client: ClientRecord
+    figures: SessionFigures
+    headline: str
+    beats: BeatArrays
+    artifacts: npt.NDArray[np.bool_]
+    rolling_time: RollingTimeDomain
+    rolling_autonomic: RollingAutonomic
+    phases: tuple[Span, ...]
+    events: tuple[MarkerRecord, ...]
+    poincare: PoincarePoints
+    spectra: tuple[PhaseSpectrum, ...]
+    spectrum_notes: tuple[str, ...]  # phases split by gaps, or with no spectrum and why
+    usual: NormalRange | None  # the client's normal range from earlier sessions
+    baseline_position: str
+
+
+def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
+    """Everything the review page draws for one of the viewer's sessions (NotFoundError else)."""
+    session = visible_session(store, viewer, session_id)
+    client = visible_client(store, viewer, session.client_id)
+    beats = visible_beats(store, viewer, session_id)
+    markers = visible_markers(store, viewer, session_id)
+    if session.status == "recording":
+        # A session still recording is not cached: its figures change with every beat.
+        result, figures = summarize(beats, markers)
+    else:
+        result, figures = analyze_stored(store, viewer, session_id)
+    earlier = [
+        s.figures.baseline.ln_rmssd
+        for s in session_summaries(store, viewer, client_ids=[client.id], recompute=False)
+        if s.started_at < session.started_at
+    ][-NORMAL_RANGE_SESSIONS:]
+    usual = normal_range(earlier)
+    end_s = float(beats.t_s[-1]) if len(beats) else 0.0
+    spectra, spectrum_notes = phase_spectra(beats, figures)
+    return ReviewView(
+        session=session,
+        client=client,
+        figures=figures,
+        headline=headline(figures),
+        beats=beats,
+        artifacts=result.artifacts,
+        rolling_time=result.rolling_time,
+        rolling_autonomic=result.rolling_autonomic,
+        phases=phase_spans(phase_marks(markers), end_s),
+        events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
+        poincare=poincare_points(beats, result.artifacts),
+        spectra=spectra,
+        spectrum_notes=spectrum_notes,
+        usual=usual,
+        baseline_position=_position(figures.baseline, usual),
+    )
+
+
+def _position(baseline: PhaseFigures, usual: NormalRange | None) -> str:
+    return against_normal(baseline.ln_rmssd, usual)
+
+
+def tachogram_line(beats: BeatArrays) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Beat times (min) and RR (ms) for a line chart, broken (NaN) where beats were not recorded.
+
+    A line drawn straight across a lost-contact stretch would show beats that never were.
+    """
+    gaps = np.flatnonzero(gap_before_s(beat_series(beats.rr_ms, beats.t_s)) > 0)
+    t_min = np.insert(beats.t_s / 60.0, gaps, math.nan)
+    rr = np.insert(beats.rr_ms.astype(np.float64), gaps, math.nan)
+    return t_min, rr
+
+
+def poincare_points(beats: BeatArrays, artifacts: npt.NDArray[np.bool_]) -> PoincarePoints:
+    series = beat_series(beats.rr_ms, beats.t_s)
+    sel = select_nn(series, ~artifacts)
+    pc = poincare(sel)
+    return PoincarePoints(sel.prev_ms, sel.next_ms, pc.sd1_ms, pc.sd2_ms)
+
+
+def phase_spectra(
+    beats: BeatArrays, figures: SessionFigures
+) -> tuple[tuple[PhaseSpectrum, ...], tuple[str, ...]]:
+    """The spectra of the baseline and the main phase, and what the chart says about them."""
+    drawn: list[PhaseSpectrum] = []
+    notes: list[str] = []
+    for phase in (figures.baseline, figures.main):
+        if phase is None:
+            continue
+        name = phase.phase.capitalize()
+        spectrum = phase_spectrum(beats, phase)
+        if isinstance(spectrum, str):
+            why = spectrum if spectrum.startswith("no ") else f"no spectrum, {spectrum}"
+            notes.append(f"{name}: {why}")
+            continue
+        drawn.append(spectrum)
+        if spectrum.note:
+            notes.append(f"{name}: {spectrum.note}")
+    return tuple(drawn), tuple(notes)
+
+
+def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | str:
+    """The phase's spectrum as its HF figure is taken, or why it has none (HF not computable).
+
+    The phase's beats are judged for artefacts on their own, as for its figures, and the
+    analysis cuts them at long gaps (:func:`~hrv_relax.analysis.frequency.gap_free_spectra`):
+    a spline never runs across a gap it would fill with invented values.
+    """
+    if not math.isfinite(phase.hf_ms2):
+        return _why_no_hf(phase.note)
+    inside = (beats.t_s > phase.start_s) & (beats.t_s <= phase.end_s)
+    series = beat_series(beats.rr_ms[inside], beats.t_s[inside])
+    keep = ~classify_artifacts(series.rr_ms).any
+    stretches = gap_free_spectra(series, keep, SMOOTHNESS_PRIORS_LAMBDA)
+    mean = stretches.mean_psd(MIN_HF_S)
+    if mean is None:
+        return _why_no_hf(phase.note)
+    f_hz, psd = mean[0], mean[1][0]
+    used_s = [s.duration_s for s in stretches.spectra if s.duration_s >= MIN_HF_S]
+    shown = f_hz <= SPECTRUM_MAX_HZ
+    note = ""
+    if stretches.split:
+        n, used_min, all_min = len(used_s), sum(used_s) / 60, sum(stretches.durations_s) / 60
+        left_out = len(stretches.durations_s) - n
+        covered = (
+            f"{used_min:.1f} of {all_min:.1f} min recorded; {left_out} under "
+            f"{MIN_HF_S:.0f} s left out"
+            if left_out
+            else f"{used_min:.1f} min"
+        )
+        note = (
+            f"average of {n} gap-free stretch{'es' if n > 1 else ''} ({covered}): "
+            f"gaps over {MAX_SPECTRAL_GAP_S:.0f} s are not bridged"
+        )
+    return PhaseSpectrum(phase.phase, f_hz[shown], psd[shown], note)
+
+
+def _why_no_hf(note: str) -> str:
+    """The parts of a phase's note that say why it has no HF (all of it when unreliable)."""
+    parts = note.split("; ")
+    spectral = [p for p in parts if "no HF" in p or "no spectrum" in p]
+    return "; ".join(spectral) or note or "too few clean beats"

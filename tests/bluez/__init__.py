@@ -1,5 +1,0 @@
-"""An emulated BlueZ for tests: a private dbus-daemon and a fake org.bluez service (dbus-fast).
-
-The project's unmodified Bluetooth code (bleak, bleak-retry-connector, hrv_relax.ble) runs against
-it as against a real Linux machine with heart-rate straps in range. Fixtures: tests.bluez.fixtures.
-"""

@@ -1,0 +1,142 @@
+"""The `hrv-relax` command as a user and a script meet it: contracts, output, clear errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hrv_relax.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def recorded(db_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, int]:
+    code, out, _ = run(
+        capsys, "--db", str(db_path), "record", "--simulate", "--fast", "--seed", "3",
+        "--client", "Ana Example", "--duration", "300",
+    )  # fmt: skip
+    assert code == 0
+    return db_path, int(out.strip())
+
+
+def test_record_prints_the_session_id_and_sessions_json_has_the_contract(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, sid = recorded
+    code, out, _ = run(capsys, "--db", str(db), "sessions", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 1
+    row = rows[0]
+    assert {"id", "client", "start", "end", "status", "n_beats"} <= set(row)
+    assert row["id"] == sid and row["client"] == "Ana Example" and row["status"] == "complete"
+    assert 250 < row["n_beats"] < 550  # 5 minutes at 50-110 bpm
+
+
+def test_sessions_table_and_client_filter(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = recorded
+    code, out, _ = run(capsys, "--db", str(db), "sessions", "--client", "ana example")
+    assert code == 0 and "Ana Example" in out and "complete" in out
+    code, _, err = run(capsys, "--db", str(db), "sessions", "--client", "Nobody")
+    assert code == 1 and err.strip() == "hrv-relax: error: no client named 'Nobody'"
+
+
+def test_export_csv_and_rr(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db, sid = recorded
+    code, out, _ = run(capsys, "--db", str(db), "export", str(sid))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {"t_s", "rr_ms", "bpm"} <= set(rows[0])
+    target = tmp_path / "out.txt"
+    code, _, _ = run(
+        capsys, "--db", str(db), "export", str(sid), "--format", "rr", "--output", str(target)
+    )
+    lines = target.read_text().splitlines()
+    assert code == 0 and len(lines) == len(rows)
+    assert [float(v) for v in lines] == pytest.approx([float(r["rr_ms"]) for r in rows])
+    assert all(250 < float(v) < 2500 for v in lines)
+
+
+def test_mark_and_stop_need_a_recording_session(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, sid = recorded
+    code, _, err = run(capsys, "--db", str(db), "mark", str(sid), "note", "late note")
+    assert code == 1 and "give the marker's time" in err
+    code, _, err = run(capsys, "--db", str(db), "stop", str(sid))
+    assert code == 1 and "complete, not recording" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["export", "999"], "no session with id 999"),
+        (["export", "abc"], "invalid int value"),
+        (["record", "--simulate", "--duration", "-5"], "must be a positive number"),
+        (["dashboard", "--port", "70000"], "outside 1-65535"),
+        (["record"], "one of the arguments --simulate --device is required"),
+        (["record", "--simulate", "--client", "   "], "client name is empty"),
+    ],
+)
+def test_errors_are_one_clear_line_and_non_zero(
+    db_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    try:
+        code = main(["--db", str(db_path), *argv])
+    except SystemExit as exc:  # argparse's own usage errors
+        code = int(exc.code or 0)
+    _, err = capsys.readouterr()
+    assert code != 0
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unusable_database_location_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run(capsys, "--db", str(blocker / "x.db"), "sessions")
+    assert code == 1 and err.startswith("hrv-relax: error: cannot create the folder")
+    code, _, err = run(capsys, "--db", str(tmp_path), "sessions")
+    assert code == 1 and "is a folder" in err
+
+
+def test_not_a_database_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    code, _, err = run(capsys, "--db", str(junk), "sessions")
+    assert code == 1 and "not a database" in err and "Traceback" not in err
+
+
+def test_hrv_relax_db_environment_variable_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "from-env.db"
+    monkeypatch.setenv("HRV_RELAX_DB", str(db))
+    code, out, _ = run(capsys, "sessions")
+    assert code == 0 and "No sessions yet" in out and db.exists()
+
+
+def test_console_script_is_installed_and_prints_help() -> None:
+    script = Path(sys.executable).with_name("hrv-relax")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    for command in ("demo", "record", "sessions", "export", "dashboard", "scan"):
+        assert command in result.stdout

@@ -1,0 +1,107 @@
+"""AppTest of the session review, client history and import pages against a real store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from hrv_relax.dashboard.server import dashboard_app
+from hrv_relax.store import open_store
+from hrv_relax.store.access import SYSTEM
+from tests.support.accounts import signed_in_app
+from tests.support.history_practice import Practice, make_practice
+
+APP = str(dashboard_app())
+TIMEOUT_S = 60
+
+
+@pytest.fixture(scope="module")
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
+    p = make_practice(tmp_path_factory.mktemp("pages") / "practice.db", n_sessions=6)
+    yield p
+    p.store.close()
+
+
+@pytest.fixture
+def app(practice: Practice, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("HRV_RELAX_DB", str(practice.db))
+    return signed_in_app(practice.store, timeout_s=TIMEOUT_S)
+
+
+def test_review_page_plain_words_first_then_figures_and_charts(
+    app: AppTest, practice: Practice
+) -> None:
+    sid = practice.session_ids[2]
+    app.query_params["session"] = str(sid)
+    app.run()
+    app.switch_page("pages/review.py").run()
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Session review"
+    assert app.selectbox(key="review_session").value == sid
+    assert app.subheader[0].value.startswith("Your heart rate")
+    phases = app.dataframe[0].value
+    assert list(phases["Phase"]) == ["Baseline", "Massage", "Recovery"]
+    shifts = app.dataframe[1].value
+    assert any(str(s).startswith("Technique:") for s in shifts["Stretch"])
+    captions = " ".join(c.value for c in app.caption)
+    assert "orange dots are artefacts" in captions and "HF (0.15-0.4 Hz)" in captions
+    assert len(app.get("plotly_chart")) == 6
+    assert len(app.get("download_button")) == 4
+
+
+def test_review_of_a_session_without_markers_says_what_it_compares(
+    app: AppTest, practice: Practice, tmp_path: Path
+) -> None:
+    data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(600)).encode()
+    from hrv_relax.capture.importing import import_recording
+
+    result = import_recording(practice.store, SYSTEM, data, client_id=practice.other_client_id)
+    app.query_params["session"] = str(result.session_id)
+    app.run()
+    app.switch_page("pages/review.py").run()
+    assert not app.exception
+    assert "after the first 3 minutes" in app.subheader[0].value
+    assert any("No technique or pressure" in i.value for i in app.info)
+
+
+def test_history_page_timeline_trend_comparisons_and_filters(
+    app: AppTest, practice: Practice
+) -> None:
+    app.run()
+    app.switch_page("pages/history.py").run()
+    assert not app.exception and not app.error
+    assert app.selectbox(key="history_client").value == practice.client_id
+    assert any("of 6 sessions" in m.value and "weeks" in m.value for m in app.markdown)
+    assert len(app.get("plotly_chart")) >= 4
+    table = app.dataframe[0].value
+    assert len(table) == 6 and table["Review"].iloc[0].startswith("review?session=")
+    app.multiselect(key=f"history_therapists_{practice.client_id}").select(
+        practice.therapist_ids[0]
+    ).run()
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 3
+    app.selectbox(key="history_client").select(0).run()  # the whole clinic
+    assert not app.exception
+    assert set(app.dataframe[0].value["Client"]) >= {"Dana Example", "Eli Example"}
+
+
+def test_import_page_renders_its_choices(app: AppTest) -> None:
+    app.run()
+    app.switch_page("pages/import_recording.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Import a recording"
+    assert "fit" in app.selectbox(key="import_format").options[-1]
+    assert app.button(key="import_go").disabled
+
+
+def test_new_pages_on_an_empty_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    for page in ("pages/review.py", "pages/history.py"):
+        at = signed_in_app(store, timeout_s=TIMEOUT_S)
+        at.switch_page(page).run()
+        assert not at.exception
+        assert any("hrv-relax record --simulate" in i.value for i in at.info)

@@ -1,0 +1,84 @@
+"""The live view model: figures only when the data supports them, right now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
+from hrv_relax.dashboard.tiles import heart_rate_tile, relaxation_tile, rmssd_tile
+from hrv_relax.store import (
+    Beat,
+    Store,
+    add_client,
+    add_marker,
+    append_beats,
+    create_session,
+    heartbeat,
+    write_live,
+)
+from hrv_relax.store.access import SYSTEM
+from hrv_relax.store.clock import utcnow
+from hrv_relax.views.live import live_view
+from tests.conftest import reference
+
+PLAN = SessionPlan(baseline_s=300, massage_s=600, recovery_s=0)
+
+
+def _recording(store: Store, *, minutes_ago: float, beats_until_s: float) -> int:
+    beats, _ = simulate_beats(PLAN, ClientProfile(ectopic_per_hour=0), seed=3)
+    kept = [b for b in beats if b.t_s <= beats_until_s]
+    started = utcnow() - dt.timedelta(minutes=minutes_ago)
+    sid = create_session(
+        store, add_client(store, "Viewed").id, source="simulated", started_at=started
+    )
+    with store.write() as conn:
+        append_beats(conn, sid, [Beat(i, b.t_s, b.rr_ms, 70, True) for i, b in enumerate(kept)])
+        heartbeat(conn, sid)
+        write_live(
+            conn, sid, link="connected", bpm=0, contact=False, battery_pct=80,
+            frames_ok=10, frames_malformed=0,
+        )  # fmt: skip
+    add_marker(store, sid, "phase", "baseline", t_s=0.0)
+    add_marker(store, sid, "phase", "massage", t_s=300.0)
+    return sid
+
+
+def test_figures_from_minutes_ago_are_not_shown_as_now(store: Store) -> None:
+    sid = _recording(store, minutes_ago=10, beats_until_s=297)
+    view = live_view(store, SYSTEM, sid)
+    assert not view.reading.supportable
+    assert "no beats for" in view.reading.reason
+    assert heart_rate_tile(view).value == "—"  # no contact: not even the strap's reading
+    assert rmssd_tile(view).value == "—"
+    assert relaxation_tile(view).value == "—"
+
+
+def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
+    sid = _recording(store, minutes_ago=8, beats_until_s=8 * 60 - 1)
+    view = live_view(store, SYSTEM, sid)
+    assert view.reading.supportable
+    assert rmssd_tile(view).value.endswith("ms")
+    assert view.shift_now is not None
+    assert relaxation_tile(view).value in ("↓ calmer", "→ steady", "↑ tenser")
+
+
+def test_atrial_fibrillation_shows_heart_rate_but_no_rmssd(store: Store) -> None:
+    """Irregular rhythm (ltdb/14149): HRV is not autonomic there, so the tile says why."""
+    frame = pd.read_csv(reference("ltdb/14149.csv.gz"))
+    rr = frame["rr_ms"].to_numpy(float)[:400]
+    t_s = np.cumsum(rr) / 1000.0
+    started = utcnow() - dt.timedelta(seconds=float(t_s[-1]) + 1.0)
+    sid = create_session(store, add_client(store, "Irregular").id, source="simulated",
+                         started_at=started)  # fmt: skip
+    with store.write() as conn:
+        rows = [Beat(i, t, r, 0, True) for i, (t, r) in enumerate(zip(t_s, rr, strict=True))]
+        append_beats(conn, sid, rows)
+        heartbeat(conn, sid)
+    view = live_view(store, SYSTEM, sid)
+    assert heart_rate_tile(view).value.endswith("bpm")
+    assert rmssd_tile(view).value == "—"
+    assert "irregular rhythm" in rmssd_tile(view).note
+    assert np.isnan(view.rolling.rmssd_ms[-1]) and np.isfinite(view.rolling.hr_bpm[-1])
