@@ -4,11 +4,12 @@ Naive baseline: for every rolling window analyze_session computes (HR/RMSSD 60 s
 HF/LF 120 s every 10 s), call neurokit2's ``signal_fixpeaks`` (Kubios method) then
 ``hrv_time`` or ``hrv_frequency`` (4 Hz, ms^2) on that window's beats. For the 22.5 h record
 the naive loop is timed on every 40th window and scaled to the full count (it would take
-minutes); the figure printed says so. Peak memory is the child process' maximum RSS.
+minutes); the figure printed says so. Peak memory is the high-water mark of a fresh process
+that loads and analyses the record, read by that process itself (``VmHWM``): a count taken in
+the parent after the child exits would inherit the parent's own peak.
 """
 
 import gzip
-import resource
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+
+from benchmarks.timing import FULL, Size, size_from_argv
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference"
 NSR = REFERENCE / "nsr2db" / "nsr001_rr_ms.txt.gz"
@@ -72,15 +75,35 @@ def ours(rr_ms: np.ndarray) -> float:
     return time.perf_counter() - start
 
 
+def own_peak_mb() -> float:
+    """This process's own peak resident memory in MB (Linux VmHWM; elsewhere ru_maxrss)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024.0 / (1024.0 if sys.platform == "darwin" else 1.0)
+
+
 def peak_rss_mb_of_day_analysis() -> float:
-    """Peak RSS (MB) of a fresh process that loads and analyses the 22.5 h record."""
+    """Peak RSS (MB) of a fresh process that loads and analyses the 22.5 h record.
+
+    The child reports its own high-water mark: its memory alone, interpreter and imports
+    included, not this (parent) process's.
+    """
     code = (
-        "from benchmarks.bench_analysis import load_day; "
-        "from hrv_relax.analysis import analyze_session; analyze_session(load_day())"
+        "from benchmarks.bench_analysis import load_day, own_peak_mb; "
+        "from hrv_relax.analysis import analyze_session; analyze_session(load_day()); "
+        "print(own_peak_mb())"
     )
     root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=root, capture_output=True, text=True
+    )
+    return float(done.stdout.split()[-1])
 
 
 def live_us_per_notification(rr_ms: np.ndarray) -> float:
@@ -88,44 +111,47 @@ def live_us_per_notification(rr_ms: np.ndarray) -> float:
     from hrv_relax.analysis import LiveHrv
 
     live = LiveHrv()
-    beats = rr_ms[:LIVE_BEATS]
+    beats = rr_ms
     start = time.perf_counter()
     for value in beats:
         live.push(value)
     return (time.perf_counter() - start) / beats.size * 1e6
 
 
-def main() -> None:
-    """Print the analysis figures."""
+def main(size: Size = FULL) -> None:
+    """Print the analysis figures (quick: a 10-minute session, fewer samples and repeats)."""
     if not NSR.exists():
         print(f"analysis benchmarks skipped: {NSR} missing")
         return
     day = load_day()
     t_day = np.cumsum(day) / 1000.0
-    hour = day[: int(np.searchsorted(t_day, SESSION_S))]
+    session_s = size.pick(int(SESSION_S), 600)
+    hour = day[: int(np.searchsorted(t_day, session_s))]
     t_hour = np.cumsum(hour) / 1000.0
 
     hour_windows = naive_windows(t_hour)
     naive_hour = naive_loop(hour, hour_windows)
-    ours_hour = min(ours(hour) for _ in range(OURS_REPEATS_HOUR))
+    ours_hour = min(ours(hour) for _ in range(size.pick(OURS_REPEATS_HOUR, 3)))
     print(
-        f"60 min session: analyze_session {ours_hour * 1000:.0f} ms, naive neurokit2 loop "
+        f"{session_s / 60:.0f} min session: analyze_session {ours_hour * 1000:.0f} ms, "
+        "naive neurokit2 loop "
         f"({len(hour_windows)} windows) {naive_hour:.2f} s -> {naive_hour / ours_hour:.0f}x "
         "faster (goal >= 20x)"
     )
 
     day_windows = naive_windows(t_day)
-    sampled = day_windows[::DAY_SAMPLE_EVERY]
+    sampled = day_windows[:: size.pick(DAY_SAMPLE_EVERY, 20 * DAY_SAMPLE_EVERY)]
     naive_day = naive_loop(day, sampled) * len(day_windows) / len(sampled)
-    ours_day = min(ours(day) for _ in range(OURS_REPEATS_DAY))
+    ours_day = min(ours(day) for _ in range(size.pick(OURS_REPEATS_DAY, 1)))
     print(
         f"22.5 h record: analyze_session {ours_day:.2f} s, naive loop ~{naive_day:.0f} s "
         f"(timed on {len(sampled)} of {len(day_windows)} windows, scaled) -> "
         f"{ours_day / naive_day:.4f} of naive (goal < 0.1)"
     )
     print(f"22.5 h record: peak RSS {peak_rss_mb_of_day_analysis():.0f} MB (goal < 500 MB)")
-    print(f"live update: {live_us_per_notification(day):.1f} us per notification (goal < 1000)")
+    live_us = live_us_per_notification(day[: size.pick(LIVE_BEATS, 2_000)])
+    print(f"live update: {live_us:.1f} us per notification (goal < 1000)")
 
 
 if __name__ == "__main__":
-    main()
+    main(size_from_argv())

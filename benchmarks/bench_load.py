@@ -26,15 +26,29 @@ from pathlib import Path
 
 import numpy as np
 
-N_STRAPS = 20
+from benchmarks.timing import FULL, Size, size_from_argv
+
 N_READERS = 4
 BEATS_PER_COMMIT = 2  # ~1.2 beats/s per strap, one commit every 0.5 s (rounded up)
-BASELINE_COMMITS = 600
-FLAT_OUT_COMMITS = 150  # per strap
-REALTIME_S = 15.0
 COMMIT_EVERY_S = 0.5  # hrv_relax.capture.recorder.FLUSH_INTERVAL_S
 REAL_STRAP_BEATS_S = 1.2  # 72 bpm
-START_DELAY_S = 4.0  # lets every spawned process import and connect before the clock starts
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    """How many straps, and how long each run lasts."""
+
+    straps: int
+    baseline_commits: int
+    flat_out_commits: int  # per strap
+    realtime_s: float
+    start_delay_s: float  # lets every strap process connect and open its session first
+
+    @classmethod
+    def of(cls, size: Size) -> Load:
+        if size.quick:
+            return cls(3, 50, 20, 1.0, 0.5)
+        return cls(20, 600, 150, 15.0, 2.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +120,37 @@ def _readers(url: str, stop: threading.Event) -> list[threading.Thread]:
     return threads
 
 
-def _run(url: str, n: int, commits: int, pace_s: float) -> tuple[float, float, float]:
+def _ready(hold_s: float) -> int:
+    """Import what a strap needs, then hold the worker so the next task takes another one."""
+    import os
+
+    import hrv_relax.capture.journal
+    import hrv_relax.store  # noqa: F401
+
+    time.sleep(hold_s)
+    return os.getpid()
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    """`n` strap processes, started and with their imports done before any clock starts."""
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pids = {f.result() for f in [pool.submit(_ready, 0.5) for _ in range(n)]}
+    if len(pids) < n:  # a slow start let one worker take two tasks: wait for the rest
+        for f in [pool.submit(_ready, 2.0) for _ in range(n)]:
+            f.result()
+    return pool
+
+
+def _run(
+    pool: ProcessPoolExecutor, url: str, n: int, *, commits: int, pace_s: float, delay_s: float
+) -> tuple[float, float, float]:
     """(beats/s over all straps, p99 and max commit latency in s) for `n` straps at once."""
     stop = threading.Event()
     readers = _readers(url, stop) if n > 1 else []
-    start_at = time.time() + START_DELAY_S
-    spawn = multiprocessing.get_context("spawn")
+    start_at = time.time() + delay_s
     try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=spawn) as pool:
-            futures = [pool.submit(_strap, url, i, commits, pace_s, start_at) for i in range(n)]
-            runs = [f.result() for f in futures]
+        futures = [pool.submit(_strap, url, i, commits, pace_s, start_at) for i in range(n)]
+        runs = [f.result() for f in futures]
     finally:
         stop.set()
         for t in readers:
@@ -150,34 +185,43 @@ def _fresh(make_url: object) -> str:
     return url
 
 
-def bench_backend(name: str, make_url: object) -> None:
-    base_rate, base_p99, _ = _run(_fresh(make_url), 1, BASELINE_COMMITS, 0.0)
-    flat_rate, flat_p99, flat_max = _run(_fresh(make_url), N_STRAPS, FLAT_OUT_COMMITS, 0.0)
-    real_commits = int(REALTIME_S / COMMIT_EVERY_S)
-    _, real_p99, real_max = _run(_fresh(make_url), N_STRAPS, real_commits, COMMIT_EVERY_S)
-    needed = N_STRAPS * REAL_STRAP_BEATS_S
+def bench_backend(name: str, make_url: object, load: Load) -> None:
+    n, delay = load.straps, load.start_delay_s
+    real_commits = int(load.realtime_s / COMMIT_EVERY_S)
+    with _pool(n) as pool:
+        base_rate, base_p99, _ = _run(
+            pool, _fresh(make_url), 1, commits=load.baseline_commits, pace_s=0.0, delay_s=delay
+        )
+        flat_rate, flat_p99, flat_max = _run(
+            pool, _fresh(make_url), n, commits=load.flat_out_commits, pace_s=0.0, delay_s=delay
+        )
+        _, real_p99, real_max = _run(
+            pool, _fresh(make_url), n, commits=real_commits, pace_s=COMMIT_EVERY_S, delay_s=delay
+        )
+    needed = n * REAL_STRAP_BEATS_S
     print(
         f"{name}: baseline 1 strap alone: {base_rate:,.0f} beats/s, p99 commit "
         f"{base_p99 * 1000:.1f} ms"
     )
     print(
-        f"{name}: {N_STRAPS} straps flat out + {N_READERS} readers: {flat_rate:,.0f} beats/s "
+        f"{name}: {n} straps flat out + {N_READERS} readers: {flat_rate:,.0f} beats/s "
         f"({flat_rate / base_rate:.2f}x baseline), p99 commit {flat_p99 * 1000:.1f} ms "
         f"({flat_p99 / base_p99:.1f}x baseline), max {flat_max * 1000:.0f} ms"
     )
     print(
-        f"{name}: {N_STRAPS} straps real time + {N_READERS} readers: p99 commit "
+        f"{name}: {n} straps real time + {N_READERS} readers: p99 commit "
         f"{real_p99 * 1000:.1f} ms ({real_p99 / base_p99:.1f}x baseline), max "
-        f"{real_max * 1000:.0f} ms; headroom {flat_rate / needed:,.0f}x what {N_STRAPS} "
+        f"{real_max * 1000:.0f} ms; headroom {flat_rate / needed:,.0f}x what {n} "
         f"straps need ({needed:.0f} beats/s)"
     )
 
 
-def main() -> None:
+def main(size: Size = FULL) -> None:
     """Print the load figures for SQLite and, when its server is installed, PostgreSQL."""
+    load = Load.of(size)
     with tempfile.TemporaryDirectory(prefix="hrv-bench-") as tmp:
         counter = iter(range(1_000))
-        bench_backend("SQLite", lambda: f"sqlite:///{Path(tmp) / f'load-{next(counter)}.db'}")
+        bench_backend("SQLite", lambda: f"sqlite:///{Path(tmp) / f'load-{next(counter)}.db'}", load)
     try:
         from tests.support.postgres import find_bindir, running_server
     except ImportError:
@@ -188,8 +232,8 @@ def main() -> None:
         print("PostgreSQL load figures skipped: the postgresql server package is not installed")
         return
     with running_server(bindir, durable=True) as server:
-        bench_backend("PostgreSQL", server.create_database)
+        bench_backend("PostgreSQL", server.create_database, load)
 
 
 if __name__ == "__main__":
-    main()
+    main(size_from_argv())
