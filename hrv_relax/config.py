@@ -55,6 +55,17 @@ def resolve_db_url(value: str | os.PathLike[str] | None = None) -> str:
     return sqlite_url(Path(raw).expanduser())
 
 
+def shown_db_url(url: str) -> str:
+    """A database URL fit to print or log: any password in it reads `***`."""
+    from sqlalchemy import make_url  # noqa: PLC0415 - config stays light for every process
+    from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable database URL)"
+
+
 def sqlite_url(path: Path) -> str:
     if path.exists() and path.is_dir():
         raise ConfigurationError(f"database path {path} is a folder, expected a file")

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -49,7 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
-        help=f"database file or SQLAlchemy URL (default: ${ENV_DB}, else your data folder)",
+        help=(
+            f"database file or SQLAlchemy URL (default: ${ENV_DB}, else your data folder; "
+            "the demo uses its own demo file and never $HRV_RELAX_DB)"
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -295,8 +297,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    db = args.db or os.environ.get(ENV_DB) or None
-    return run_demo(db, port=args.port, open_browser=not args.no_browser)
+    return run_demo(args.db, port=args.port, open_browser=not args.no_browser)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from hrv_relax.config import (
     ENV_DEMO,
     demo_db_path,
     resolve_db_url,
+    shown_db_url,
     sqlite_url,
 )
 from hrv_relax.demo.practice import (
@@ -33,6 +34,7 @@ from hrv_relax.demo.practice import (
     DEMO_CLIENTS,
     DEMO_PASSWORD,
     DEMO_THERAPIST,
+    check_demo_database,
     seed_demo,
 )
 from hrv_relax.errors import ConfigurationError
@@ -194,6 +196,12 @@ def prepare_demo_database(db_url: str) -> None:
     url = make_url(db_url)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
     if path is None or path.exists():
+        # Checked before anything is written, migrations included: this may be a clinic's.
+        probe = open_store(db_url, migrate=False)
+        try:
+            check_demo_database(probe)
+        finally:
+            probe.close()
         store = open_store(db_url)
         seed_demo(store)
         store.close()
@@ -210,7 +218,11 @@ def prepare_demo_database(db_url: str) -> None:
 
 
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:
-    """Seed the demo practice, record a live simulated session, and serve the dashboard."""
+    """Seed the demo practice, record a live simulated session, and serve the dashboard.
+
+    `db` (the --db option) may name another demo database; HRV_RELAX_DB, which points a
+    clinic's laptops at the clinic's database, is never used.
+    """
     db_url = resolve_db_url(db or demo_db_path())
     port = choose_port(port)  # before anything starts: a busy port is a clear error at once
     print(
@@ -222,7 +234,7 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
     try:
         print(
             f"hrv-relax demo: recording simulated session {started.session_id} for {client} "
-            f"(signed in as {DEMO_THERAPIST}; database {db_url})",
+            f"(signed in as {DEMO_THERAPIST}; database {shown_db_url(db_url)})",
             flush=True,
         )
         print(demo_credentials(), flush=True)

@@ -11,6 +11,7 @@ import numpy as np
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.capture.recorder import Recorder
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, SimulatedStrap
+from hrv_relax.errors import ConfigurationError
 from hrv_relax.store import (
     Store,
     add_client,
@@ -21,7 +22,7 @@ from hrv_relax.store import (
     list_clients,
 )
 from hrv_relax.store.access import SYSTEM
-from hrv_relax.store.accounts import create_user, set_password_hash
+from hrv_relax.store.accounts import create_user, demo_counts, set_password_hash
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,21 @@ DEMO_CLIENTS: tuple[tuple[str, ClientProfile, str], ...] = (
         "Chronic pain and stress; occasional extra beats. Slow to relax.",
     ),
 )
+
+
+def check_demo_database(store: Store) -> None:
+    """Refuse a database holding any account or client the demo did not make.
+
+    The demo creates accounts with a published password: seeded into a clinic's database, they
+    would let anyone in. So it runs only on an empty database or one it made itself.
+    """
+    counts = demo_counts(store)
+    if not counts.is_demo_only:
+        raise ConfigurationError(
+            f"{store.url} holds {counts.real_accounts} account(s) and {counts.real_clients} "
+            "client(s) not made by the demo: the demo runs only on its own database. Leave out "
+            "--db (the demo then uses its own file), or name a new file with --db."
+        )
 
 
 def is_seeded(store: Store) -> bool:

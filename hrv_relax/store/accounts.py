@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, delete, func, insert, inspect, select, update
 
 from hrv_relax.errors import InvalidInputError, NotFoundError
 from hrv_relax.records import ClientRecord, UserRecord
@@ -303,10 +303,49 @@ def set_therapists_share(store: Store, viewer: Viewer, share: bool) -> None:
 
 
 def demo_only(store: Store) -> bool:
-    """Whether every account is a demo account (the demo database), and there is at least one."""
+    """Whether the database holds demo accounts and clients only, and at least one account."""
+    counts = demo_counts(store)
+    return counts.accounts > 0 and counts.is_demo_only
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCounts:
+    """How many accounts and clients a database holds, and how many the demo did not make."""
+
+    accounts: int
+    clients: int
+    real_accounts: int
+    real_clients: int
+
+    @property
+    def is_demo_only(self) -> bool:
+        return self.real_accounts == 0 and self.real_clients == 0
+
+
+def _demo_count(table: Table) -> Select[int, int]:
+    """How many rows, and how many not made by the demo."""
+    return select(func.count(table.c.id), func.count(table.c.id).filter(table.c.is_demo.is_(False)))
+
+
+def demo_counts(store: Store) -> DemoCounts:
+    """The counts; an empty database (no tables yet, opened without migrating) holds none."""
     with store.read() as conn:
-        n_all = conn.execute(select(func.count(users.c.id))).scalar_one()
-        n_demo = conn.execute(
-            select(func.count(users.c.id)).where(users.c.is_demo.is_(True))
-        ).scalar_one()
-    return bool(n_all) and n_all == n_demo
+        if not inspect(conn).has_table(users.name):
+            return DemoCounts(accounts=0, clients=0, real_accounts=0, real_clients=0)
+        n_users, n_real_users = conn.execute(
+            select(
+                func.count(users.c.id), func.count(users.c.id).filter(users.c.is_demo.is_(False))
+            )
+        ).one()
+        n_clients, n_real_clients = conn.execute(
+            select(
+                func.count(clients.c.id),
+                func.count(clients.c.id).filter(clients.c.is_demo.is_(False)),
+            )
+        ).one()
+    return DemoCounts(
+        accounts=int(n_users),
+        clients=int(n_clients),
+        real_accounts=int(n_real_users),
+        real_clients=int(n_real_clients),
+    )

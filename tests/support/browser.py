@@ -47,7 +47,8 @@ def chromium_page() -> Iterator[Any]:
         raise
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # In a context of its own: `page.context.new_page()` opens a tab of the same browser.
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         try:
             yield page
         finally:
@@ -55,8 +56,13 @@ def chromium_page() -> Iterator[Any]:
 
 
 @contextmanager
-def served(argv: list[str], env: dict[str, str], timeout_s: float = 60) -> Iterator[str]:
-    """Run an `hrv-relax` command that serves the dashboard; yield its URL; Ctrl-C it after."""
+def served(
+    argv: list[str], env: dict[str, str], timeout_s: float = 60, output: list[str] | None = None
+) -> Iterator[str]:
+    """Run an `hrv-relax` command that serves the dashboard; yield its URL; Ctrl-C it after.
+
+    `output`, if given, receives what the command printed up to its URL line.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-m", "hrv_relax", *argv],
         env={**os.environ, **env},
@@ -67,7 +73,7 @@ def served(argv: list[str], env: dict[str, str], timeout_s: float = 60) -> Itera
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout_s
     url = None
-    lines: list[str] = []
+    lines: list[str] = [] if output is None else output
     while url is None and time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line and proc.poll() is not None:

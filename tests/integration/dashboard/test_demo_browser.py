@@ -20,8 +20,8 @@ def _elapsed(page: object) -> str:
 def test_demo_serves_a_live_page_that_updates(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     port = free_port()
-    argv = ["demo", "--no-browser", "--port", str(port)]
-    with served(argv, {"HRV_RELAX_DB": str(db)}) as url, chromium_page() as page:
+    argv = ["--db", str(db), "demo", "--no-browser", "--port", str(port)]
+    with served(argv, {}) as url, chromium_page() as page:
         assert url == f"http://127.0.0.1:{port}/"
         page.goto(url)
         page.get_by_text("Heart rate").first.wait_for(timeout=60_000)
