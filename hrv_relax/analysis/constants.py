@@ -46,6 +46,31 @@ HF_BAND_HZ: Final = (0.15, 0.4)
 #: default lambda = 500, cut-off about 0.035 Hz at 4 Hz).
 SMOOTHNESS_PRIORS_LAMBDA: Final = 500.0
 
+# --- Breathing rate (respiratory sinus arrhythmia peak; see analysis/breathing.py) ------------
+#: Where the breathing peak is sought: 4.8-30 breaths/min (slow paced breathing to a light pant).
+BREATHING_BAND_HZ: Final = (0.08, 0.5)
+#: The breathing rate needs the HF minimum: ten cycles at 10/min, six at the slowest 6/min.
+MIN_BREATHING_S: Final = 60.0
+#: Below the HF band's lower edge (0.15 Hz = 9/min) the breathing rhythm is in the LF band
+#: (Task Force 1996): HF, LF/HF and the PNS/SNS indices no longer mean what they say.
+SLOW_BREATHING_PER_MIN: Final = 60.0 * HF_BAND_HZ[0]
+#: Breathing this much slower than in the baseline lowers RMSSD by itself (at 60 bpm, 15 to
+#: 13/min: -11 %): a fall in RMSSD then is not taken as arousal (analysis/relaxation.py).
+SLOWER_BREATHING_PER_MIN: Final = 2.0
+#: A peak below 0.15 Hz is the breathing (not the ~0.1 Hz Mayer wave) only when it holds more
+#: than this many times the power of the highest HF peak (twice its amplitude). On seeded
+#: synthetic RSA (docs/analysis.md) ordinary breathing gave at most 3.05, 6/min at least 3.6.
+SLOW_PEAK_DOMINANCE: Final = 4.0
+#: ... and holds at least this share of all the power from 0.04 to 0.5 Hz, as slow breathing's
+#: one narrow peak does (synthetic 6-9/min: 1st percentile 0.48), and no 5-minute window of
+#: a healthy day-long recording (nsr2db/nsr001, at most 0.45) nor the Kubios sample (0.45) does.
+SLOW_PEAK_MIN_SHARE: Final = 0.5
+#: A peak's power: the PSD within this of it (McCraty 2006's 0.030 Hz coherence window).
+PEAK_HALF_WIDTH_HZ: Final = 0.015
+#: No clear breathing rhythm when the HF peak holds less than this share of the power from
+#: 0.15 to 0.5 Hz (white noise: 0.09).
+MIN_PEAK_SHARE: Final = 0.2
+
 # --- Minimum windows (Task Force 1996: ~1 min for HF, ~2 min for LF; Esco & Flatt 2014) ----
 #: Time-domain indices: 10 s RMSSD already tracks 5 min RMSSD (Munoz 2015); fewer beats than
 #: this and SDNN/RMSSD are noise.
@@ -58,13 +83,31 @@ MIN_LF_S: Final = 120.0
 #: LF/HF and LF, HF in normalised units need the standard 5 min short-term recording (Task
 #: Force 1996: "5 min for LF/HF"); 290 s so that a 5 min recording of whole beats qualifies.
 MIN_LF_HF_S: Final = 290.0
-#: VLF needs 5 min (Task Force 1996: shorter windows do not resolve 0.0033-0.04 Hz).
-MIN_VLF_S: Final = 290.0
+#: VLF is not given from 5-minute windows: Task Force 1996 calls VLF from short-term recordings
+#: (<= 5 min) a dubious measure. 10 minutes (590 s, so that 10 min of whole beats qualifies)
+#: hold three cycles of 0.005 Hz and two 300 s Welch segments' worth of averaging.
+MIN_VLF_S: Final = 590.0
 #: PNS/SNS and the stress index rest on an RR histogram (50 ms bins): 2 min of beats.
 MIN_AUTONOMIC_INDEX_S: Final = 120.0
 #: RMSSD, SD1 and SD2 rest on successive pairs of clean intervals: fewer than this many pairs
 #: and they are noise (the 8-beat minimum with one flagged beat leaves ~5 pairs).
 MIN_CLEAN_PAIRS: Final = 5
+
+# --- Fractal and entropy indices (analysis/complexity.py; Kubios settings) ----------------------
+#: DFA alpha1 box sizes (beats): Kubios' short-term fluctuations, 4-12 beats.
+DFA_ALPHA1_BEATS: Final = (4, 12)
+#: DFA alpha1 needs ten boxes of its largest scale: 120 clean beats (2 min at 60 bpm, the
+#: window DFA alpha1 is usually reported on, Gronwald et al. 2020, doi:10.3389/fphys.2020.550572).
+MIN_DFA_ALPHA1_BEATS: Final = 120
+#: Sample entropy: embedding dimension and tolerance in SDs of the window (Kubios' settings).
+SAMPEN_DIMENSION: Final = 2
+SAMPEN_TOLERANCE_SD: Final = 0.2
+#: Sample entropy with m = 2 is unstable on short series; Yentes et al. 2013
+#: (doi:10.1007/s10439-012-0668-3) advise at least ~200 points.
+MIN_SAMPEN_BEATS: Final = 200
+#: Beyond this many beats (about 5 h) sample entropy's quadratic cost is not spent (0.4 s at
+#: 20,000 beats, 5.6 s at 100,000): such a window is not a phase of a massage session.
+MAX_COMPLEXITY_BEATS: Final = 20_000
 
 # --- Reliability ------------------------------------------------------------------------------
 #: A window whose RR intervals are more than this share non-NN is not trusted. Each isolated

@@ -135,12 +135,13 @@ def band_power(f_hz: FloatArray, psd: FloatArray, band_hz: tuple[float, float]) 
 def band_powers_rows(x_ms: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, FloatArray]:
     """VLF, LF and HF power (ms^2) of each evenly sampled row of ``x_ms``."""
     f_hz, psd = welch_psd(x_ms, rate_hz)
-    return _psd_band_powers(f_hz, psd)
+    return psd_band_powers(f_hz, psd)
 
 
-def _psd_band_powers(
+def psd_band_powers(
     f_hz: FloatArray, psd: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """VLF, LF and HF power (ms^2) of each row of a PSD (ms^2/Hz) on the grid ``f_hz``."""
     return (
         band_power(f_hz, psd, VLF_BAND_HZ),
         band_power(f_hz, psd, LF_BAND_HZ),
@@ -204,7 +205,7 @@ class GapFreeSpectra:
         mean = self.mean_psd(min_s)
         if mean is None:
             return NO_BANDS
-        vlf, lf, hf = _psd_band_powers(*mean)
+        vlf, lf, hf = psd_band_powers(*mean)
         return BandPowers(vlf_ms2=float(vlf[0]), lf_ms2=float(lf[0]), hf_ms2=float(hf[0]))
 
 

@@ -18,6 +18,15 @@ own spectrum and need ``MIN_LF_HF_S`` of them. A band no stretch is long enough 
 ``reason`` gives the longest stretch. The share of artefacts plus gaps still limits the spectrum
 (``MAX_ARTIFACT_PCT_SPECTRAL``) and the window's reliability exactly as without the cut; a
 window without a long gap is one stretch and gets the single-window spectrum unchanged.
+
+Breathing: the breathing rate is the respiratory peak of the same HF-stretch spectrum
+(:mod:`hrv_relax.analysis.breathing`). When it is below the HF band (9/min), the breathing
+rhythm lies in the LF band, so HF, LF/HF, the normalised units and the PNS/SNS indices are NaN
+with the reason "slow breathing (~6/min): HF, LF/HF and PNS/SNS do not apply" (LF and VLF
+power stay: they are still the power in their band).
+
+DFA alpha1 and sample entropy come from neurokit2 (:mod:`hrv_relax.analysis.complexity`) on
+the window's clean intervals; ``nonlinear=False`` skips them where speed matters.
 """
 
 import math
@@ -27,6 +36,8 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis.artifacts import classify_artifacts
+from hrv_relax.analysis.breathing import breathing_rate, slow_breathing_reason
+from hrv_relax.analysis.complexity import NO_COMPLEXITY, complexity
 from hrv_relax.analysis.constants import (
     INTERPOLATION_RATE_HZ,
     MAX_ARTIFACT_PCT,
@@ -34,6 +45,7 @@ from hrv_relax.analysis.constants import (
     MAX_IRREGULAR_PCT,
     MAX_SPECTRAL_GAP_S,
     MIN_AUTONOMIC_INDEX_S,
+    MIN_BREATHING_S,
     MIN_CLEAN_PAIRS,
     MIN_HF_S,
     MIN_LF_HF_S,
@@ -63,7 +75,8 @@ class HrvIndices:
     """HRV indices of one window. NaN marks an index the window cannot support (see reason).
 
     ``duration_s`` is the covered time (s): the span of the beats minus the gaps in it;
-    ``gap_pct`` is the share of the span that is gap.
+    ``gap_pct`` is the share of the span that is gap. ``breathing_rate_per_min`` is breaths
+    per minute from the RR spectrum; ``dfa_alpha1`` and ``sampen`` are unitless.
     """
 
     n_beats: int
@@ -92,6 +105,9 @@ class HrvIndices:
     pns_index: float
     sns_index: float
     gap_pct: float = 0.0
+    breathing_rate_per_min: float = NAN
+    dfa_alpha1: float = NAN
+    sampen: float = NAN
 
 
 def _ln(x: float) -> float:
@@ -114,17 +130,22 @@ def _too_short(
     )
 
 
-def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, list[str]]:
-    """(VLF, LF and HF; the powers LF/HF and n.u. come from; notes) of a window's stretches.
+def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, list[str]]:
+    """(VLF, LF and HF; the powers LF/HF and n.u. come from; breaths/min; notes) of a window.
 
     Each band pools the stretches meeting its minimum; LF/HF and n.u. take LF and HF from the
-    same (LF) stretches, which must cover ``MIN_LF_HF_S`` together.
+    same (LF) stretches, which must cover ``MIN_LF_HF_S`` together. The breathing rate is the
+    peak of the HF stretches' spectrum.
     """
     notes: list[str] = []
     longest = spectra.longest_s
-    if longest < MIN_HF_S:
+    if longest < max(MIN_HF_S, MIN_BREATHING_S):
         notes.append(_too_short(spectra, longest, MIN_HF_S, "HF, LF or VLF"))
-        return NO_BANDS, NO_BANDS, notes
+        return NO_BANDS, NO_BANDS, NAN, notes
+    hf_psd = spectra.mean_psd(MIN_BREATHING_S)
+    breathing = breathing_rate(*hf_psd) if hf_psd is not None else NAN
+    if math.isnan(breathing):
+        notes.append("no clear breathing peak in the RR spectrum: no breathing rate")
     lf_bands = spectra.band_powers(MIN_LF_S)
     lf_covered = spectra.covered_s(MIN_LF_S)
     ratios = lf_bands if lf_covered >= MIN_LF_HF_S else NO_BANDS
@@ -140,7 +161,7 @@ def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, list[str
         lf_ms2=lf_bands.lf_ms2,
         hf_ms2=spectra.band_powers(MIN_HF_S).hf_ms2,
     )
-    return bands, ratios, notes
+    return bands, ratios, breathing, notes
 
 
 def hrv_indices(
@@ -150,6 +171,7 @@ def hrv_indices(
     detrend: float | None = SMOOTHNESS_PRIORS_LAMBDA,
     t_s: npt.ArrayLike | None = None,
     norms: AutonomicNorms = DEFAULT_NORMS,
+    nonlinear: bool = True,
 ) -> HrvIndices:
     """All HRV indices of one window of RR intervals (ms).
 
@@ -157,7 +179,8 @@ def hrv_indices(
     500); ``None`` turns detrending off. ``t_s`` are beat end times (s), for recordings with
     gaps. Units: ms, bpm, %, ms^2; ``ln_rmssd`` and ``ln_hf`` are natural logs of ms and ms^2.
     A window too short (beats, covered time, clean pairs) or too artefact- or gap-laden has
-    every index NaN, mean RR and HR included; ``reason`` says why.
+    every index NaN, mean RR and HR included; ``reason`` says why. ``nonlinear=False`` leaves
+    DFA alpha1 and sample entropy NaN (they cost more than everything else together).
     """
     series = beat_series(rr_ms, t_s)
     n = series.n
@@ -215,13 +238,14 @@ def hrv_indices(
         sd1 = sd2 = si = rmssd = sdnn = pnn50 = pnn20 = NAN
 
     bands = ratios = NO_BANDS
+    breathing = NAN
     if reliable and not spectral_ok:
         reasons.append(
             f"{artifact_pct:.1f} % artefacts + {gap_pct:.1f} % gaps > "
             f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum"
         )
     elif reliable:
-        bands, ratios, notes = _spectrum(gap_free_spectra(series, keep, detrend))
+        bands, ratios, breathing, notes = _spectrum(gap_free_spectra(series, keep, detrend))
         reasons.extend(notes)
 
     pns = sns = NAN
@@ -231,6 +255,19 @@ def hrv_indices(
     elif reliable:
         reasons.append(f"window < {MIN_AUTONOMIC_INDEX_S:.0f} s: no stress, PNS or SNS index")
         si = NAN
+    slow = slow_breathing_reason(breathing)
+    if slow:
+        # The breathing rhythm is in the LF band: HF, its ratios and PNS/SNS would read it as
+        # a fall in vagal activity (Task Force 1996).
+        reasons.append(slow)
+        bands = BandPowers(vlf_ms2=bands.vlf_ms2, lf_ms2=bands.lf_ms2, hf_ms2=NAN)
+        ratios = NO_BANDS
+        pns = sns = NAN
+
+    nl = NO_COMPLEXITY
+    if reliable and nonlinear:
+        nl = complexity(sel.nn_ms)
+        reasons += [nl.reason] if nl.reason else []
 
     return HrvIndices(
         n_beats=n,
@@ -259,4 +296,7 @@ def hrv_indices(
         pns_index=pns,
         sns_index=sns,
         gap_pct=gap_pct,
+        breathing_rate_per_min=breathing,
+        dfa_alpha1=nl.dfa_alpha1,
+        sampen=nl.sampen,
     )

@@ -43,8 +43,10 @@ from hrv_relax.analysis.constants import (
     MS_PER_MINUTE,
     NORMAL_RANGE_SD,
     SLOW_SUBWINDOW_S,
+    SLOWER_BREATHING_PER_MIN,
     SUBWINDOW_S,
 )
+from hrv_relax.analysis.breathing import is_slow
 from hrv_relax.analysis.detrending import smoothness_priors_operator
 from hrv_relax.analysis.frequency import Resampled, band_powers_rows
 from hrv_relax.analysis.indices import HrvIndices
@@ -234,6 +236,31 @@ def verdict(hr: Change, ln_rmssd: Change) -> tuple[Verdict, str]:
     return "no clear change", "changes within the uncertainty or below the smallest worthwhile"
 
 
+NO_CHANGE = Change(math.nan, math.nan, math.nan, math.nan, math.nan)
+
+
+def slower_breathing_verdict(
+    word: Verdict, reason: str, hr: Change, base: HrvIndices, phase: HrvIndices
+) -> tuple[Verdict, str]:
+    """Never "more aroused" on RMSSD alone when breathing slowed (slow relaxed breathing).
+
+    RMSSD falls when breathing slows at the same RSA (the successive differences of a slower
+    rhythm are smaller), so with the phase breathing below the HF band, or slower than the
+    baseline by ``SLOWER_BREATHING_PER_MIN``, a fall in RMSSD is no sign of arousal; only a
+    clear rise in heart rate still is.
+    """
+    b, p = base.breathing_rate_per_min, phase.breathing_rate_per_min
+    slowed = bool(is_slow(p)) or (math.isfinite(b) and p <= b - SLOWER_BREATHING_PER_MIN)
+    hr_up = hr.ci_low > 0 and hr.delta >= MIN_HR_CHANGE_BPM
+    if word != "more aroused" or not slowed or hr_up:
+        return word, reason
+    since = f"from ~{b:.0f} " if math.isfinite(b) else ""
+    return "no clear change", (
+        f"breathing slowed {since}to ~{p:.0f}/min, which lowers RMSSD without arousal; "
+        "heart rate did not rise clearly"
+    )
+
+
 def relaxation_shift(
     base_pieces: SubWindows,
     phase_pieces: SubWindows,
@@ -252,7 +279,9 @@ def relaxation_shift(
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     hr = _bootstrap_delta(base_pieces.hr_bpm, phase_pieces.hr_bpm, rng)
     ln_rmssd = _bootstrap_delta(base_pieces.ln_rmssd, phase_pieces.ln_rmssd, rng)
-    word, reason = verdict(hr, ln_rmssd)
+    word, reason = slower_breathing_verdict(
+        *verdict(hr, ln_rmssd), hr, base_indices, phase_indices
+    )
     empty = SlowPieces(np.empty(0), np.empty(0), np.empty(0))
     b_slow, p_slow = base_slow or empty, phase_slow or empty
     ln_hf = _bootstrap_delta(b_slow.ln_hf, p_slow.ln_hf, rng)
@@ -262,6 +291,11 @@ def relaxation_shift(
     # Equal 60 s pieces on both sides: whole windows of different lengths bias the stress index.
     pns = _bootstrap_delta(b_slow.pns_index, p_slow.pns_index, rng)
     sns = _bootstrap_delta(b_slow.sns_index, p_slow.sns_index, rng)
+    if is_slow(base_indices.breathing_rate_per_min) or is_slow(
+        phase_indices.breathing_rate_per_min
+    ):
+        # Slow breathing on either side: HF and PNS/SNS would read it as less vagal.
+        ln_hf = pns = sns = NO_CHANGE
     return RelaxationShift(
         hr_bpm=hr,
         ln_rmssd=ln_rmssd,

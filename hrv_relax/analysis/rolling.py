@@ -1,7 +1,9 @@
 """Rolling HRV series for a whole session, vectorised over windows.
 
 Defaults (issue 4): HR and RMSSD on 60 s windows every 5 s; HF and LF on 120 s every 10 s;
-PNS and SNS index on 300 s every 30 s. Each HR and RMSSD value is exactly what
+PNS and SNS index on 300 s every 30 s. The spectral windows also give the breathing rate
+(:mod:`hrv_relax.analysis.breathing`), and HF and PNS/SNS are blank where breathing is slower
+than the HF band. Each HR and RMSSD value is exactly what
 :func:`hrv_indices` would report for that window's beats with the session's artefact flags,
 NaN included: the same minimum beats, covered time and clean pairs, and the same limit on
 artefacts plus gap time, and with ``irregular`` the same irregular-rhythm rule: RMSSD, HF,
@@ -32,6 +34,7 @@ from hrv_relax.analysis.constants import (
     MAX_IRREGULAR_PCT,
     MAX_SPECTRAL_GAP_S,
     MIN_AUTONOMIC_INDEX_S,
+    MIN_BREATHING_S,
     MIN_CLEAN_PAIRS,
     MIN_HF_S,
     MIN_LF_S,
@@ -46,11 +49,13 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_operator
+from hrv_relax.analysis.breathing import breathing_rate, breathing_rate_rows, is_slow
 from hrv_relax.analysis.frequency import (
     Resampled,
-    band_powers_rows,
     gap_free_spectra,
+    psd_band_powers,
     resample,
+    welch_psd,
 )
 from hrv_relax.analysis.nonlinear import stress_index, vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
@@ -80,12 +85,16 @@ class RollingTimeDomain:
 
 @dataclass(frozen=True, slots=True)
 class RollingSpectral:
-    """HF and LF power (ms^2) per window ending at ``t_s``."""
+    """HF and LF power (ms^2) and breathing rate (breaths/min) per window ending at ``t_s``.
+
+    HF is NaN where the window's breathing is slower than the HF band (slow breathing).
+    """
 
     t_s: FloatArray
     hf_ms2: FloatArray
     lf_ms2: FloatArray
     artifact_pct: FloatArray
+    breathing_per_min: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +224,7 @@ def rolling_spectral(
     pct = _artifact_pct(grid, keep)
     hf = np.full(grid.end_s.size, math.nan)
     lf = np.full(grid.end_s.size, math.nan)
+    breathing = np.full(grid.end_s.size, math.nan)
     if even is None:
         even = resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
     width = round(window_s * even.rate_hz)
@@ -227,9 +237,11 @@ def rolling_spectral(
             block = rows[first[start : start + SPECTRAL_BATCH]]
             if operator is not None:
                 block = block @ operator.T
-            _, lf_b, hf_b = band_powers_rows(block, even.rate_hz)
+            f_hz, psd = welch_psd(block, even.rate_hz)
+            _, lf_b, hf_b = psd_band_powers(f_hz, psd)
             lf[start : start + SPECTRAL_BATCH] = lf_b
             hf[start : start + SPECTRAL_BATCH] = hf_b
+            breathing[start : start + SPECTRAL_BATCH] = breathing_rate_rows(f_hz, psd)
     mom = window_moments(series, keep, grid)
     cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
     ok = _supportable(mom, cover, pct, MIN_HF_S) & (
@@ -238,32 +250,51 @@ def rolling_spectral(
     ok &= ~_irregular_windows(grid, irregular)
     # The session-wide spline bridges long gaps: those windows are redone stretch by stretch.
     split = np.flatnonzero(ok & cover.has_long_gap)
-    hf[split], lf[split] = _across_gaps(series, keep, grid, split, detrend)
+    hf[split], lf[split], breathing[split] = _across_gaps(series, keep, grid, split, detrend)
+    breathing = np.where(ok, breathing, math.nan)
     return RollingSpectral(
         t_s=grid.end_s,
-        hf_ms2=np.where(ok, hf, math.nan),
+        hf_ms2=np.where(ok & ~is_slow(breathing), hf, math.nan),
         lf_ms2=np.where(ok & (cover.covered_s >= MIN_LF_S), lf, math.nan),
         artifact_pct=pct,
+        breathing_per_min=breathing,
     )
 
 
 def _across_gaps(
     series: BeatSeries, keep: BoolArray, grid: WindowGrid, windows: IntArray, detrend: float | None
-) -> tuple[FloatArray, FloatArray]:
-    """HF and LF of the given windows from their own beats' gap-free stretches.
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """HF, LF and breathing rate of the given windows from their own gap-free stretches.
 
     As :func:`hrv_indices` takes a window's spectrum: a spline and Welch PSD per stretch, the
     PSDs of the stretches long enough for a band pooled by covered time.
     """
     hf = np.full(windows.size, math.nan)
     lf = np.full(windows.size, math.nan)
+    breathing = np.full(windows.size, math.nan)
     for k, w in enumerate(windows):
         part = slice(int(grid.lo[w]), int(grid.hi[w]))
         beats = beat_series(series.rr_ms[part], series.t_s[part])
         spectra = gap_free_spectra(beats, keep[part], detrend)
         hf[k] = spectra.band_powers(MIN_HF_S).hf_ms2
         lf[k] = spectra.band_powers(MIN_LF_S).lf_ms2
-    return hf, lf
+        mean = spectra.mean_psd(MIN_BREATHING_S)
+        breathing[k] = breathing_rate(*mean) if mean is not None else math.nan
+    return hf, lf, breathing
+
+
+def _median_within(spectral: RollingSpectral, end_s: FloatArray, window_s: float) -> FloatArray:
+    """Median breathing rate of the spectral windows lying inside each (end - window, end]."""
+    ends = spectral.t_s
+    lo = np.searchsorted(ends - ROLLING_SPECTRAL_WINDOW_S, end_s - window_s - 1e-9, side="left")
+    hi = np.searchsorted(ends, end_s + 1e-9, side="right")
+    out = np.full(end_s.size, math.nan)
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        values = spectral.breathing_per_min[a:b]
+        values = values[np.isfinite(values)]
+        if values.size:
+            out[k] = float(np.median(values))
+    return out
 
 
 def rolling_autonomic(
@@ -275,11 +306,14 @@ def rolling_autonomic(
     *,
     residual_ms: FloatArray | None = None,
     irregular: BoolArray | None = None,
+    breathing: RollingSpectral | None = None,
 ) -> RollingAutonomic:
     """PNS and SNS index per window (mean RR, RMSSD, SD1; mean HR, stress index, SD2).
 
     ``residual_ms`` are the clean intervals minus their slow trend, when the caller has them;
-    ``irregular`` blanks the windows mostly in irregular rhythm.
+    ``irregular`` blanks the windows mostly in irregular rhythm; with ``breathing`` (the
+    session's spectral series), a window whose spectral windows breathe slowly in the median
+    is blank too (slow breathing swings PNS/SNS "sympathetic").
     """
     grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
     mom = window_moments(series, keep, grid)
@@ -294,6 +328,8 @@ def rolling_autonomic(
     cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S, window_s)
     bad = ~_supportable(mom, cover, pct, MIN_AUTONOMIC_INDEX_S)
     bad |= _irregular_windows(grid, irregular)
+    if breathing is not None:
+        bad |= np.asarray(is_slow(_median_within(breathing, grid.end_s, window_s)), np.bool_)
     return RollingAutonomic(
         t_s=grid.end_s,
         pns_index=np.where(bad, math.nan, pns),

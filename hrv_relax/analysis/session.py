@@ -116,16 +116,20 @@ def analyze_session(
         )
         phases.append(PhaseResult(span.label, lo, hi, idx, shift))
     usual = normal_range(past_baseline_ln_rmssd)
+    spectral = rolling_spectral(series, keep, detrend, even=even, irregular=classes.irregular)
     return SessionAnalysis(
         artifacts=classes.any,
         irregular=classes.irregular,
         artifact_pct=100.0 * float(np.mean(classes.any)) if series.n else 0.0,
         rolling_time=rolling_time_domain(series, keep, irregular=classes.irregular),
-        rolling_spectral=rolling_spectral(
-            series, keep, detrend, even=even, irregular=classes.irregular
-        ),
+        rolling_spectral=spectral,
         rolling_autonomic=rolling_autonomic(
-            series, keep, norms, residual_ms=residual, irregular=classes.irregular
+            series,
+            keep,
+            norms,
+            residual_ms=residual,
+            irregular=classes.irregular,
+            breathing=spectral,
         ),
         baseline=PhaseResult(base.label, base.start_s, base.end_s, base_idx, None),
         phases=tuple(phases),
