@@ -15,9 +15,10 @@ times its power *and* holds at least ``SLOW_PEAK_MIN_SHARE`` of all the power fr
 0.5 Hz: slow breathing moves the RSA into the LF band, where it grows (resonance) into one
 narrow, dominant peak and leaves HF only noise and harmonics, whereas the Mayer wave of
 ordinary breathing is broad and of the order of the RSA. The numbers behind both thresholds
-(synthetic RSA and two real recordings) are in docs/analysis.md. A peak's power is the PSD summed over ``PEAK_HALF_WIDTH_HZ`` either side (the
-0.030 Hz window of McCraty 2006's coherence ratio). With no clear peak, when the chosen peak
-holds less than ``MIN_PEAK_SHARE`` of the band's power, the rate is NaN.
+(synthetic RSA and two real recordings) are in docs/analysis.md. A peak's power is the PSD
+summed over ``PEAK_HALF_WIDTH_HZ`` either side (the 0.030 Hz window of McCraty 2006's coherence
+ratio). With no clear peak, when the HF peak holds less than ``MIN_PEAK_SHARE`` of the power
+from 0.15 to 0.5 Hz, the rate is NaN.
 
 Below ``SLOW_BREATHING_PER_MIN`` (the HF band's lower edge) the breathing rhythm lies in the LF
 band: HF no longer holds it, LF/HF soars and the PNS/SNS indices swing "sympathetic" for a
@@ -38,7 +39,7 @@ from hrv_relax.analysis.constants import (
     SLOW_PEAK_DOMINANCE,
     SLOW_PEAK_MIN_SHARE,
 )
-from hrv_relax.analysis.series import FloatArray
+from hrv_relax.analysis.series import BoolArray, FloatArray
 
 SECONDS_PER_MINUTE = 60.0
 
@@ -92,16 +93,19 @@ def breathing_rate(f_hz: FloatArray, psd: FloatArray) -> float:
     return float(breathing_rate_rows(f_hz, psd)[0])
 
 
-def is_slow(breathing_per_min: float | FloatArray) -> bool | np.bool_ | FloatArray:
-    """True where breathing is slower than the HF band (NaN is not slow)."""
+def is_slow(breathing_per_min: float) -> bool:
+    """True when breathing is slower than the HF band (NaN is not slow)."""
+    return breathing_per_min < SLOW_BREATHING_PER_MIN
+
+
+def slow_mask(breathing_per_min: FloatArray) -> BoolArray:
+    """Element-wise :func:`is_slow` (NaN is not slow)."""
     with np.errstate(invalid="ignore"):
-        return np.less(breathing_per_min, SLOW_BREATHING_PER_MIN)  # type: ignore[no-any-return]
+        return np.asarray(np.less(breathing_per_min, SLOW_BREATHING_PER_MIN), np.bool_)
 
 
 def slow_breathing_reason(breathing_per_min: float) -> str:
     """The reason HF, LF/HF and PNS/SNS are withheld at this rate, or "" when they apply."""
     if not is_slow(breathing_per_min):
         return ""
-    return (
-        f"slow breathing (~{breathing_per_min:.0f}/min): HF, LF/HF and PNS/SNS do not apply"
-    )
+    return f"slow breathing (~{breathing_per_min:.0f}/min): HF, LF/HF and PNS/SNS do not apply"

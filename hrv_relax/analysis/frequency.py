@@ -138,9 +138,7 @@ def band_powers_rows(x_ms: FloatArray, rate_hz: float) -> tuple[FloatArray, Floa
     return psd_band_powers(f_hz, psd)
 
 
-def psd_band_powers(
-    f_hz: FloatArray, psd: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def psd_band_powers(f_hz: FloatArray, psd: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """VLF, LF and HF power (ms^2) of each row of a PSD (ms^2/Hz) on the grid ``f_hz``."""
     return (
         band_power(f_hz, psd, VLF_BAND_HZ),

@@ -28,6 +28,7 @@ from typing import Literal
 
 import numpy as np
 
+from hrv_relax.analysis.breathing import is_slow
 from hrv_relax.analysis.constants import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
@@ -46,7 +47,6 @@ from hrv_relax.analysis.constants import (
     SLOWER_BREATHING_PER_MIN,
     SUBWINDOW_S,
 )
-from hrv_relax.analysis.breathing import is_slow
 from hrv_relax.analysis.detrending import smoothness_priors_operator
 from hrv_relax.analysis.frequency import Resampled, band_powers_rows
 from hrv_relax.analysis.indices import HrvIndices
@@ -250,7 +250,7 @@ def slower_breathing_verdict(
     clear rise in heart rate still is.
     """
     b, p = base.breathing_rate_per_min, phase.breathing_rate_per_min
-    slowed = bool(is_slow(p)) or (math.isfinite(b) and p <= b - SLOWER_BREATHING_PER_MIN)
+    slowed = is_slow(p) or (math.isfinite(b) and p <= b - SLOWER_BREATHING_PER_MIN)
     hr_up = hr.ci_low > 0 and hr.delta >= MIN_HR_CHANGE_BPM
     if word != "more aroused" or not slowed or hr_up:
         return word, reason
@@ -279,9 +279,7 @@ def relaxation_shift(
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     hr = _bootstrap_delta(base_pieces.hr_bpm, phase_pieces.hr_bpm, rng)
     ln_rmssd = _bootstrap_delta(base_pieces.ln_rmssd, phase_pieces.ln_rmssd, rng)
-    word, reason = slower_breathing_verdict(
-        *verdict(hr, ln_rmssd), hr, base_indices, phase_indices
-    )
+    word, reason = slower_breathing_verdict(*verdict(hr, ln_rmssd), hr, base_indices, phase_indices)
     empty = SlowPieces(np.empty(0), np.empty(0), np.empty(0))
     b_slow, p_slow = base_slow or empty, phase_slow or empty
     ln_hf = _bootstrap_delta(b_slow.ln_hf, p_slow.ln_hf, rng)

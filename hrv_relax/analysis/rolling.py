@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from hrv_relax.analysis.breathing import breathing_rate, breathing_rate_rows, slow_mask
 from hrv_relax.analysis.constants import (
     INTERPOLATION_RATE_HZ,
     MAX_ARTIFACT_PCT,
@@ -49,7 +50,6 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
 )
 from hrv_relax.analysis.detrending import smoothness_priors_operator
-from hrv_relax.analysis.breathing import breathing_rate, breathing_rate_rows, is_slow
 from hrv_relax.analysis.frequency import (
     Resampled,
     gap_free_spectra,
@@ -254,7 +254,7 @@ def rolling_spectral(
     breathing = np.where(ok, breathing, math.nan)
     return RollingSpectral(
         t_s=grid.end_s,
-        hf_ms2=np.where(ok & ~is_slow(breathing), hf, math.nan),
+        hf_ms2=np.where(ok & ~slow_mask(breathing), hf, math.nan),
         lf_ms2=np.where(ok & (cover.covered_s >= MIN_LF_S), lf, math.nan),
         artifact_pct=pct,
         breathing_per_min=breathing,
@@ -329,7 +329,7 @@ def rolling_autonomic(
     bad = ~_supportable(mom, cover, pct, MIN_AUTONOMIC_INDEX_S)
     bad |= _irregular_windows(grid, irregular)
     if breathing is not None:
-        bad |= np.asarray(is_slow(_median_within(breathing, grid.end_s, window_s)), np.bool_)
+        bad |= slow_mask(_median_within(breathing, grid.end_s, window_s))
     return RollingAutonomic(
         t_s=grid.end_s,
         pns_index=np.where(bad, math.nan, pns),

@@ -118,7 +118,7 @@ class LiveView:
 
 def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | None:
     inside = (series.t_s > start_s) & (series.t_s <= end_s)
-    indices = hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside])
+    indices = hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside], nonlinear=False)
     return indices if indices.reliable else None
 
 

@@ -170,7 +170,7 @@ def _segment(beats: BeatArrays, result: SessionAnalysis, seg: Segment) -> Segmen
     series = beat_series(beats.rr_ms, beats.t_s)
     keep = ~result.artifacts
     inside = (beats.t_s > seg.start_s) & (beats.t_s <= seg.end_s)
-    idx = hrv_indices(beats.rr_ms[inside], t_s=beats.t_s[inside])
+    idx = hrv_indices(beats.rr_ms[inside], t_s=beats.t_s[inside], nonlinear=False)
     b = result.baseline
     shift = relaxation_shift(
         subwindows(series, keep, b.start_s, b.end_s),

@@ -7,7 +7,7 @@ import pytest
 
 from hrv_relax.analysis import PhaseMark, analyze_session, hrv_indices
 from hrv_relax.analysis.constants import SLOW_BREATHING_PER_MIN
-from tests.analysis.breathing_rr import breathing_rr
+from tests.support.breathing_rr import breathing_rr
 
 SLOW_REASON = "slow breathing (~6/min): HF, LF/HF and PNS/SNS do not apply"
 SPECTRAL_FIELDS = ("hf_ms2", "ln_hf", "lf_hf", "lf_nu", "hf_nu", "pns_index", "sns_index")
@@ -112,7 +112,7 @@ def test_slowing_breathing_is_never_called_more_aroused():
 
 
 def test_rolling_series_blank_hf_and_pns_sns_while_breathing_slowly():
-    sim, result = _slowing_session(7)
+    _, result = _slowing_session(7)
     spectral, autonomic = result.rolling_spectral, result.rolling_autonomic
     fast = spectral.t_s <= 300.0
     slow = spectral.t_s >= 600.0
