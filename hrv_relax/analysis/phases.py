@@ -9,7 +9,7 @@ The relaxation shift (docs/analysis.md, "Relaxation shift") compares every later
 *baseline*: the phase marked "baseline" (any case), or, when none is marked, the first 3 minutes
 of the session (`DEFAULT_BASELINE_S`). Three minutes of rest before hands-on work is the
 baseline of the massage HRV studies (Diego & Field 2009), and it gives six 30 s pieces for the
-bootstrap of the shift. After the session, the baseline is whatever the markers say. Live, a
+interval of the shift. After the session, the baseline is whatever the markers say. Live, a
 marked baseline is only a reference once it has ended (`finished_baseline`): the relaxation
 tile never compares against a baseline that is still growing.
 """

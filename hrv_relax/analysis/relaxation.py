@@ -1,23 +1,26 @@
 """Relaxation shift: how a phase of a session differs from its baseline, with uncertainty.
 
 Method in plain words: the baseline and the phase are each cut into 30 s pieces. For each
-piece we take the heart rate and lnRMSSD. The change is the phase mean minus the baseline mean;
-its 95 % interval comes from a bootstrap: draw the pieces of each part again at random, with
-replacement, 2000 times, and take the middle 95 % of the resulting changes. A phase is "more
-relaxed" when heart rate fell or lnRMSSD rose by more than the smallest worthwhile change and
-the interval excludes zero, without the other measure pointing clearly the other way; "more
-aroused" in the mirror case; otherwise "no clear change". This follows the massage literature
-(Diego & Field 2009; Delaney 2002): HR and vagal HRV are the primary, fast measures.
+piece we take the heart rate and lnRMSSD. The change is the phase mean minus the baseline mean.
+Its 95 % interval allows for what makes a resting heart wander with no change at all: pieces a
+minute apart resemble each other, and the heart period drifts slowly over a session, so the
+longer apart two stretches are, the more they differ. Both are measured on the session itself,
+as the variogram of its pieces (``change_variance``), with a floor for the slow drift that one
+session cannot see; the interval is calibrated by simulation (docs/analysis.md). A phase is
+"more relaxed" when heart rate fell or lnRMSSD rose by more than the smallest worthwhile change
+and the interval excludes zero, without the other measure pointing clearly the other way;
+"more aroused" in the mirror case; otherwise "no clear change". This follows the massage
+literature (Diego & Field 2009; Delaney 2002): HR and vagal HRV are the primary, fast measures.
 
-HF power and the PNS/SNS index need longer windows, so they get the same bootstrap over 60 s
+HF power and the PNS/SNS index need longer windows, so they get a bootstrap over 60 s
 pieces (Task Force 1996: ~1 min for HF): the change and its interval are those of the piece
-means, as for HR. For PNS/SNS the pieces are shorter than the 2 min the index is reported on
+means. For PNS/SNS the pieces are shorter than the 2 min the index is reported on
 (a phase's own PNS/SNS, in its indices, uses the whole phase), but comparing whole windows of
 different lengths is biased: the stress index falls as a window grows (its RR range widens),
 which on a stationary synthetic session moved SNS by -0.25 between a 5 min baseline and a
 10 min phase. Pieces of equal length on both sides remove that bias. None of these enters the
-verdict: they are slower and window-hungry, and with the default 3 min baseline they rest on
-only three pieces, so their intervals are wide. Too short a baseline or phase for two pieces
+verdict, and their i.i.d. bootstrap ignores the pieces' autocorrelation and the drift, so their
+intervals are too narrow: a guide only. Too short a baseline or phase for two pieces
 gives no interval (NaN), and ln HF then falls back to the whole windows' change.
 """
 
@@ -29,6 +32,16 @@ from typing import Literal
 import numpy as np
 
 from hrv_relax.analysis.breathing import is_slow
+from hrv_relax.analysis.change_variance import (
+    INTERVAL_Z,
+    LN_RMSSD_FLOOR_SLOPE,
+    RESPONSE_S,
+    PieceGroup,
+    Variogram,
+    change_variance,
+    fit_variogram,
+    hr_floor_slope,
+)
 from hrv_relax.analysis.constants import (
     BOOTSTRAP_RESAMPLES,
     CONFIDENCE_LEVEL,
@@ -52,7 +65,7 @@ from hrv_relax.analysis.frequency import Resampled, band_powers_rows
 from hrv_relax.analysis.indices import HrvIndices
 from hrv_relax.analysis.norms import AutonomicNorms
 from hrv_relax.analysis.rolling import window_pns_sns
-from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray
+from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray, IntArray
 from hrv_relax.analysis.windows import WindowGrid, window_coverage, window_grid, window_moments
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
@@ -90,10 +103,25 @@ class RelaxationShift:
 
 @dataclass(frozen=True, slots=True)
 class SubWindows:
-    """Heart rate (bpm) and lnRMSSD of the 30 s pieces of one stretch of a session."""
+    """Heart rate (bpm) and lnRMSSD of the usable 30 s pieces of one stretch of a session.
+
+    ``end_s`` is each piece's end (session time, s) and ``start_s`` the stretch's start.
+    """
 
     hr_bpm: FloatArray
     ln_rmssd: FloatArray
+    end_s: FloatArray
+    start_s: float
+
+    @property
+    def position(self) -> IntArray:
+        """Each piece's place on the session's 30 s grid (pieces never share one)."""
+        return np.floor(self.end_s / SUBWINDOW_S + 1e-9).astype(np.intp)
+
+    def settled(self) -> "SubWindows":
+        """The pieces after the stretch's first RESPONSE_S, when a response has built up."""
+        late = self.end_s - SUBWINDOW_S >= self.start_s + RESPONSE_S - 1e-9
+        return SubWindows(self.hr_bpm[late], self.ln_rmssd[late], self.end_s[late], self.start_s)
 
 
 def _piece_grid(series: BeatSeries, start_s: float, end_s: float, piece_s: float) -> WindowGrid:
@@ -113,7 +141,7 @@ def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float
     """Cut (start_s, end_s] into 30 s pieces and give each piece's HR and lnRMSSD."""
     grid = _piece_grid(series, start_s, end_s, SUBWINDOW_S)
     if grid.end_s.size == 0:
-        return SubWindows(np.empty(0), np.empty(0))
+        return SubWindows(np.empty(0), np.empty(0), np.empty(0), start_s)
     mom = window_moments(series, keep, grid)
     with np.errstate(invalid="ignore", divide="ignore"):
         hr = MS_PER_MINUTE / mom.mean_rr_ms
@@ -127,7 +155,7 @@ def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float
         & (mom.n_pairs >= MIN_CLEAN_PAIRS)
         & (cover.covered_s >= MIN_TIME_DOMAIN_S)
     )
-    return SubWindows(hr[usable], ln_rmssd[usable])
+    return SubWindows(hr[usable], ln_rmssd[usable], grid.end_s[usable], start_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +214,50 @@ def slow_pieces(
         pns_index=pns[ok & np.isfinite(pns)],
         sns_index=sns[ok & np.isfinite(sns)],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PieceVariability:
+    """How a session's heart rate and lnRMSSD pieces wander: their variograms."""
+
+    hr_bpm: Variogram
+    ln_rmssd: Variogram
+
+
+def session_variability(baseline: SubWindows, later: Sequence[SubWindows]) -> PieceVariability:
+    """The variograms of a session's pieces: within the baseline and each later phase.
+
+    A later phase's first RESPONSE_S are left out (a response builds up there); pairs never
+    straddle two stretches, where a true change would pose as drift.
+    """
+    stretches = [baseline, *(p.settled() for p in later)]
+    hr = [PieceGroup(p.position, p.hr_bpm) for p in stretches]
+    ln = [PieceGroup(p.position, p.ln_rmssd) for p in stretches]
+    level = float(np.mean(baseline.hr_bpm)) if baseline.hr_bpm.size else math.nan
+    return PieceVariability(
+        hr_bpm=fit_variogram(hr, hr_floor_slope(level)),
+        ln_rmssd=fit_variogram(ln, LN_RMSSD_FLOOR_SLOPE),
+    )
+
+
+def _drift_aware_change(
+    base: FloatArray,
+    phase: FloatArray,
+    base_position: IntArray,
+    phase_position: IntArray,
+    model: Variogram,
+) -> Change:
+    """Phase minus baseline mean with the variogram's interval (INTERVAL_Z SDs either side)."""
+    b_mean = float(np.mean(base)) if base.size else math.nan
+    p_mean = float(np.mean(phase)) if phase.size else math.nan
+    delta = p_mean - b_mean
+    if base.size < MIN_SUBWINDOWS or phase.size < MIN_SUBWINDOWS:
+        return Change(b_mean, p_mean, delta, math.nan, math.nan)
+    variance = change_variance(base_position, phase_position, model)
+    if not math.isfinite(variance):
+        return Change(b_mean, p_mean, delta, math.nan, math.nan)
+    half = INTERVAL_Z * math.sqrt(max(variance, 0.0))
+    return Change(b_mean, p_mean, delta, delta - half, delta + half)
 
 
 def _bootstrap_delta(base: FloatArray, phase: FloatArray, rng: np.random.Generator) -> Change:
@@ -261,6 +333,18 @@ def slower_breathing_verdict(
     )
 
 
+def heart_changes(
+    base: SubWindows, phase: SubWindows, variability: PieceVariability | None = None
+) -> tuple[Change, Change]:
+    """The heart-rate (bpm) and lnRMSSD changes of a phase, with drift-aware intervals."""
+    wander = variability or session_variability(base, [phase])
+    b_pos, p_pos = base.position, phase.position
+    return (
+        _drift_aware_change(base.hr_bpm, phase.hr_bpm, b_pos, p_pos, wander.hr_bpm),
+        _drift_aware_change(base.ln_rmssd, phase.ln_rmssd, b_pos, p_pos, wander.ln_rmssd),
+    )
+
+
 def relaxation_shift(
     base_pieces: SubWindows,
     phase_pieces: SubWindows,
@@ -269,16 +353,17 @@ def relaxation_shift(
     *,
     base_slow: SlowPieces | None = None,
     phase_slow: SlowPieces | None = None,
+    variability: PieceVariability | None = None,
 ) -> RelaxationShift:
     """The shift of one phase against the baseline (HR in bpm, lnRMSSD, RMSSD in %).
 
-    With the 60 s pieces (``base_slow``, ``phase_slow``), ln HF and the PNS/SNS index are
-    bootstrapped over them too; without, ln HF is the whole windows' change without an
-    interval and PNS/SNS are NaN.
+    ``variability`` is the session's (:func:`session_variability` over all its phases);
+    without, it comes from the baseline and this phase alone. With the 60 s pieces
+    (``base_slow``, ``phase_slow``), ln HF and the PNS/SNS index are bootstrapped over them
+    too; without, ln HF is the whole windows' change without an interval and PNS/SNS are NaN.
     """
+    hr, ln_rmssd = heart_changes(base_pieces, phase_pieces, variability)
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    hr = _bootstrap_delta(base_pieces.hr_bpm, phase_pieces.hr_bpm, rng)
-    ln_rmssd = _bootstrap_delta(base_pieces.ln_rmssd, phase_pieces.ln_rmssd, rng)
     word, reason = slower_breathing_verdict(*verdict(hr, ln_rmssd), hr, base_indices, phase_indices)
     empty = SlowPieces(np.empty(0), np.empty(0), np.empty(0))
     b_slow, p_slow = base_slow or empty, phase_slow or empty

@@ -16,11 +16,13 @@ from hrv_relax.analysis.phases import PhaseMark, session_phases
 from hrv_relax.analysis.relaxation import (
     NormalPosition,
     NormalRange,
+    PieceVariability,
     RelaxationShift,
     SlowPieces,
     against_normal,
     normal_range,
     relaxation_shift,
+    session_variability,
     slow_pieces,
     subwindows,
 )
@@ -60,6 +62,8 @@ class SessionAnalysis:
     phases: tuple[PhaseResult, ...]
     usual: NormalRange | None
     baseline_vs_usual: NormalPosition
+    #: How this session's HR and lnRMSSD pieces wander at rest: the drift every shift allows.
+    variability: PieceVariability
 
 
 def _indices(
@@ -106,13 +110,21 @@ def analyze_session(
     base_idx = _indices(series, base.start_s, base.end_s, detrend, norms)
     base_pieces = subwindows(series, keep, base.start_s, base.end_s)
     base_slow = slow(base.start_s, base.end_s)
+    later = [subwindows(series, keep, span.start_s, span.end_s) for span in spans.later]
+    # One variogram per session: every phase shows how this heart wanders at rest.
+    wander = session_variability(base_pieces, later)
     phases = []
-    for span in spans.later:
+    for span, pieces in zip(spans.later, later, strict=True):
         lo, hi = span.start_s, span.end_s
         idx = _indices(series, lo, hi, detrend, norms)
-        pieces = subwindows(series, keep, lo, hi)
         shift = relaxation_shift(
-            base_pieces, pieces, base_idx, idx, base_slow=base_slow, phase_slow=slow(lo, hi)
+            base_pieces,
+            pieces,
+            base_idx,
+            idx,
+            base_slow=base_slow,
+            phase_slow=slow(lo, hi),
+            variability=wander,
         )
         phases.append(PhaseResult(span.label, lo, hi, idx, shift))
     usual = normal_range(past_baseline_ln_rmssd)
@@ -135,4 +147,5 @@ def analyze_session(
         phases=tuple(phases),
         usual=usual,
         baseline_vs_usual=against_normal(base_idx.ln_rmssd, usual),
+        variability=wander,
     )

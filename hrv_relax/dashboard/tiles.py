@@ -53,9 +53,11 @@ def relaxation_tile(view: LiveView) -> Tile:
     shift = view.shift_now
     helptext = (
         "The last 2 minutes against the baseline, cut into 30 s pieces: change in heart rate "
-        "and in RMSSD, with a 95 % bootstrap interval. 'Calmer' needs heart rate down or "
-        "RMSSD up beyond chance (at least 1 bpm or 10 % lnRMSSD), without the other measure "
-        "pointing the other way; 'tenser' is the mirror case."
+        "and in RMSSD, with the review's 95 % interval, which allows for how this session's "
+        "heart has wandered so far (neighbouring pieces alike, slow drift). 'Calmer' needs "
+        "heart rate down or RMSSD up beyond that (and by at least 1 bpm or 10 % lnRMSSD), "
+        "without the other measure pointing the other way; 'tenser' is the mirror case. "
+        "It says what changed, not why: rest alone raises HRV."
     )
     if shift is None:
         return Tile("Relaxation vs baseline", NO_VALUE, help=helptext, note=view.shift_note)

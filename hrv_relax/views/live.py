@@ -31,7 +31,7 @@ from hrv_relax.analysis.constants import (
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
 )
-from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
+from hrv_relax.analysis.relaxation import relaxation_shift, session_variability, subwindows
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.analysis.series import BeatSeries, beat_series
 from hrv_relax.store import (
@@ -169,11 +169,16 @@ def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
             now_span = (max(now_t - NOW_WINDOW_S, base_span.end_s), now_t)
             now_indices = _indices(series, *now_span)
             if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
+                base_pieces = subwindows(series, keep, base_span.start_s, base_span.end_s)
+                # The session analysis's rule: the drift allowed for comes from the session
+                # so far, the baseline and everything since it (its first minutes left out).
+                since = subwindows(series, keep, base_span.end_s, now_t)
                 shift_now = relaxation_shift(
-                    subwindows(series, keep, base_span.start_s, base_span.end_s),
+                    base_pieces,
                     subwindows(series, keep, *now_span),
                     baseline,
                     now_indices,
+                    variability=session_variability(base_pieces, [since]),
                 )
     return LiveView(
         session=session,

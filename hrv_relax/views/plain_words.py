@@ -7,38 +7,60 @@ import math
 from hrv_relax.analysis import Change
 from hrv_relax.views.summary import SessionFigures, ShiftFigures
 
-#: Changes smaller than this are "held steady" in words (the figures still show them).
+#: Changes smaller than this are "about the same" in words (the figures still show them).
 STEADY_HR_BPM = 0.5
 STEADY_RMSSD_PCT = 3.0
 
 
-def _moved(delta: float, steady: float, unit: str, *, pct: bool = False) -> str:
+def _compared(delta: float, steady: float, unit: str) -> str:
+    """ "4 bpm lower", "25 % higher", "about the same" or "not measurable"."""
     if not math.isfinite(delta):
-        return "could not be measured"
+        return "not measurable"
     if abs(delta) < steady:
-        return "held steady"
-    amount = f"{abs(delta):.0f} %" if pct else f"{abs(delta):.0f} {unit}"
-    return f"{'rose' if delta > 0 else 'fell'} {amount}"
+        return "about the same"
+    return f"{abs(delta):.0f} {unit} {'higher' if delta > 0 else 'lower'}"
 
 
-def shift_sentence(shift: ShiftFigures, during: str) -> str:
-    """E.g. "Your heart rate fell 7 bpm and your RMSSD rose 35 % during the massage"."""
-    hr = _moved(shift.hr_bpm.delta, STEADY_HR_BPM, "bpm")
-    rmssd = _moved(shift.rmssd_pct, STEADY_RMSSD_PCT, "", pct=True)
-    return f"Your heart rate {hr} and your RMSSD {rmssd} {during}"
+def _ranges(shift: ShiftFigures) -> str:
+    """Both changes' 95 % ranges, signed: "heart rate -6 to -2 bpm, RMSSD +8 to +44 %"."""
+    parts = []
+    hr = shift.hr_bpm
+    if math.isfinite(hr.ci_low) and math.isfinite(hr.ci_high):
+        parts.append(f"heart rate {hr.ci_low:+.0f} to {hr.ci_high:+.0f} bpm")
+    ln = shift.ln_rmssd
+    if math.isfinite(ln.ci_low) and math.isfinite(ln.ci_high):
+        low, high = (100 * math.expm1(v) for v in (ln.ci_low, ln.ci_high))
+        parts.append(f"RMSSD {low:+.0f} to {high:+.0f} %")
+    return ", ".join(parts)
 
 
+def shift_sentence(shift: ShiftFigures, during: str, than: str, against: str) -> str:
+    """What was measured, e.g. "During the massage your heart rate was 4 bpm lower and your
+    RMSSD 25 % higher than while resting before it (95 % ranges: ...)"."""
+    hr = _compared(shift.hr_bpm.delta, STEADY_HR_BPM, "bpm")
+    rmssd = _compared(shift.rmssd_pct, STEADY_RMSSD_PCT, "%")
+    if hr.endswith(("higher", "lower")) and rmssd.endswith(("higher", "lower")):
+        text = f"{during} your heart rate was {hr} and your RMSSD {rmssd} {than}"
+    else:
+        text = f"{during}, compared with {against}, your heart rate was {hr} and your RMSSD {rmssd}"
+    ranges = _ranges(shift)
+    return f"{text} (95 % ranges: {ranges})" if ranges else text
+
+
+#: The verdict in words: how sure, never why (rest on the table alone raises HRV,
+#: Sripongngam 2015), never against other people.
 VERDICT_ENDINGS = {
-    "more relaxed": "a clear relaxation response.",
+    "more relaxed": "a clear change toward rest, beyond this session's natural ups and downs.",
     "more aroused": (
-        "your body was more alert than at rest (light pressure, discomfort or talking can do this)."
+        "a clear change toward alertness, beyond this session's natural ups and downs "
+        "(light pressure, discomfort or talking can do this)."
     ),
-    "no clear change": "no clear change beyond the natural ups and downs of the session.",
+    "no clear change": "no clear change: within this session's natural ups and downs.",
 }
 
 
 def headline(figures: SessionFigures) -> str:
-    """The session in one or two sentences, the verdict last."""
+    """The session in one or two sentences: what changed, how sure, the verdict last."""
     main = figures.main
     if figures.n_beats == 0:
         return "This session has no heartbeats recorded."
@@ -51,12 +73,16 @@ def headline(figures: SessionFigures) -> str:
     if math.isnan(shift.hr_bpm.ci_low) and math.isnan(shift.ln_rmssd.ci_low):
         why = figures.baseline.note or main.note or shift.reason
         return (
-            f"There were too few clean heartbeats to say how the {main.phase} changed your "
-            f"heart rhythm ({why})."
+            f"There were too few clean heartbeats to say how the heart rhythm during the "
+            f"{main.phase} compared with the rest before it ({why})."
         )
     # Without phase markers the analysis compares the rest of the session with its start.
-    during = "after the first 3 minutes" if main.phase == "session" else f"during the {main.phase}"
-    return f"{shift_sentence(shift, during)}: {VERDICT_ENDINGS.get(shift.verdict, shift.verdict)}"
+    if main.phase == "session":
+        words = ("After the first 3 minutes", "than during them", "the first 3 minutes")
+    else:
+        words = (f"During the {main.phase}", "than while resting before it", "the rest before it")
+    ending = VERDICT_ENDINGS.get(shift.verdict, shift.verdict)
+    return f"{shift_sentence(shift, *words)}: {ending}"
 
 
 def change_text(change: Change, unit: str, digits: int = 1) -> str:

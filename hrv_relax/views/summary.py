@@ -177,6 +177,7 @@ def _segment(beats: BeatArrays, result: SessionAnalysis, seg: Segment) -> Segmen
         subwindows(series, keep, seg.start_s, seg.end_s),
         b.indices,
         idx,
+        variability=result.variability,
     )
     return SegmentFigures(seg.kind, seg.value, seg.start_s, seg.end_s, _shift(shift), "")
 

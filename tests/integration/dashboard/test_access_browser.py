@@ -52,7 +52,7 @@ def test_signed_out_addresses_and_a_client_probing_another_clients_session(
         page.goto(f"{url}review?session={eli_session}")
         sign_in(page, "dana", PASSWORD)
         page.get_by_text("was not found among your finished sessions").wait_for(timeout=WAIT_MS)
-        page.get_by_text("Your heart rate").first.wait_for(timeout=WAIT_MS)
+        page.get_by_text("your heart rate was").first.wait_for(timeout=WAIT_MS)
         time.sleep(1)
         text = _text(page)
         assert ELI not in text

@@ -6,7 +6,16 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from hrv_relax.analysis.artifacts import classify_artifacts
+from hrv_relax.analysis.relaxation import (
+    heart_changes,
+    session_variability,
+    subwindows,
+    verdict,
+)
+from hrv_relax.analysis.series import beat_series
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
 from hrv_relax.dashboard.tiles import heart_rate_tile, relaxation_tile, rmssd_tile
 from hrv_relax.store import (
@@ -19,7 +28,7 @@ from hrv_relax.store import (
     heartbeat,
     write_live,
 )
-from hrv_relax.store.access import SYSTEM
+from hrv_relax.store.access import SYSTEM, visible_beats
 from hrv_relax.store.clock import utcnow
 from hrv_relax.views.live import live_view
 from tests.conftest import reference
@@ -63,6 +72,23 @@ def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
     assert rmssd_tile(view).value.endswith("ms")
     assert view.shift_now is not None
     assert relaxation_tile(view).value in ("↓ calmer", "→ steady", "↑ tenser")
+
+
+def test_the_live_shift_is_the_session_rule(store: Store) -> None:
+    """Same pieces, same variogram of the session so far, same interval and verdict."""
+    sid = _recording(store, minutes_ago=9, beats_until_s=9 * 60 - 1)
+    view = live_view(store, SYSTEM, sid)
+    assert view.shift_now is not None
+    beats = visible_beats(store, SYSTEM, sid)
+    series = beat_series(beats.rr_ms, beats.t_s)
+    keep = ~classify_artifacts(series.rr_ms).any
+    now_s = view.elapsed_s
+    base = subwindows(series, keep, 0.0, 300.0)
+    wander = session_variability(base, [subwindows(series, keep, 300.0, now_s)])
+    hr, ln_rmssd = heart_changes(base, subwindows(series, keep, now_s - 120.0, now_s), wander)
+    assert view.shift_now.hr_bpm.ci_low == pytest.approx(hr.ci_low, abs=1e-9)
+    assert view.shift_now.ln_rmssd.ci_high == pytest.approx(ln_rmssd.ci_high, abs=1e-9)
+    assert view.shift_now.verdict == verdict(hr, ln_rmssd)[0]
 
 
 def test_atrial_fibrillation_shows_heart_rate_but_no_rmssd(store: Store) -> None:

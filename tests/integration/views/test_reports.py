@@ -74,7 +74,7 @@ def test_pdf_pages_as_images(practice: Practice, tmp_path: Path) -> None:
         [require_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     for phrase in (
-        "Your heart rate",
+        "your heart rate",
         "Figures per phase",
         "Change against the resting baseline",
         "Words used in this report",

@@ -1,0 +1,165 @@
+"""How uncertain a change between two stretches of one session is: a variogram of its pieces.
+
+Consecutive 30 s pieces of heart rate and lnRMSSD are not independent draws: they are
+autocorrelated over minutes, and the heart period drifts slowly (1/f) over the session, so two
+stretches apart in time differ by more than their pieces' scatter suggests. Both effects are
+in the piece series' variogram, gamma(h) = E[(x[i + h] - x[i])^2] / 2 at a lag of h pieces
+(Cressie 1993, *Statistics for Spatial Data*, ch. 2). For the change of two means,
+D = mean(phase) - mean(baseline), the variance is exact for any series with stationary
+increments (the kriging-variance identity for weights that sum to zero):
+
+    Var D = 2 mean_{i in B, j in P} gamma(|i - j|) - mean_{B, B} gamma - mean_{P, P} gamma.
+
+The variogram is estimated from the session itself, from pairs of pieces *within* the baseline
+and within each later phase (never across the boundary, where a true change would pose as
+drift), leaving out each later phase's first :data:`RESPONSE_S`, where a response to the phase
+builds up. It is fitted as gamma(h) = a + b (h^alpha - 1) / alpha (a Box-Cox power law:
+alpha = 0 is the logarithm of 1/f noise, 1 a random walk, 2 a linear trend), by least squares
+weighted by the number of pairs at each lag, over a grid of alpha.
+
+A session sees its own drift only at the lags it spans, and one session shows the slowest
+drift once: on simulated no-change sessions the fitted variogram alone gave 13-14 % of phases a
+verdict with 1.96 SDs, 7-8 % with 2.4. So its rise is held to at least that of a floor, the
+variogram of a 1/f drift of the heart period of :data:`DRIFT_FLOOR_SD_MS` over the session
+(for lnRMSSD, :data:`DRIFT_FLOOR_LN_RMSSD`), the middle of the 10-40 ms seen at rest. The
+interval is D +/- :data:`INTERVAL_Z` sqrt(Var D); the multiplier is above 1.96 because Var D is
+itself estimated from one session. Both were calibrated by simulation over the range of
+issue 13 on seeds of their own, then checked on the test's
+(tests/unit/analysis/test_verdict_calibration.py; docs/analysis.md has the figures).
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from scipy.signal import fftconvolve
+
+from hrv_relax.analysis.series import FloatArray, IntArray
+
+#: A later phase's first 3 minutes hold the build-up of any response to it (Lindgren 2010: HR
+#: fell within 5 min of touch massage), which is change, not drift: left out of the variogram.
+RESPONSE_S: Final = 180.0
+#: Lags with fewer pairs than this are too noisy to fit; lags beyond this many pieces (30 min)
+#: are not fitted (day-long phases stay O(n)).
+MIN_LAG_PAIRS: Final = 8
+MAX_FIT_LAG: Final = 60
+#: Grid of the variogram's power: 0 (log, 1/f noise) to 2 (a linear trend).
+POWERS: Final = tuple(0.1 * k for k in range(21))
+#: Floor of the drift: a 1/f drift of the heart period of this SD (ms) over a session, the
+#: middle of the 10-40 ms of issue 13's range; for lnRMSSD, this SD (ln units).
+DRIFT_FLOOR_SD_MS: Final = 20.0
+DRIFT_FLOOR_LN_RMSSD: Final = 0.1
+#: A 1/f drift (1/session to 0.03 Hz) of variance s^2 over a 13-35 min session has a variogram
+#: of 30 s piece means rising by this times s^2 per e-fold of lag (measured: 0.13-0.18).
+PINK_SLOPE_PER_VARIANCE: Final = 0.14
+#: The interval's half-width in units of the estimated SD of the change (see module text).
+INTERVAL_Z: Final = 2.4
+
+
+def _shape(lag: FloatArray, power: float) -> FloatArray:
+    """Box-Cox of the lag: ln h at power 0, else (h^power - 1) / power."""
+    return np.asarray(np.log(lag) if power == 0 else (lag**power - 1.0) / power, np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Variogram:
+    """gamma(h) = nugget + max(slope (h^power - 1) / power, floor_slope ln h) for h >= 1; 0 at 0."""
+
+    nugget: float
+    slope: float
+    power: float
+    floor_slope: float
+
+    def at(self, lag: FloatArray) -> FloatArray:
+        """The variogram at lags of whole pieces."""
+        h = np.maximum(np.asarray(lag, np.float64), 1.0)
+        rise = np.maximum(self.slope * _shape(h, self.power), self.floor_slope * np.log(h))
+        return np.asarray(np.where(lag > 0, self.nugget + rise, 0.0), np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class PieceGroup:
+    """Pieces of one stretch: their positions on the session's piece grid and their values."""
+
+    position: IntArray
+    value: FloatArray
+
+
+def empirical_variogram(groups: Sequence[PieceGroup]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Lags (pieces), mean half squared differences and pair counts, within groups only."""
+    sums = np.zeros(MAX_FIT_LAG + 1)
+    counts = np.zeros(MAX_FIT_LAG + 1)
+    for group in groups:
+        if group.value.size < 2:
+            continue
+        first = int(group.position.min())
+        dense = np.full(int(group.position.max()) - first + 1, math.nan)
+        dense[group.position - first] = group.value
+        for h in range(1, min(MAX_FIT_LAG, dense.size - 1) + 1):
+            diff = dense[h:] - dense[:-h]
+            ok = np.isfinite(diff)
+            sums[h] += 0.5 * float(np.sum(diff[ok] ** 2))
+            counts[h] += float(np.count_nonzero(ok))
+    lags = np.nonzero(counts >= MIN_LAG_PAIRS)[0]
+    lags = lags[lags > 0]
+    return lags.astype(np.float64), sums[lags] / counts[lags], counts[lags]
+
+
+def fit_variogram(groups: Sequence[PieceGroup], floor_slope: float) -> Variogram:
+    """The weighted least-squares power-law variogram of ``groups``, slope at least the floor."""
+    lags, gamma, weight = empirical_variogram(groups)
+    if lags.size == 0:
+        # Too few pieces for any lag: the pieces' scatter about their own stretch's mean.
+        devs = [g.value - g.value.mean() for g in groups if g.value.size >= 2]
+        n = sum(d.size for d in devs) - len(devs)
+        nugget = float(sum(np.sum(d**2) for d in devs) / n) if n > 0 else math.nan
+        return Variogram(nugget, 0.0, 0.0, floor_slope)
+    best: tuple[float, Variogram] | None = None
+    root_w = np.sqrt(weight)
+    for power in POWERS:
+        shape = _shape(lags, power)
+        design = np.stack([np.ones_like(lags), shape], axis=1)
+        coef = np.linalg.lstsq(design * root_w[:, None], gamma * root_w, rcond=None)[0]
+        nugget, slope = float(coef[0]), float(coef[1])
+        if slope < 0:  # flat: the weighted mean
+            nugget, slope = float(np.sum(weight * gamma) / np.sum(weight)), 0.0
+        if nugget < 0:  # through the origin
+            nugget = 0.0
+            slope = max(float(np.sum(weight * gamma * shape) / np.sum(weight * shape**2)), 0.0)
+        resid = float(np.sum(weight * (gamma - nugget - slope * shape) ** 2))
+        if best is None or resid < best[0]:
+            best = (resid, Variogram(nugget, slope, power, floor_slope))
+    assert best is not None
+    return best[1]
+
+
+def _mean_gamma(first: IntArray, second: IntArray, model: Variogram) -> float:
+    """Mean of gamma(|i - j|) over all pairs (i in first, j in second), by lag counts."""
+    lo = int(min(first.min(), second.min()))
+    hi = int(max(first.max(), second.max()))
+    a = np.zeros(hi - lo + 1)
+    b = np.zeros(hi - lo + 1)
+    np.add.at(a, first - lo, 1.0)
+    np.add.at(b, second - lo, 1.0)
+    # counts[k] = number of pairs with j - i = k - (len - 1)
+    counts = np.rint(fftconvolve(b, a[::-1]))
+    lags = np.abs(np.arange(counts.size, dtype=np.float64) - (a.size - 1))
+    return float(np.sum(counts * model.at(lags)) / (first.size * second.size))
+
+
+def change_variance(base: IntArray, phase: IntArray, model: Variogram) -> float:
+    """Var(mean(phase) - mean(baseline)) for pieces at these grid positions."""
+    cross = _mean_gamma(base, phase, model)
+    return 2.0 * cross - _mean_gamma(base, base, model) - _mean_gamma(phase, phase, model)
+
+
+def hr_floor_slope(hr_bpm: float) -> float:
+    """The variogram slope floor for heart rate (bpm^2 per e-fold of lag) at this rate."""
+    bpm_per_ms = hr_bpm * hr_bpm / 60_000.0  # d HR / d RR at this rate
+    return PINK_SLOPE_PER_VARIANCE * (DRIFT_FLOOR_SD_MS * bpm_per_ms) ** 2
+
+
+#: The variogram slope floor for lnRMSSD (per e-fold of lag).
+LN_RMSSD_FLOOR_SLOPE: Final = PINK_SLOPE_PER_VARIANCE * DRIFT_FLOOR_LN_RMSSD**2
