@@ -22,7 +22,7 @@ import numpy as np
 
 GRID_HZ = 4.0
 DRIFT_MAX_HZ = 0.03  # the 1/f drift stays below the LF band
-NOISE_AR = 0.7  # beat-to-beat noise is correlated, as in hrv_relax.simulator
+NOISE_AR = 0.7  # beat-to-beat noise is correlated, as in hrv_relax.capture.simulator
 #: Successive differences grow with the interval at a fixed breathing rate (2 A sin(pi f RR)):
 #: a heart rate 4 bpm lower lengthens RR by ~6 %, which alone raises RMSSD by ~3 %.
 RMSSD_PER_RR = 0.5
