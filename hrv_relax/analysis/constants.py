@@ -205,7 +205,8 @@ ROLLING_AUTONOMIC_STEP_S: Final = 30.0
 #: Without a marked baseline phase, the first 3 minutes are the baseline (Diego & Field 2009).
 DEFAULT_BASELINE_S: Final = 180.0
 #: Phases and baseline are cut into sub-windows of this length for the HR and lnRMSSD changes
-#: and their variogram (analysis/change_variance.py): 30 s keeps RMSSD meaningful (Munoz 2015: 10 s already tracks 5 min) while giving >= 6 samples in 3 min.
+#: and their variogram (analysis/change_variance.py): 30 s keeps RMSSD meaningful (Munoz
+#: 2015: 10 s already tracks 5 min) while giving >= 6 samples in 3 min.
 SUBWINDOW_S: Final = 30.0
 #: ln HF and the PNS/SNS index are bootstrapped over pieces of this length: HF needs ~1 min
 #: (Task Force 1996); three pieces in the default 3 min baseline.
