@@ -9,6 +9,7 @@ import streamlit as st
 from hrv_relax import __version__
 from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, sign_out
 from hrv_relax.dashboard.signin import sign_in_page
+from hrv_relax.dashboard.style import SHARED_CSS
 
 HERE = Path(__file__).parent
 # The address of every page: while signed out, each of them opens the sign-in page.
@@ -22,12 +23,16 @@ def _page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page
     return st.Page(str(HERE / "pages" / f"{name}.py"), title=title, icon=icon, url_path=url)
 
 
+# The favicon is served from this machine (a material icon would be fetched from a font host).
+# The sidebar starts collapsed: the pages are in the top bar (on a phone, in the sidebar), and
+# an open sidebar would squeeze a tablet's tiles ("auto" only collapses under 768 px).
 st.set_page_config(
     page_title="hrv-relax",
-    page_icon=":material/favorite:",
+    page_icon=str(HERE / "assets" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="collapsed",
 )
+st.html(SHARED_CSS)
 
 store = get_store()
 viewer = current_viewer()
@@ -56,7 +61,7 @@ else:
         ]
         if viewer.is_admin:
             pages.append(_page("admin", "Accounts and privacy", ":material/admin_panel_settings:"))
-    navigation = st.navigation(pages)
+    navigation = st.navigation(pages, position="top")
 
 with st.sidebar:
     st.markdown("### hrv-relax")
@@ -76,4 +81,6 @@ with st.sidebar:
 if is_demo():
     st.caption(":material/science: DEMO — simulated data, not a real client")
 
+# Each page its own tab title (a browser's tab list and a screen reader tell them apart).
+st.set_page_config(page_title=f"{navigation.title} · hrv-relax")
 navigation.run()

@@ -6,9 +6,29 @@ import math
 from dataclasses import dataclass
 
 from hrv_relax.views.live import LiveView
+from hrv_relax.records import SessionRecord
 
 NO_VALUE = "—"
 ARROWS = {"more relaxed": "↓ calmer", "more aroused": "↑ tenser", "no clear change": "→ steady"}
+# One word per stored session status: the picker, the tiles and the sessions table use these.
+STATUS_WORDS = {"recording": "Recording", "complete": "Ended", "interrupted": "Ended early"}
+STATUS_DETAIL = {
+    "complete": "stopped as asked",
+    "interrupted": "the recorder stopped unexpectedly",
+}
+
+
+def status_word(session: SessionRecord) -> str:
+    """The session's state in one word or two, with "simulated" for a simulated strap."""
+    word = STATUS_WORDS.get(session.status, session.status)
+    return f"{word} · simulated" if session.source == "simulated" else word
+
+
+def _ended_note(reason: str) -> str:
+    """A missing figure's reason, said of a session that is over (nothing is still coming)."""
+    if reason.startswith("first minute"):
+        return "the session ended within its first minute"
+    return f"at the end: {reason}" if reason else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +54,11 @@ def heart_rate_tile(view: LiveView) -> Tile:
         # Heart rate needs only ~10 s (Task Force 1996); the strap's own reading fills the
         # first minute, labelled as such.
         return Tile("Heart rate", f"{strap} bpm", help=helptext, note=f"strap reading; {r.reason}")
-    return Tile("Heart rate", NO_VALUE, help=helptext, note=r.reason)
+    return Tile("Heart rate", NO_VALUE, help=helptext, note=_reason(view, r.reason))
+
+
+def _reason(view: LiveView, reason: str) -> str:
+    return reason if view.recording else _ended_note(reason)
 
 
 def rmssd_tile(view: LiveView) -> Tile:
@@ -45,7 +69,7 @@ def rmssd_tile(view: LiveView) -> Tile:
     )
     r = view.reading
     if not r.supportable or math.isnan(r.rmssd_ms):
-        return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=r.reason)
+        return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=_reason(view, r.reason))
     return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext)
 
 
@@ -60,7 +84,14 @@ def relaxation_tile(view: LiveView) -> Tile:
         "It says what changed, not why: rest alone raises HRV."
     )
     if shift is None:
-        return Tile("Relaxation vs baseline", NO_VALUE, help=helptext, note=view.shift_note)
+        note = view.shift_note
+        if not view.recording:
+            note = (
+                "the session ended before 2 minutes after the baseline could be compared"
+                if note.startswith(("comparing", "baseline still"))
+                else f"at the end: {note}"
+            )
+        return Tile("Relaxation vs baseline", NO_VALUE, help=helptext, note=note)
     hr, pct = shift.hr_bpm.delta, shift.rmssd_pct
     amount = f"HR {hr:+.0f} bpm · RMSSD {pct:+.0f} %"
     tone = {"more relaxed": "good", "more aroused": "attention"}.get(shift.verdict, "neutral")
@@ -76,7 +107,8 @@ def relaxation_tile(view: LiveView) -> Tile:
 def phase_tile(view: LiveView) -> Tile:
     minutes, seconds = divmod(int(view.elapsed_s), 60)
     phase = (view.current_phase or "no phase marked").capitalize()
-    return Tile("Phase", phase, delta=f"{minutes}:{seconds:02d} elapsed")
+    took = "elapsed" if view.recording else "long"
+    return Tile("Phase", phase, delta=f"{minutes}:{seconds:02d} {took}")
 
 
 def signal_tile(view: LiveView) -> Tile:
@@ -84,14 +116,15 @@ def signal_tile(view: LiveView) -> Tile:
         "Strap connection, skin contact, battery and the share of beats flagged as artefacts."
     )
     if not view.recording:
-        return Tile("Signal", "Ended", help=helptext, note=f"Session {view.session.status}.")
+        word = STATUS_WORDS.get(view.session.status, view.session.status)
+        return Tile("Signal", word, help=helptext, note=STATUS_DETAIL.get(view.session.status, ""))
     status = view.status
     if status is None or not view.status_fresh:
         return Tile(
             "Signal",
-            "No data",
+            "Recorder silent",
             help=helptext,
-            note="The recorder is not reporting.",
+            note="The recorder is not reporting: figures are paused.",
             tone="attention",
         )
     if status.link in ("reconnecting", "connecting"):
@@ -116,3 +149,11 @@ def live_tiles(view: LiveView) -> tuple[tuple[Tile, ...], tuple[Tile, ...]]:
         (heart_rate_tile(view), rmssd_tile(view), relaxation_tile(view)),
         (signal_tile(view), phase_tile(view)),
     )
+
+
+def current_choices(view: LiveView) -> dict[str, str]:
+    """The phase, technique, pressure and region marked last: what is going on now."""
+    current = {e.kind: e.value for e in view.events}
+    if view.current_phase:
+        current["phase"] = view.current_phase
+    return current

@@ -34,7 +34,7 @@ from hrv_relax.store.audit import audit
 from hrv_relax.store.beats import load_beats
 from hrv_relax.store.engine import Store
 from hrv_relax.store.live import read_live
-from hrv_relax.store.markers import add_marker, list_markers
+from hrv_relax.store.markers import add_marker, list_markers, undo_marker
 from hrv_relax.store.people import _client, add_client, find_client, get_client
 from hrv_relax.store.schema import clients
 from hrv_relax.store.sessions import get_session, list_sessions, request_stop
@@ -219,6 +219,15 @@ def mark_session(
     visible_session(store, viewer, session_id)
     require_writer(store, viewer, "mark sessions")
     return add_marker(store, session_id, kind, value, created_by=viewer.user_id)
+
+
+def unmark_session(store: Store, viewer: Viewer, session_id: int, marker_id: int) -> MarkerRecord:
+    """Undo a marker the viewer put on one of their recording sessions a moment ago."""
+    visible_session(store, viewer, session_id)
+    require_writer(store, viewer, "mark sessions")
+    if all(m.id != marker_id for m in list_markers(store, session_id)):
+        raise NotFoundError(f"no marker with id {marker_id} on session {session_id}")
+    return undo_marker(store, marker_id, user_id=viewer.user_id, username=viewer.username)
 
 
 def stop_session(store: Store, viewer: Viewer, session_id: int) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, delete, insert, select
 
 from hrv_relax.errors import InvalidInputError, NotFoundError, SessionStateError
 from hrv_relax.records import MarkerRecord
+from hrv_relax.store.audit import write_audit
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import MARKER_KINDS, PHASES, markers, sessions
 
 MAX_MARKER_TEXT = 500
+# A marker tapped by mistake can be taken back this long after it was made (by whoever made it).
+UNDO_MARKER_S = 30.0
 
 
 def add_marker(
@@ -108,6 +112,49 @@ def insert_marker(
         value=text,
         created_at=now,
     )
+
+
+def undo_marker(
+    store: Store,
+    marker_id: int,
+    *,
+    user_id: int | None,
+    username: str,
+    now: dt.datetime | None = None,
+) -> MarkerRecord:
+    """Take back a marker its maker put on a recording session in the last `UNDO_MARKER_S`.
+
+    The removal is written to the audit log with what the marker said, in the same transaction.
+    """
+    at = now or utcnow()
+    with store.write() as conn:
+        row = conn.execute(select(markers).where(markers.c.id == marker_id)).first()
+        if row is None:
+            raise NotFoundError(f"no marker with id {marker_id}")
+        status = conn.execute(
+            select(sessions.c.status).where(sessions.c.id == row.session_id)
+        ).scalar_one()
+        if status != "recording":
+            raise SessionStateError(
+                f"session {row.session_id} is {status}: markers stay as they are"
+            )
+        if row.created_by != user_id:
+            raise SessionStateError("only whoever put a marker on can undo it")
+        if (at - row.created_at).total_seconds() > UNDO_MARKER_S:
+            raise SessionStateError(
+                f"a marker can be undone for {UNDO_MARKER_S:.0f} s after it was made"
+            )
+        conn.execute(delete(markers).where(markers.c.id == marker_id))
+        marker = _marker(row)
+        write_audit(
+            conn,
+            user_id=user_id,
+            username=username,
+            action="marker_undone",
+            target=f"session {marker.session_id}",
+            detail=f"{marker.kind} {marker.value!r} at {marker.t_s:.0f} s",
+        )
+    return marker
 
 
 def list_markers(store: Store, session_id: int) -> list[MarkerRecord]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import secrets
 import time
 
@@ -13,16 +14,19 @@ from hrv_relax.capture.processes import start_recording
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
 from hrv_relax.dashboard.context import current_viewer, get_store, require_viewer
-from hrv_relax.dashboard.tiles import Tile, live_tiles
+from hrv_relax.dashboard.style import GLANCE_CSS, LIVE_CSS
+from hrv_relax.dashboard.tiles import Tile, current_choices, live_tiles, status_word
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store import SessionRecord
 from hrv_relax.store.access import (
     client_for_recording,
     mark_session,
     stop_session,
+    unmark_session,
     visible_clients,
     visible_sessions,
 )
+from hrv_relax.store.markers import UNDO_MARKER_S
 from hrv_relax.store.schema import PHASES
 from hrv_relax.views.alerts import AlertInputs, AlertTracker, arousal_change
 from hrv_relax.views.live import LiveView, live_view
@@ -36,15 +40,8 @@ SCAN_TIMEOUT_S = 4.0
 
 store = get_store()
 viewer = require_viewer()
-st.markdown(
-    """<style>
-    .st-key-main_tiles [data-testid="stMetricValue"] { font-size: 2.8rem; line-height: 1.1; }
-    .st-key-main_tiles [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
-    .st-key-status_tiles [data-testid="stMetricValue"] { font-size: 1.5rem; }
-    </style>""",
-    unsafe_allow_html=True,
-)
-st.title("Live session")
+glance = bool(st.session_state.get("glance"))
+st.html(GLANCE_CSS if glance else LIVE_CSS)
 
 
 def _start_panel(expanded: bool) -> None:
@@ -103,7 +100,10 @@ def _start(client: str, device: str | None) -> None:
 
 
 recording = visible_sessions(store, viewer, statuses=("recording",))
-_start_panel(expanded=not recording)
+if not glance:
+    st.title("Live session")
+    if not recording:
+        _start_panel(expanded=True)
 recent = [
     s for s in visible_sessions(store, viewer, limit=RECENT_SESSIONS) if s.status != "recording"
 ]
@@ -120,20 +120,43 @@ if st.session_state.get("live_session") not in sessions:
 
 def _label(session_id: int) -> str:
     s = sessions[session_id]
-    state = "● recording" if s.status == "recording" else s.status
-    return f"#{s.id} · {s.client_name} · {s.started_at:%H:%M} UTC · {state}"
+    today = dt.datetime.now(dt.UTC).date()
+    when = (
+        f"{s.started_at:%H:%M}" if s.started_at.date() == today else f"{s.started_at:%d %b %H:%M}"
+    )
+    dot = "● " if s.status == "recording" else ""
+    return f"#{s.id} · {s.client_name} · {when} UTC · {dot}{status_word(s)}"
 
 
-viewing_col, stop_col = st.columns([4, 1], vertical_alignment="bottom")
-session_id = viewing_col.selectbox(
-    f"Viewing ({len(recording)} recording now)",
-    list(sessions),
-    format_func=_label,
-    key="live_session",
-)
+session_id: int = st.session_state["live_session"]
+if glance:
+    st.button(
+        "Back to the full page",
+        icon=":material/close_fullscreen:",
+        key="glance_off",
+        on_click=lambda: st.session_state.update(glance=False),
+    )
+else:
+    viewing_col, glance_col, stop_col = st.columns([5, 1, 1], vertical_alignment="bottom")
+    session_id = viewing_col.selectbox(
+        f"Viewing ({len(recording)} recording now)",
+        list(sessions),
+        format_func=_label,
+        key="live_session",
+    )
+    glance_col.button(
+        "Glance",
+        icon=":material/open_in_full:",
+        width="stretch",
+        key="glance_on",
+        help="Big heart rate, relaxation and alerts, to read from across the room",
+        on_click=lambda: st.session_state.update(glance=True),
+    )
 viewing = sessions[session_id]
-if viewing.status == "recording" and stop_col.button(
-    "Stop", icon=":material/stop_circle:", width="stretch", key="stop_session"
+if (
+    not glance
+    and viewing.status == "recording"
+    and stop_col.button("Stop", icon=":material/stop_circle:", width="stretch", key="stop_session")
 ):
     try:
         stop_session(store, viewer, session_id)
@@ -143,6 +166,8 @@ if viewing.status == "recording" and stop_col.button(
 
 
 def _alerts(view: LiveView) -> None:
+    if not view.recording:
+        return  # an ended session has nothing left to watch
     tracker: AlertTracker = st.session_state.setdefault(f"alerts_{session_id}", AlertTracker())
     hr_rise, ln_drop = arousal_change(view.rolling)
     active = tracker.update(
@@ -160,26 +185,126 @@ def _alerts(view: LiveView) -> None:
         )
     )
     for alert in active:
-        icon = ":material/warning:" if alert.severity == "warning" else ":material/info:"
-        st.warning(f"**{alert.title}.** {alert.advice}", icon=icon)
-
-
-def _tiles(tiles: tuple[Tile, ...], weights: list[float]) -> None:
-    for col, tile in zip(st.columns(weights), tiles, strict=False):
-        col.metric(
-            tile.label,
-            tile.value,
-            tile.delta,
-            help=tile.help,
-            delta_color="off",
-            delta_arrow="off",
-            border=True,
+        st.markdown(
+            f'<div class="calm-alert {alert.severity}" role="status"><b>'
+            f"{html.escape(alert.title)}.</b><span>{html.escape(alert.advice)}</span></div>",
+            unsafe_allow_html=True,
         )
-        if tile.note:
-            col.caption(tile.note)
 
 
-@st.fragment(run_every=REFRESH)
+TILE_KEYS = {
+    "Heart rate": "heart_rate",
+    "RMSSD (60 s)": "rmssd",
+    "Relaxation vs baseline": "relaxation",
+    "Signal": "signal",
+    "Phase": "phase",
+}
+
+
+def _tiles(tiles: tuple[Tile, ...]) -> None:
+    with st.container(horizontal=True, key="tiles"):
+        for tile in tiles:
+            key = TILE_KEYS.get(tile.label, tile.label.lower().replace(" ", "_"))
+            with st.container(border=True, key=f"tile_{key}"):
+                st.metric(
+                    tile.label,
+                    tile.value,
+                    tile.delta,
+                    help=tile.help,
+                    delta_color="off",
+                    delta_arrow="off",
+                )
+                if tile.note:
+                    st.caption(tile.note)
+
+
+def _mark(kind: str, value: str) -> None:
+    try:
+        marker = mark_session(store, viewer, session_id, kind, value)
+    except HrvRelaxError as exc:
+        st.session_state["mark_error"] = str(exc)
+        return
+    st.session_state["last_marker"] = (session_id, marker.id, f"{kind} {value}", time.monotonic())
+    st.session_state.pop("mark_error", None)
+    st.toast(f"Marked {value}")
+
+
+def _undo() -> None:
+    last = st.session_state.pop("last_marker", None)
+    if last is None:
+        return
+    try:
+        unmark_session(store, viewer, last[0], last[1])
+        st.toast(f"Undone: {last[2]}")
+    except HrvRelaxError as exc:
+        st.session_state["mark_error"] = f"Could not undo: {exc}"
+
+
+def _marker_row(kind: str, title: str, values: tuple[str, ...], current: str | None) -> None:
+    with st.container(horizontal=True, key=f"group_{kind}", wrap=False, width="content"):
+        st.html(f'<div class="marker-group">{title}</div>')
+        with st.container(horizontal=True, gap="small"):
+            for value in values:
+                st.button(
+                    value.capitalize() if kind == "phase" else value,
+                    key=f"{kind}_{value}",
+                    type="primary" if value == current else "secondary",
+                    on_click=_mark,
+                    args=(kind, value),
+                )
+
+
+def _markers(view: LiveView) -> None:
+    current = current_choices(view)
+    with st.container(key="markers", gap="small"):
+        with st.container(horizontal=True, key="marker_top"):
+            _marker_row("phase", "Phase", PHASES, current.get("phase"))
+            pressure = next(g for g in MARKER_GROUPS if g[0] == "pressure")
+            _marker_row(*pressure, current.get("pressure"))
+            last = st.session_state.get("last_marker")
+            if last is not None and last[0] == session_id:
+                left_s = UNDO_MARKER_S - (time.monotonic() - last[3]) - 2  # margin for the trip
+                if left_s > 0:
+                    st.button(
+                        f"Undo {last[2]} ({left_s:.0f} s)",
+                        icon=":material/undo:",
+                        key="undo_marker",
+                        on_click=_undo,
+                    )
+        for kind, title, values in MARKER_GROUPS:
+            if kind != "pressure":
+                _marker_row(kind, title, values, current.get(kind))
+    if error := st.session_state.pop("mark_error", None):
+        st.error(error)
+
+
+def _glance(view: LiveView) -> None:
+    main, status = live_tiles(view)
+    hr, _, relax = main
+    _, phase = status
+    value, _, unit = hr.value.partition(" ")
+    shift = f"{relax.value}" + (f" · {relax.delta}" if relax.delta else "")
+    st.markdown(
+        f'<div class="glance"><div class="big">{html.escape(value)}'
+        f'<span class="unit"> {html.escape(unit or "bpm")}</span></div>'
+        f'<div class="arrow">{html.escape(shift)}</div>'
+        f'<div class="line">{html.escape(phase.value)} · {html.escape(phase.delta or "")}'
+        f" · {html.escape(status_word(view.session))}</div></div>",
+        unsafe_allow_html=True,
+    )
+    _alerts(view)
+
+
+def _notes(view: LiveView) -> None:
+    notes = [e for e in view.events if e.kind == "note"]
+    if notes:
+        with st.expander(f"Notes ({len(notes)})", icon=":material/notes:"):
+            for note in notes:
+                minutes, seconds = divmod(int(note.t_s), 60)
+                st.markdown(f"**{minutes}:{seconds:02d}** {html.escape(note.value)}")
+
+
+@st.fragment(run_every=REFRESH if viewing.status == "recording" else None)
 def live_panel() -> None:
     # Automatic refreshes do not count as activity, but end with the sign-in.
     if current_viewer(active=False) is None:
@@ -191,38 +316,21 @@ def live_panel() -> None:
         return
     if view.session.status != viewing.status:
         st.rerun(scope="app")  # the session ended (or revived): refresh the whole page
+    if glance:
+        _glance(view)
+        return
     _alerts(view)
     main, status = live_tiles(view)
-    with st.container(key="main_tiles"):
-        _tiles(main, weights=[1, 1, 1.4])
-    with st.container(key="status_tiles"):
-        _tiles(status, weights=[1, 1, 1.4])
+    _tiles((*main, *status))
+    if view.recording:
+        _markers(view)
     st.plotly_chart(live_figure(view), width="stretch", key="live_chart")
+    _notes(view)
 
 
 live_panel()
 
-
-def _mark(kind: str, value: str) -> None:
-    try:
-        mark_session(store, viewer, session_id, kind, value)
-        st.toast(f"Marked {value}")
-    except HrvRelaxError as exc:
-        st.error(str(exc))
-
-
-if viewing.status == "recording":
-    st.subheader("Mark")
-    phase_cols = st.columns(len(PHASES))
-    for col, phase in zip(phase_cols, PHASES, strict=True):
-        if col.button(phase.capitalize(), key=f"phase_{phase}", width="stretch", type="primary"):
-            _mark("phase", phase)
-    for kind, title, values in MARKER_GROUPS:
-        st.caption(title)
-        cols = st.columns(len(values))
-        for col, value in zip(cols, values, strict=True):
-            if col.button(value, key=f"{kind}_{value}", width="stretch"):
-                _mark(kind, value)
+if not glance and viewing.status == "recording":
     with st.form("note", clear_on_submit=True, border=False):
         note = st.text_input(
             "Note",
@@ -232,3 +340,7 @@ if viewing.status == "recording":
         )
         if st.form_submit_button("Add note"):
             _mark("note", note)
+            if error := st.session_state.pop("mark_error", None):
+                st.error(error)
+if not glance and recording:
+    _start_panel(expanded=False)
