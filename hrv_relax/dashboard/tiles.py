@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from hrv_relax.views.live import LiveView
 from hrv_relax.records import SessionRecord
+from hrv_relax.views.live import LiveView
 
 NO_VALUE = "—"
 ARROWS = {"more relaxed": "↓ calmer", "more aroused": "↑ tenser", "no clear change": "→ steady"}

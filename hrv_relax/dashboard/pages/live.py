@@ -15,7 +15,13 @@ from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
 from hrv_relax.dashboard.context import current_viewer, get_store, require_viewer
 from hrv_relax.dashboard.style import GLANCE_CSS, LIVE_CSS
-from hrv_relax.dashboard.tiles import Tile, current_choices, live_tiles, status_word
+from hrv_relax.dashboard.tiles import (
+    NO_VALUE,
+    Tile,
+    current_choices,
+    live_tiles,
+    status_word,
+)
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store import SessionRecord
 from hrv_relax.store.access import (
@@ -284,10 +290,12 @@ def _glance(view: LiveView) -> None:
     _, phase = status
     value, _, unit = hr.value.partition(" ")
     shift = f"{relax.value}" + (f" · {relax.delta}" if relax.delta else "")
+    if relax.value == NO_VALUE:
+        shift = f"relaxation: {relax.note}" if relax.note else "relaxation: not yet"
     st.markdown(
         f'<div class="glance"><div class="big">{html.escape(value)}'
         f'<span class="unit"> {html.escape(unit or "bpm")}</span></div>'
-        f'<div class="arrow">{html.escape(shift)}</div>'
+        f'<div class="{"arrow" if relax.value != NO_VALUE else "line"}">{html.escape(shift)}</div>'
         f'<div class="line">{html.escape(phase.value)} · {html.escape(phase.delta or "")}'
         f" · {html.escape(status_word(view.session))}</div></div>",
         unsafe_allow_html=True,

@@ -1,0 +1,137 @@
+"""The live page on a laptop, a tablet and a phone, in a real browser, with the demo running.
+
+Texts are whole (no element's content wider than its box), nothing scrolls sideways, the
+tiles and the one-tap markers fit the first screen of a laptop and a tablet, the current
+choice shows, a marker can be undone, the glance view reads from across the room, text is
+AA-legible, focus shows, and no request leaves the machine.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from hrv_relax.store import list_markers, list_sessions, open_store
+from hrv_relax.store.audit import recent_audit
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, screenshot, served
+from tests.support.layout_checks import CONTRAST, CUT_TEXT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWPORTS = {"laptop": (1366, 768), "tablet": (820, 1180), "phone": (390, 844)}
+MARKERS = '.st-key-markers button[data-testid^="stBaseButton"]'
+TILES = '[class*="st-key-tile_"]'
+
+
+def _live_page(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r.url).hostname != "127.0.0.1"
+            else None
+        ),
+    )
+    page.goto(url)
+    page.locator(MARKERS, has_text="Massage").wait_for(timeout=60_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    time.sleep(1.5)  # a refresh or two: the tiles hold readings
+    return page
+
+
+def _bottom(page: Any, selector: str) -> float:
+    return float(
+        page.evaluate(
+            f"Math.max(...[...document.querySelectorAll('{selector}')]"
+            ".map(e => e.getBoundingClientRect().bottom))"
+        )
+    )
+
+
+def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    db = tmp_path / "demo.db"
+    outside: list[str] = []
+    argv = ["demo", "--no-browser", "--port", str(free_port())]
+    with (
+        served(argv, {"HRV_RELAX_DB": str(db), "XDG_DATA_HOME": str(tmp_path)}) as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for name, size in VIEWPORTS.items():
+            page = _live_page(browser, url, size, outside)
+            assert page.title() == "Live session · hrv-relax"
+            cut = page.evaluate(CUT_TEXT)
+            assert cut == [], f"{name}: text cut off: {cut}"
+            assert not page.evaluate(
+                "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+            ), f"{name}: the page scrolls sideways"
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert sidebar.get_attribute("data-collapsed") == "true", f"{name}: sidebar open"
+            if name != "phone":
+                # Tiles and every one-tap marker on the first screen, without scrolling.
+                assert _bottom(page, TILES) <= size[1], f"{name}: tiles below the fold"
+                assert _bottom(page, MARKERS) <= size[1], f"{name}: markers below the fold"
+            # The current phase is the one filled in; the others are not.
+            primary = page.locator('.st-key-group_phase [data-testid="stBaseButton-primary"]')
+            assert primary.count() == 1 and primary.inner_text().strip() == "Baseline"
+            low = page.evaluate(CONTRAST)
+            assert low == [], f"{name}: text below 4.5:1: {low}"
+            screenshot(page, f"live-{name}")
+            page.close()
+
+        page = _live_page(browser, url, VIEWPORTS["laptop"], outside)
+        # Keyboard: the markers come before the chart's toolbar, and focus is drawn.
+        order = page.evaluate(
+            "[...document.querySelectorAll('button, a[href], input, [tabindex]')]"
+            ".filter(e => e.tabIndex >= 0).map(e => e.closest('.st-key-markers') ? 'marker'"
+            " : e.closest('.modebar') ? 'toolbar' : 'other')"
+        )
+        assert order.index("marker") < order.index("toolbar")
+        page.locator(MARKERS, has_text="Baseline").focus()
+        page.keyboard.press("Tab")
+        outline = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
+        assert outline[0] != "none" and outline[1] >= 2, f"focus not visible: {outline}"
+
+        # Tap Massage: it becomes the current phase; undo takes it back (and says so).
+        page.locator(MARKERS, has_text="Massage").click()
+        page.locator(
+            '.st-key-group_phase [data-testid="stBaseButton-primary"]', has_text="Massage"
+        ).wait_for(timeout=15_000)
+        page.locator(".st-key-undo_marker button").click()
+        page.locator(
+            '.st-key-group_phase [data-testid="stBaseButton-primary"]', has_text="Baseline"
+        ).wait_for(timeout=15_000)
+        page.locator(MARKERS, has_text="petrissage").click()
+        page.locator(".js-plotly-plot text", has_text="petrissage").first.wait_for(timeout=15_000)
+        screenshot(page, "live-marked")
+
+        # The glance view: the heart rate at least a fifth of the screen tall.
+        page.get_by_role("button", name="Glance").click()
+        big = page.locator(".glance .big")
+        big.wait_for(timeout=15_000)
+        assert float(big.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 150
+        screenshot(page, "live-glance")
+        page.get_by_role("button", name="Back to the full page").click()
+        page.locator(MARKERS, has_text="Massage").wait_for(timeout=15_000)
+        browser.close()
+
+    assert outside == [], f"requests left the machine: {outside[:3]}"
+    store = open_store(db)
+    marked = {(m.kind, m.value) for s in list_sessions(store) for m in list_markers(store, s.id)}
+    assert ("technique", "petrissage") in marked
+    undone = recent_audit(store, action="marker_undone")
+    assert len(undone) == 1 and "phase 'massage'" in undone[0].detail
+    store.close()
