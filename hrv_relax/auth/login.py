@@ -2,8 +2,10 @@
 
 Every failure says the same thing ("wrong user name or password"), whether the name exists,
 the account is disabled or the password is wrong, and takes the same time (a dummy hash is
-verified for unknown names). Attempts are counted per typed name in the database, so the
-lockout survives a restart and holds across every dashboard process of a clinic.
+verified for unknown names); the log and the audit say no more. Attempts are counted per typed
+name and per client (the browser's address) in the database, so the lockout survives a restart
+and holds across every dashboard process of a clinic. Each attempt is booked in the database
+before its password is hashed: of twenty sent at once, only the throttle's five are checked.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import logging
 import math
 
 from hrv_relax.auth.passwords import MAX_PASSWORD_LENGTH, needs_rehash, rehash, verify_password
-from hrv_relax.auth.throttle import DEFAULT_POLICY, ThrottlePolicy, locked_for_s
+from hrv_relax.auth.throttle import CLIENT_POLICY, DEFAULT_POLICY, ThrottlePolicy, locked_for_s
 from hrv_relax.errors import LoginError
 from hrv_relax.records import UserRecord
 from hrv_relax.store.access import Viewer
 from hrv_relax.store.accounts import (
     MAX_USERNAME,
+    AttemptHistory,
     credentials,
-    failures_since_success,
-    record_attempt,
+    finish_attempt,
+    reserve_attempt,
     store_new_hash,
 )
 from hrv_relax.store.clock import utcnow
@@ -45,6 +48,18 @@ class LockedOut(LoginError):  # noqa: N818 - reads as a state
         self.wait_s = wait_s
 
 
+class ClientLockedOut(LoginError):  # noqa: N818 - reads as a state
+    """Too many recent failures from this client, on any names."""
+
+    def __init__(self, wait_s: float) -> None:
+        minutes = max(1, math.ceil(wait_s / 60))
+        super().__init__(
+            f"Too many failed sign-ins from this computer. Try again in {minutes} "
+            f"minute{'s' if minutes > 1 else ''}."
+        )
+        self.wait_s = wait_s
+
+
 def viewer_for(user: UserRecord) -> Viewer:
     return Viewer(
         user_id=user.id,
@@ -60,10 +75,15 @@ def authenticate(
     username: str,
     password: str,
     *,
+    client: str = "",
     now: dt.datetime | None = None,
     policy: ThrottlePolicy = DEFAULT_POLICY,
+    client_policy: ThrottlePolicy = CLIENT_POLICY,
 ) -> Viewer:
-    """The signed-in viewer, or LoginError (LockedOut while the name is locked)."""
+    """The signed-in viewer, or LoginError (LockedOut while the name or the client is locked).
+
+    `client` names where the attempt comes from (the browser's address; "" for none).
+    """
     now = now or utcnow()
     if not username.strip() or not password:
         raise LoginError("Enter your user name and password.")
@@ -71,22 +91,42 @@ def authenticate(
         raise LoginError(WRONG)  # never hashed: bounds the work one request can cost
     if not username.isprintable():
         raise LoginError(WRONG)  # no user name has control characters (PostgreSQL refuses NUL)
-    since = now - dt.timedelta(seconds=policy.window_s + policy.lockout_s)
-    failures = failures_since_success(store, username, since)
-    wait_s = locked_for_s([t.timestamp() for t in failures], now.timestamp(), policy)
-    if wait_s > 0:
-        log.warning("login refused: %r is locked for %.0f s", username[:MAX_USERNAME], wait_s)
-        raise LockedOut(wait_s)
+    longest = max(
+        policy.window_s + policy.lockout_s, client_policy.window_s + client_policy.lockout_s
+    )
+
+    def refuse(history: AttemptHistory) -> LoginError | None:
+        wait_s = locked_for_s(
+            [t.timestamp() for t in history.name_failures], now.timestamp(), policy
+        )
+        if wait_s > 0:
+            return LockedOut(wait_s)
+        wait_s = locked_for_s(
+            [t.timestamp() for t in history.client_failures], now.timestamp(), client_policy
+        )
+        return ClientLockedOut(wait_s) if wait_s > 0 else None
+
+    try:
+        attempt = reserve_attempt(
+            store,
+            username,
+            client=client,
+            at=now,
+            since=now - dt.timedelta(seconds=longest),
+            refuse=refuse,
+        )
+    except LoginError as exc:
+        log.warning("login refused for %r: %s", username[:MAX_USERNAME], exc)
+        raise
     found = credentials(store, username)
     usable = found.user is not None and found.user.active
     ok = verify_password(found.password_hash if usable else None, password) and usable
-    user_id = found.user.id if found.user is not None else None
     if not ok or found.user is None:
-        reason = "unknown name" if found.user is None else "disabled" if not usable else "password"
-        log.warning("login failed for %r (%s)", username[:MAX_USERNAME], reason)
-        record_attempt(store, username, success=False, user_id=user_id, at=now, detail=reason)
+        # Says nothing of why: whether the name exists is what an attacker wants to learn.
+        log.warning("login failed for %r", username[:MAX_USERNAME])
+        finish_attempt(store, attempt, username, success=False, user_id=None)
         raise LoginError(WRONG)
-    record_attempt(store, username, success=True, user_id=user_id, at=now)
+    finish_attempt(store, attempt, username, success=True, user_id=found.user.id)
     if found.password_hash is not None and needs_rehash(found.password_hash):
         store_new_hash(store, found.user.id, rehash(password))
     return viewer_for(found.user)

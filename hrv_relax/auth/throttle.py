@@ -1,7 +1,10 @@
-"""Login rate limiting: after repeated failures a user name is locked for a while.
+"""Login rate limiting: after repeated failures a user name is locked for a while, and so is a
+client (one browser's address) that fails on many names.
 
 OWASP's authentication guidance: limit failed attempts per account, lock temporarily rather
-than for good (a permanent lock lets anyone lock a therapist out), and say so plainly.
+than for good (a permanent lock lets anyone lock a therapist out), and say so plainly. The
+per-account limit alone lets one client try a common password on every name (OWASP's
+"password spraying"): the per-client limit stops that.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ class ThrottlePolicy:
 
 
 DEFAULT_POLICY = ThrottlePolicy()
+#: One client may fail this often (on any names) before it is locked: a person mistyping
+#: their own name and password now and then never gets near it.
+CLIENT_POLICY = ThrottlePolicy(max_failures=10)
 
 
 def locked_for_s(

@@ -10,6 +10,11 @@ from hrv_relax.errors import HrvRelaxError, LoginError
 from hrv_relax.store.accounts import MAX_USERNAME, count_users
 
 
+def _client_address() -> str:
+    """Where the browser connects from, for the per-client throttle ("local": this computer)."""
+    return st.context.ip_address or "local"
+
+
 def sign_in_page() -> None:
     """The only page anyone signed out can see, whatever address they asked for."""
     store = get_store()
@@ -31,7 +36,7 @@ def sign_in_page() -> None:
     if submitted:
         try:
             with st.spinner("Checking…"):
-                viewer = authenticate(store, username, password)
+                viewer = authenticate(store, username, password, client=_client_address())
         except LoginError as exc:
             st.error(str(exc))
         except HrvRelaxError:

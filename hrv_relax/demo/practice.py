@@ -125,7 +125,7 @@ def seed_demo(
 def ensure_demo_accounts(store: Store) -> None:
     """Give every demo account the printed password (creating the accounts if missing)."""
     for username, role, display_name, client_name in DEMO_ACCOUNTS:
-        password_hash = hash_password(DEMO_PASSWORD)
+        password_hash = hash_password(DEMO_PASSWORD, demo=True)
         existing = find_user(store, username)
         if existing is not None:
             if existing.is_demo:  # never a real account that happens to have this name

@@ -6,9 +6,21 @@ Everything a person changes here goes through an admin `Viewer` (or SYSTEM) and 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, Table, delete, func, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 
 from hrv_relax.errors import InvalidInputError, NotFoundError
 from hrv_relax.records import ClientRecord, UserRecord
@@ -21,6 +33,10 @@ from hrv_relax.store.schema import beats, clients, login_attempts, sessions, use
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting, write_setting
 
 MAX_USERNAME = 64
+MAX_CLIENT_KEY = 64
+# PostgreSQL: reservations of sign-in attempts take this transaction-level advisory lock, so
+# two laptops cannot both pass the throttle with the same last free attempt ("hrl" in ASCII).
+PG_ATTEMPT_LOCK = 0x68726C
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,52 +68,109 @@ def credentials(store: Store, username: str) -> Credentials:
     return Credentials(_user(row), row.password_hash)
 
 
-def failures_since_success(store: Store, username: str, since: dt.datetime) -> list[dt.datetime]:
-    """Times of failed attempts on this name after `since` and after its last success."""
+@dataclass(frozen=True, slots=True)
+class AttemptHistory:
+    """The failed sign-ins a new attempt is judged by (in-flight attempts count as failed)."""
+
+    name_failures: tuple[dt.datetime, ...]  # on this name, since its last success
+    client_failures: tuple[dt.datetime, ...]  # from this client, on any name
+
+
+def _name_failures(
+    conn: Connection, key: str, since: dt.datetime, *, besides: int | None
+) -> list[dt.datetime]:
+    last_ok = conn.execute(
+        select(func.max(login_attempts.c.at)).where(
+            login_attempts.c.username == key, login_attempts.c.success.is_(True)
+        )
+    ).scalar()
+    start = since if last_ok is None else max(since, _aware(last_ok))
+    query = select(login_attempts.c.at).where(
+        login_attempts.c.username == key,
+        login_attempts.c.success.is_(False),
+        login_attempts.c.at > start,
+    )
+    if besides is not None:
+        query = query.where(login_attempts.c.id != besides)
+    return [_aware(t) for t in conn.execute(query).scalars()]
+
+
+def _client_failures(
+    conn: Connection, client: str, since: dt.datetime, *, besides: int
+) -> list[dt.datetime]:
+    rows = conn.execute(
+        select(login_attempts.c.at).where(
+            login_attempts.c.client == client,
+            login_attempts.c.success.is_(False),
+            login_attempts.c.at > since,
+            login_attempts.c.id != besides,
+        )
+    ).scalars()
+    return [_aware(t) for t in rows]
+
+
+def reserve_attempt(
+    store: Store,
+    username: str,
+    *,
+    client: str,
+    at: dt.datetime,
+    since: dt.datetime,
+    refuse: Callable[[AttemptHistory], Exception | None],
+) -> int:
+    """Book a sign-in attempt before its password is checked; its id, or `refuse`'s error.
+
+    The attempt is written as failed first and the history read after, in one transaction
+    that holds the database's write lock (SQLite) or an advisory lock (PostgreSQL): of many
+    attempts arriving together, from one process or several laptops, each sees every earlier
+    one, so no more than the throttle's limit are ever checked. `finish_attempt` records the
+    outcome; an attempt whose process died stays a failure.
+    """
     key = attempt_key(username)
-    with store.read() as conn:
-        last_ok = conn.execute(
-            select(func.max(login_attempts.c.at)).where(
-                login_attempts.c.username == key, login_attempts.c.success.is_(True)
+    where = client[:MAX_CLIENT_KEY]
+    with store.write() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_ATTEMPT_LOCK})
+        # Writing first takes SQLite's write lock before anything is read.
+        attempt_id = int(
+            conn.execute(
+                insert(login_attempts)
+                .values(username=key, at=at, success=False, client=where)
+                .returning(login_attempts.c.id)
+            ).scalar_one()
+        )
+        history = AttemptHistory(
+            name_failures=tuple(_name_failures(conn, key, since, besides=attempt_id)),
+            client_failures=tuple(_client_failures(conn, where, since, besides=attempt_id))
+            if where
+            else (),
+        )
+        refusal = refuse(history)
+        if refusal is not None:
+            raise refusal  # rolls the booking back: a refused attempt is not counted
+    return attempt_id
+
+
+def finish_attempt(
+    store: Store, attempt_id: int, username: str, *, success: bool, user_id: int | None
+) -> None:
+    """Record how a booked attempt ended, and audit it (never saying whether the name exists)."""
+    with store.write() as conn:
+        if success:
+            conn.execute(
+                update(login_attempts).where(login_attempts.c.id == attempt_id).values(success=True)
             )
-        ).scalar()
-        start = since if last_ok is None else max(since, _aware(last_ok))
-        rows = conn.execute(
-            select(login_attempts.c.at).where(
-                login_attempts.c.username == key,
-                login_attempts.c.success.is_(False),
-                login_attempts.c.at > start,
-            )
-        ).scalars()
-        return [_aware(t) for t in rows]
+        write_audit(
+            conn,
+            user_id=user_id if success else None,
+            username=attempt_key(username),
+            action="login" if success else "login_failed",
+        )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
     # func.max() bypasses the column type on SQLite: the zone comes back dropped.
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-
-
-def record_attempt(
-    store: Store,
-    username: str,
-    *,
-    success: bool,
-    user_id: int | None,
-    at: dt.datetime | None = None,
-    detail: str = "",
-) -> None:
-    key = attempt_key(username)
-    with store.write() as conn:
-        conn.execute(
-            insert(login_attempts).values(username=key, at=at or utcnow(), success=success)
-        )
-        write_audit(
-            conn,
-            user_id=user_id,
-            username=key,
-            action="login" if success else "login_failed",
-            detail=detail,
-        )
 
 
 def store_new_hash(store: Store, user_id: int, password_hash: str) -> None:

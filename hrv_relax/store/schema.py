@@ -204,7 +204,11 @@ login_attempts = Table(
     Column("username", String(64), nullable=False),
     Column("at", UtcDateTime, nullable=False),
     Column("success", Boolean, nullable=False),
+    # Where the attempt came from (the browser's address): many names tried from one place
+    # are throttled together. "" when unknown (the command line).
+    Column("client", String(64), nullable=False, server_default=""),
     Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_client_at", "client", "at"),
 )
 
 AUDIT_ACTIONS = (
