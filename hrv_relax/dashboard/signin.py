@@ -12,7 +12,8 @@ from hrv_relax.store.accounts import MAX_USERNAME, count_users
 
 def _client_address() -> str:
     """Where the browser connects from, for the per-client throttle ("local": this computer)."""
-    return st.context.ip_address or "local"
+    address = st.context.ip_address  # None for this computer; not a str under AppTest
+    return address if isinstance(address, str) and address else "local"
 
 
 def sign_in_page() -> None:
