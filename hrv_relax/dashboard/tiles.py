@@ -48,13 +48,17 @@ def heart_rate_tile(view: LiveView) -> Tile:
     )
     r = view.reading
     if r.supportable and not math.isnan(r.hr_bpm):
-        return Tile("Heart rate", f"{r.hr_bpm:.0f} bpm", help=helptext)
+        return Tile("Heart rate", f"{r.hr_bpm:.0f} bpm", help=helptext, note=_final(view))
     strap = view.strap_reading_bpm
     if strap is not None:
         # Heart rate needs only ~10 s (Task Force 1996); the strap's own reading fills the
         # first minute, labelled as such.
         return Tile("Heart rate", f"{strap} bpm", help=helptext, note=f"strap reading; {r.reason}")
     return Tile("Heart rate", NO_VALUE, help=helptext, note=_reason(view, r.reason))
+
+
+def _final(view: LiveView) -> str:
+    return "" if view.recording else "the session's last minute"
 
 
 def _reason(view: LiveView, reason: str) -> str:
@@ -70,7 +74,7 @@ def rmssd_tile(view: LiveView) -> Tile:
     r = view.reading
     if not r.supportable or math.isnan(r.rmssd_ms):
         return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=_reason(view, r.reason))
-    return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext)
+    return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext, note=_final(view))
 
 
 def relaxation_tile(view: LiveView) -> Tile:

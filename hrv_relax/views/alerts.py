@@ -71,9 +71,19 @@ def _nan_safe(value: float) -> float:
 
 RULES = (
     _Rule(
+        Alert(
+            "recorder",
+            "warning",
+            "Recorder not reporting",
+            "The figures are paused. If this lasts, stop the session and start a new one.",
+        ),
+        lambda i: i.recording and i.link is None,
+        lambda i: not i.recording or i.link is not None,
+    ),
+    _Rule(
         Alert("link", "warning", "Strap not connected", "Reconnecting; is the strap in range?"),
-        lambda i: i.recording and i.link in (None, "reconnecting", "connecting"),
-        lambda i: i.link in ("connected", "simulated"),
+        lambda i: i.recording and i.link in ("reconnecting", "connecting"),
+        lambda i: not i.recording or i.link in (None, "connected", "simulated"),
     ),
     _Rule(
         Alert(

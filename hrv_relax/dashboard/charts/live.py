@@ -26,10 +26,31 @@ HR_DOMAIN = (0.56, 1.0)
 RMSSD_DOMAIN = (0.0, 0.44)
 
 
+# Markers closer than this share of the time axis share one label (about 14 px on a phone's
+# chart, the height of a rotated 11 px label): taps seconds apart never print over each other.
+LABEL_MERGE_SHARE = 0.04
+MAX_LABEL_CHARS = 32  # a longer label is cut with "…"; hovering shows it whole
+
+
 @dataclass(frozen=True, slots=True)
 class EventLine:
     t_s: float
     label: str
+
+
+def merged_events(events: Sequence[EventLine], span_min: float) -> list[EventLine]:
+    """Events close in time joined into one line at the first of them ("effleurage · back")."""
+    merged: list[EventLine] = []
+    for event in sorted(events, key=lambda e: e.t_s):
+        if merged and event.t_s - merged[-1].t_s < LABEL_MERGE_SHARE * span_min * 60:
+            merged[-1] = EventLine(merged[-1].t_s, f"{merged[-1].label} · {event.label}")
+        else:
+            merged.append(event)
+    return merged
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
 def live_figure(view: LiveView) -> Figure:
@@ -112,7 +133,7 @@ def live_chart(
             }
         )
     shapes += [_band(g.start_s / 60, g.end_s / 60, GREY, 0.3) for g in gaps]
-    for event in events:
+    for event in merged_events(events, span_min * 1.02):
         x = event.t_s / 60
         shapes.append(
             {
@@ -132,7 +153,8 @@ def live_chart(
                 "y": HR_DOMAIN[0],
                 "xref": "x",
                 "yref": "paper",
-                "text": event.label,
+                "text": _short(event.label),
+                "hovertext": event.label,
                 "showarrow": False,
                 "textangle": -90,
                 "xanchor": "right",

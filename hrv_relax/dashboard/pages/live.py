@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
+import math
 import secrets
 import time
 
@@ -176,18 +177,20 @@ def _alerts(view: LiveView) -> None:
         return  # an ended session has nothing left to watch
     tracker: AlertTracker = st.session_state.setdefault(f"alerts_{session_id}", AlertTracker())
     hr_rise, ln_drop = arousal_change(view.rolling)
+    # A silent recorder's last report is not "now": only its silence is alerted.
+    status = view.status if view.status_fresh else None
     active = tracker.update(
         AlertInputs(
             now_s=time.monotonic(),
             recording=view.recording,
             link=view.link,
-            contact=view.status.contact if view.status else None,
-            battery_pct=view.status.battery_pct if view.status else None,
+            contact=status.contact if status else None,
+            battery_pct=status.battery_pct if status else None,
             # A handful of beats in the first minute make a meaningless percentage.
-            artifact_pct=view.reading.artifact_pct if view.window_full else 0.0,
+            artifact_pct=view.reading.artifact_pct if view.window_full and status else 0.0,
             in_massage=view.current_phase == "massage",
-            hr_rise_bpm=hr_rise,
-            ln_rmssd_drop=ln_drop,
+            hr_rise_bpm=hr_rise if status else math.nan,
+            ln_rmssd_drop=ln_drop if status else math.nan,
         )
     )
     for alert in active:

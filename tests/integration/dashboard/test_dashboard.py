@@ -26,6 +26,7 @@ from hrv_relax.store import (
     list_sessions,
     open_store,
 )
+from hrv_relax.store.sessions import finish_session
 from tests.support.accounts import signed_in_app
 
 APP = str(dashboard_app())
@@ -98,6 +99,28 @@ def test_finished_session_says_why_numbers_are_missing(practice: tuple[Store, in
     assert tiles["Signal"] == "Ended"
     assert tiles["Heart rate"].endswith("bpm")  # its final minute
     assert not [b for b in at.button if b.key == "stop_session"]  # nothing left to stop
+
+
+def test_a_session_that_ended_early_says_so_in_the_past_tense(
+    practice: tuple[Store, int, int],
+) -> None:
+    store, _, _ = practice
+    client = add_client(store, "Short Visit")
+    short = create_session(store, client.id, source="simulated")
+    with store.write() as conn:
+        append_beats(conn, short, [Beat(i, 0.8 * (i + 1), 800.0, 75) for i in range(30)])
+        finish_session(conn, short)
+    at = signed_in_app(store)
+    at.selectbox(key="live_session").select(short).run()
+    assert not at.exception
+    picker = at.selectbox(key="live_session")
+    assert "Ended · simulated" in picker.format_func(short)
+    assert {m.label: m.value for m in at.metric}["Signal"] == "Ended"
+    notes = " ".join(c.value for c in at.caption)
+    assert "the session ended within its first minute" in notes
+    assert "first minute:" not in notes and "comparing with the baseline in" not in notes
+    assert "baseline still running" not in notes
+    assert not [b for b in at.button if b.key and b.key.startswith("phase_")]
 
 
 def test_sessions_page_lists_sessions_and_filters_by_client(

@@ -74,9 +74,18 @@ def test_arousal_only_during_massage_and_only_when_both_measures_agree() -> None
 
 def test_a_silent_recorder_and_artefacts_raise_alerts() -> None:
     keys = _run(AlertTracker(), replace(CALM, link=None, artifact_pct=25.0), 0, 5)[-1]
-    assert {"link", "artifacts"} <= keys
+    assert {"recorder", "artifacts"} <= keys
+    # A silent recorder is not a strap reconnecting: one state, said once.
+    assert "link" not in keys
     ended = _run(AlertTracker(), replace(CALM, recording=False, link=None), 0, 10)[-1]
-    assert "link" not in ended
+    assert not {"link", "recorder"} & ended
+
+
+def test_a_reconnecting_strap_alert_clears_when_the_session_ends() -> None:
+    tracker = AlertTracker()
+    assert "link" in _run(tracker, replace(CALM, link="reconnecting"), 0, 5)[-1]
+    ended = replace(CALM, recording=False, link="reconnecting")
+    assert "link" not in _run(tracker, ended, 5, 10)[-1]
 
 
 def test_arousal_change_compares_the_last_minute_with_the_minutes_before() -> None:
