@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from hrv_relax.dashboard.tiles import STATUS_DETAIL, STATUS_WORDS
 from hrv_relax.store import SessionRecord
 
-STATUS_LABELS = {
-    "recording": "● recording",
-    "complete": "complete",
-    "interrupted": "interrupted (recorder stopped unexpectedly)",
-}
+
+def _status(session: SessionRecord) -> str:
+    """The live page's words for the session's state ("Ended early: the recorder stopped...")."""
+    word = STATUS_WORDS.get(session.status, session.status)
+    if session.status == "recording":
+        return f"● {word}"
+    return f"{word}: {STATUS_DETAIL[session.status]}" if session.status == "interrupted" else word
 
 
 def sessions_table(rows: Sequence[SessionRecord]) -> pd.DataFrame:
@@ -24,7 +27,7 @@ def sessions_table(rows: Sequence[SessionRecord]) -> pd.DataFrame:
             "Minutes": [
                 None if r.duration_s is None else round(r.duration_s / 60, 1) for r in rows
             ],
-            "Status": [STATUS_LABELS.get(r.status, r.status) for r in rows],
+            "Status": [_status(r) for r in rows],
             "Beats": [r.n_beats for r in rows],
             "Source": [r.source for r in rows],
         }

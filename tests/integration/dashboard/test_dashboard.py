@@ -133,6 +133,8 @@ def test_sessions_page_lists_sessions_and_filters_by_client(
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["Client"]) == {"Page Tester"}
+    # The live page's words for the same states.
+    assert set(table["Status"]) == {"Ended", "● Recording"}
     at.selectbox[0].select("Nobody Yet").run()
     assert any("No sessions yet" in i.value for i in at.info)
 
