@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hrv_relax.store import MarkerRecord
+from hrv_relax.records import MarkerRecord
 
 SEGMENT_KINDS = ("technique", "pressure")
 

@@ -19,7 +19,6 @@ from hrv_relax.store.imports import (
     find_import,
     import_beats,
 )
-from hrv_relax.views.summary_cache import analyze_stored
 
 log = logging.getLogger(__name__)
 MAX_NOTE_NAME = 120
@@ -50,7 +49,11 @@ def import_recording(
     fmt: str = "auto",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import one file as a complete session of the viewer's client `client_id`."""
+    """Import one file as a complete session of the viewer's client `client_id`.
+
+    The caller then caches its summary (views.summary_cache.analyze_stored): capture sits below
+    the views and never computes what a page shows.
+    """
     require_writer(store, viewer, "import recordings")
     visible_client(store, viewer, client_id)
     digest = file_digest(data)
@@ -74,7 +77,6 @@ def import_recording(
         therapist_id=viewer.user_id if viewer.role == "therapist" else None,
         progress=progress,
     )
-    analyze_stored(store, viewer, session_id)
     log.debug("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)
     return ImportResult(
         session_id=session_id,

@@ -75,6 +75,7 @@ def _progress(done: int, total: int) -> None:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from hrv_relax.capture.importing import import_recording
+    from hrv_relax.views.summary_cache import analyze_stored
 
     data = args.path.read_bytes()
     store = open_store(args.db)
@@ -88,6 +89,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         fmt=args.format,
         progress=_progress,
     )
+    analyze_stored(store, operator(), result.session_id)
     print(result.session_id, flush=True)
     print(
         f"imported {result.n_beats:,} beats ({result.duration_s / 60:.1f} min, "

@@ -57,15 +57,23 @@ def chromium_page() -> Iterator[Any]:
 
 @contextmanager
 def served(
-    argv: list[str], env: dict[str, str], timeout_s: float = 60, output: list[str] | None = None
+    argv: list[str],
+    env: dict[str, str],
+    timeout_s: float = 60,
+    output: list[str] | None = None,
+    *,
+    python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """Run an `hrv-relax` command that serves the dashboard; yield its URL; Ctrl-C it after.
 
-    `output`, if given, receives what the command printed up to its URL line.
+    `output`, if given, receives what the command printed up to its URL line. `python` and
+    `cwd` run it from another installation (the built wheel in a fresh environment).
     """
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hrv_relax", *argv],
+        [python, "-m", "hrv_relax", *argv],
         env={**os.environ, **env},
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

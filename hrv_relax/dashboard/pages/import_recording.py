@@ -9,6 +9,7 @@ from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS
 from hrv_relax.store.access import client_for_recording, visible_clients
+from hrv_relax.views.summary_cache import analyze_stored
 
 NEW = "New client…"
 
@@ -45,6 +46,7 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
             fmt=fmt,
             progress=show_progress,
         )
+        analyze_stored(store, viewer, result.session_id)
     except HrvRelaxError as exc:
         bar.empty()
         st.error(f"Nothing was imported: {exc}. Check the file and the format, then try again.")

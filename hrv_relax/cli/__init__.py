@@ -1,0 +1,1 @@
+"""The hrv-relax command line."""

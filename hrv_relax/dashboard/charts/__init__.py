@@ -1,0 +1,1 @@
+"""Pure chart builders: data in, plotly figures out."""

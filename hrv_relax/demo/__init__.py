@@ -1,0 +1,1 @@
+"""The demo practice: seeded accounts, clients and synthetic sessions, kept apart from clinics."""
