@@ -184,12 +184,18 @@ def rolling_time_domain(
     step_s: float = ROLLING_TIME_STEP_S,
     *,
     irregular: BoolArray | None = None,
+    start_s: float | None = None,
 ) -> RollingTimeDomain:
     """Mean HR and RMSSD of clean beats over sliding windows, O(beats + windows).
 
     ``irregular`` marks intervals in irregular rhythm: RMSSD is blank where they dominate.
+    Windows are counted from ``start_s`` (default: the start of the first interval); a caller
+    that passes the end of a session with its start gets that session's windows, the same
+    wherever they lie wholly inside ``series``.
     """
-    grid = window_grid(series.t_s, window_s, step_s, _start_s(series))
+    grid = window_grid(
+        series.t_s, window_s, step_s, _start_s(series) if start_s is None else start_s
+    )
     mom = window_moments(series, keep, grid)
     pct = _artifact_pct(grid, keep)
     cover = window_coverage(series, grid, MAX_SPECTRAL_GAP_S)

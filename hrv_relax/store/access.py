@@ -31,13 +31,19 @@ from hrv_relax.records import (
     SessionRecord,
 )
 from hrv_relax.store.audit import audit
-from hrv_relax.store.beats import load_beats
+from hrv_relax.store.beats import load_beats, read_beats
 from hrv_relax.store.engine import Store
-from hrv_relax.store.live import read_live
-from hrv_relax.store.markers import add_marker, list_markers, undo_marker
+from hrv_relax.store.live import read_live, read_live_row
+from hrv_relax.store.markers import add_marker, list_markers, read_markers, undo_marker
 from hrv_relax.store.people import _client, add_client, find_client, get_client
 from hrv_relax.store.schema import clients
-from hrv_relax.store.sessions import get_session, list_sessions, request_stop
+from hrv_relax.store.sessions import (
+    get_session,
+    list_sessions,
+    read_session,
+    request_stop,
+    sweep_interrupted,
+)
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting
 
 SYSTEM_ROLE = "system"
@@ -191,6 +197,43 @@ def visible_beats(
 def visible_markers(store: Store, viewer: Viewer, session_id: int) -> list[MarkerRecord]:
     visible_session(store, viewer, session_id)
     return list_markers(store, session_id)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveRead:
+    """What one live-page refresh reads: the session, its markers and live status, new beats."""
+
+    session: SessionRecord  # n_beats: the beats read so far, these new ones included
+    markers: tuple[MarkerRecord, ...]
+    status: LiveStatus | None
+    new_beats: BeatArrays  # seq > after_seq
+
+
+def visible_live_read(
+    store: Store, viewer: Viewer, session_id: int, *, after_seq: int = -1, beats_before: int = 0
+) -> LiveRead:
+    """One refresh's reads of one of the viewer's sessions, in one transaction.
+
+    The session is looked up (and stale recordings swept) once, its beats are not counted:
+    `beats_before` beats up to `after_seq` are already held by the caller.
+    """
+    _real_id("session", session_id)
+    sweep_interrupted(store)
+    with store.read() as conn:
+        new_beats = read_beats(conn, session_id, after_seq=after_seq)
+        session = read_session(conn, session_id, n_beats=beats_before + len(new_beats))
+        scope = _scope(conn, viewer)
+        visible = scope is None or (
+            conn.execute(
+                select(clients.c.id).where(scope, clients.c.id == session.client_id)
+            ).first()
+            is not None
+        )
+        markers = tuple(read_markers(conn, session_id)) if visible else ()
+        status = read_live_row(conn, session_id) if visible else None
+    if not visible:
+        raise deny(store, viewer, "session", session_id)
+    return LiveRead(session, markers, status, new_beats)
 
 
 def visible_live(store: Store, viewer: Viewer, session_id: int) -> LiveStatus | None:

@@ -49,13 +49,18 @@ def next_seq(conn: Connection, session_id: int) -> int:
 
 def load_beats(store: Store, session_id: int, *, after_seq: int = -1) -> BeatArrays:
     """The session's beats with seq > `after_seq`, oldest first, as arrays."""
+    with store.read() as conn:
+        return read_beats(conn, session_id, after_seq=after_seq)
+
+
+def read_beats(conn: Connection, session_id: int, *, after_seq: int = -1) -> BeatArrays:
+    """`load_beats` in the caller's transaction."""
     query = (
         select(beats.c.seq, beats.c.t_s, beats.c.rr_ms, beats.c.bpm)
         .where(beats.c.session_id == session_id, beats.c.seq > after_seq)
         .order_by(beats.c.seq)
     )
-    with store.read() as conn:
-        rows = conn.execute(query).all()
+    rows = conn.execute(query).all()
     if not rows:
         return empty_beats()
     seq, t_s, rr_ms, bpm = zip(*rows, strict=True)

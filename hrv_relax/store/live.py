@@ -57,9 +57,12 @@ def write_live(
 
 def read_live(store: Store, session_id: int) -> LiveStatus | None:
     with store.read() as conn:
-        row = conn.execute(
-            select(session_live).where(session_live.c.session_id == session_id)
-        ).first()
+        return read_live_row(conn, session_id)
+
+
+def read_live_row(conn: Connection, session_id: int) -> LiveStatus | None:
+    """`read_live` in the caller's transaction."""
+    row = conn.execute(select(session_live).where(session_live.c.session_id == session_id)).first()
     if row is None:
         return None
     return LiveStatus(

@@ -159,11 +159,16 @@ def undo_marker(
 
 def list_markers(store: Store, session_id: int) -> list[MarkerRecord]:
     with store.read() as conn:
-        rows = conn.execute(
-            select(markers)
-            .where(markers.c.session_id == session_id)
-            .order_by(markers.c.t_s, markers.c.id)
-        ).all()
+        return read_markers(conn, session_id)
+
+
+def read_markers(conn: Connection, session_id: int) -> list[MarkerRecord]:
+    """`list_markers` in the caller's transaction."""
+    rows = conn.execute(
+        select(markers)
+        .where(markers.c.session_id == session_id)
+        .order_by(markers.c.t_s, markers.c.id)
+    ).all()
     return [_marker(r) for r in rows]
 
 

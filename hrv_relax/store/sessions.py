@@ -6,9 +6,21 @@ import datetime as dt
 import os
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from hrv_relax.errors import (
     InvalidInputError,
@@ -203,12 +215,14 @@ def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
     return int(result.rowcount or 0)
 
 
-def _session_query() -> Select[Any]:
-    n_beats = (
+def _session_query(*, count_beats: bool = True) -> Select[Any]:
+    n_beats: Any = (
         select(func.count(beats.c.id))
         .where(beats.c.session_id == sessions.c.id)
         .correlate(sessions)
         .scalar_subquery()
+        if count_beats
+        else literal(0)
     )
     return select(sessions, clients.c.name.label("client_name"), n_beats.label("n_beats")).join(
         clients, clients.c.id == sessions.c.client_id
@@ -260,6 +274,15 @@ def list_sessions(
         query = query.limit(limit)
     with store.read() as conn:
         return [_record(r) for r in conn.execute(query)]
+
+
+def read_session(conn: Connection, session_id: int, *, n_beats: int) -> SessionRecord:
+    """One session in the caller's transaction, without counting its beats: the caller
+    gives `n_beats` (the live page counts the beats it has read). NotFoundError if missing."""
+    row = conn.execute(_session_query(count_beats=False).where(sessions.c.id == session_id)).first()
+    if row is None:
+        raise NotFoundError(f"no session with id {session_id}")
+    return replace(_record(row), n_beats=n_beats)
 
 
 def get_session(store: Store, session_id: int) -> SessionRecord:

@@ -1,10 +1,12 @@
 """What the live page shows for one session, computed from the store by the analysis engine.
 
-Pages call `live_view()` once per refresh and draw the result; no HRV arithmetic happens there.
+Pages keep a `LiveFeed` per viewer and call its `refresh()` each second (`live_view()` computes
+one view from scratch) and draw the result; no HRV arithmetic happens there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, replace
 
@@ -12,7 +14,6 @@ import numpy as np
 import numpy.typing as npt
 
 from hrv_relax.analysis import (
-    ArtifactClasses,
     HrvIndices,
     LiveHrv,
     LiveReading,
@@ -31,9 +32,14 @@ from hrv_relax.analysis.constants import (
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
 )
-from hrv_relax.analysis.relaxation import relaxation_shift, session_variability, subwindows
+from hrv_relax.analysis.relaxation import (
+    SubWindows,
+    relaxation_shift,
+    session_variability,
+    subwindows,
+)
 from hrv_relax.analysis.rolling import rolling_time_domain
-from hrv_relax.analysis.series import BeatSeries, beat_series
+from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series
 from hrv_relax.store import (
     BeatArrays,
     LiveStatus,
@@ -41,29 +47,27 @@ from hrv_relax.store import (
     SessionRecord,
     Store,
 )
-from hrv_relax.store.access import (
-    Viewer,
-    visible_beats,
-    visible_live,
-    visible_markers,
-    visible_session,
-)
+from hrv_relax.store.access import LiveRead, Viewer, visible_live_read
+from hrv_relax.store.beats import empty_beats
 from hrv_relax.store.clock import utcnow
 
 # `Span` is the analysis time-line span: the live page, the review page and the report draw
 # phases and gaps with it.
 __all__ = [
-    "LIVE_HISTORY_S",
+    "LIVE_WARMUP_BEATS",
     "NOW_WINDOW_S",
     "NO_BEATS_S",
     "STATUS_STALE_S",
+    "LiveFeed",
     "LiveView",
     "Span",
     "live_view",
 ]
 
-# The live tile reads the last 60 s; a little more history lets the artefact judge warm up.
-LIVE_HISTORY_S = 120.0
+# The live window is fed its 60 s and this many beats before them, so that its artefact judge
+# starts from the same running state as a window fed since the session began (the judge's
+# state spans the last 61 judged beats and the 21 pair means before them).
+LIVE_WARMUP_BEATS = 256
 # "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline.
 NOW_WINDOW_S = 120.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
@@ -71,6 +75,16 @@ STATUS_STALE_S = 5.0
 # RR values reach the store within ~2 s of their beat; no beat for longer than this while
 # recording means no signal (no contact, link lost): the last figures are no longer "now".
 NO_BEATS_S = 6.0
+# Artefact flags are local (running medians over at most 61 beats or intervals): a refresh
+# reclassifies only the last RECLASSIFY_BEATS beats, trusts that tail's flags from EDGE_BEATS
+# on (the tail's own edge is seen by its first running medians), and checks the stretch
+# between EDGE_BEATS and the last SETTLING_BEATS (whose flags new beats may still change)
+# against the flags it kept: a difference there means new beats reached further back, and
+# the whole session is reclassified, as it is in irregular rhythm, whose test pools beats
+# from further away.
+RECLASSIFY_BEATS = 768
+EDGE_BEATS = 256
+SETTLING_BEATS = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +130,24 @@ class LiveView:
         return self.status.link if self.status is not None and self.status_fresh else None
 
 
+def _slice(
+    series: BeatSeries, keep: BoolArray, start_s: float, end_s: float
+) -> tuple[BeatSeries, BoolArray]:
+    """The beats of (start_s, end_s] with two neighbours each side: what any window inside
+    that span reads (the neighbours tell whether a gap precedes or follows it)."""
+    lo, hi = np.searchsorted(series.t_s, [start_s, end_s], side="right")
+    lo, hi = max(int(lo) - 2, 0), min(int(hi) + 2, series.n)
+    return beat_series(series.rr_ms[lo:hi], series.t_s[lo:hi]), keep[lo:hi]
+
+
 def _indices(series: BeatSeries, start_s: float, end_s: float) -> HrvIndices | None:
-    inside = (series.t_s > start_s) & (series.t_s <= end_s)
-    indices = hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside], nonlinear=False)
+    lo, hi = np.searchsorted(series.t_s, [start_s, end_s], side="right")
+    indices = hrv_indices(series.rr_ms[lo:hi], t_s=series.t_s[lo:hi], nonlinear=False)
     return indices if indices.reliable else None
+
+
+def _pieces(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -> SubWindows:
+    return subwindows(*_slice(series, keep, start_s, end_s), start_s, end_s)
 
 
 def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) -> str:
@@ -132,76 +160,226 @@ def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) ->
     return "not enough clean beats in the last 2 minutes"
 
 
-def live_view(store: Store, viewer: Viewer, session_id: int) -> LiveView:
-    """What the live page shows for one of the viewer's sessions (NotFoundError else)."""
-    session = visible_session(store, viewer, session_id)
-    beats = visible_beats(store, viewer, session_id)
-    markers = visible_markers(store, viewer, session_id)
-    status = visible_live(store, viewer, session_id)
-    now = utcnow()
-    end = session.ended_at if session.status != "recording" else now
-    elapsed_s = max(0.0, ((end or now) - session.started_at).total_seconds())
+@dataclass(frozen=True, slots=True)
+class _Baseline:
+    """The finished baseline's figures, kept while the markers stay as they are."""
 
-    phases = phase_spans(phase_marks(markers), elapsed_s)
-    recent = beats.t_s > (beats.t_s[-1] - LIVE_HISTORY_S) if len(beats) else slice(0)
-    live = LiveHrv()
-    reading = live.push(beats.rr_ms[recent], beats.t_s[recent]) if len(beats) else _empty()
-    silent_s = elapsed_s - (float(beats.t_s[-1]) if len(beats) else 0.0)
-    if session.status == "recording" and len(beats) and silent_s > NO_BEATS_S:
-        reading = _empty(f"no beats for {silent_s:.0f} s: check the strap")
+    span: Span
+    indices: HrvIndices | None
+    pieces: SubWindows
 
-    last_t = float(beats.t_s[-1]) if len(beats) else 0.0
-    # The session clock starts at 0; live, a marked baseline counts only once it has ended.
-    base_span = finished_baseline(phases, 0.0)
-    # "Now" is the clock while recording (beats may have stopped), the last beat afterwards.
-    now_t = elapsed_s if session.status == "recording" else last_t
-    rolling, baseline, shift_now = _no_rolling(), None, None
-    if len(beats):
-        series = beat_series(beats.rr_ms, beats.t_s)
-        classes = classify_artifacts(beats.rr_ms)
-        keep = ~classes.any
-        rolling = rolling_time_domain(series, keep, irregular=classes.irregular)
-        if reading.t_s == float(beats.t_s[-1]):  # not replaced by "no beats for ..."
-            reading = _irregular_reading(reading, beats, classes, live.coverage_reason())
-        if base_span is not None:
-            baseline = _indices(series, base_span.start_s, base_span.end_s)
-        if baseline is not None and base_span is not None:
-            now_span = (max(now_t - NOW_WINDOW_S, base_span.end_s), now_t)
-            now_indices = _indices(series, *now_span)
-            if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
-                base_pieces = subwindows(series, keep, base_span.start_s, base_span.end_s)
-                # The session analysis's rule: the drift allowed for comes from the session
-                # so far, the baseline and everything since it (its first minutes left out).
-                since = subwindows(series, keep, base_span.end_s, now_t)
-                shift_now = relaxation_shift(
-                    base_pieces,
-                    subwindows(series, keep, *now_span),
-                    baseline,
-                    now_indices,
-                    variability=session_variability(base_pieces, [since]),
+
+class LiveFeed:
+    """One viewer's live view of one session, kept between refreshes.
+
+    Holds the beats read so far, their artefact flags, the rolling HR and RMSSD, the live
+    60 s window and the finished baseline's figures, so a refresh reads only the beats
+    recorded since the last one (beats are stored in ``seq`` order) and analyses only what
+    they change: its cost does not grow with the session. Memory is that of the session's
+    beats (about 40 bytes each) and of its rolling series; new or changed markers drop the
+    baseline's figures. A new feed computes everything from the store: :func:`live_view`.
+    """
+
+    def __init__(self, session_id: int) -> None:
+        self.session_id = session_id
+        self._beats = empty_beats()
+        self._series = beat_series(self._beats.rr_ms, self._beats.t_s)
+        self._ectopy = np.zeros(0, dtype=np.bool_)  # any artefact class
+        self._irregular = np.zeros(0, dtype=np.bool_)
+        self._rolling = _no_rolling()
+        self._live: LiveHrv | None = None
+        self._reading = _empty()
+        self._markers: tuple[MarkerRecord, ...] | None = None
+        self._baseline: _Baseline | None = None
+
+    @property
+    def n_beats(self) -> int:
+        """Beats held."""
+        return len(self._beats)
+
+    def refresh(self, store: Store, viewer: Viewer, *, now: dt.datetime | None = None) -> LiveView:
+        """Read what is new for one of the viewer's sessions and return the live view.
+
+        NotFoundError when the session does not exist or is not the viewer's to see.
+        """
+        last_seq = int(self._beats.seq[-1]) if len(self._beats) else -1
+        read = visible_live_read(
+            store, viewer, self.session_id, after_seq=last_seq, beats_before=len(self._beats)
+        )
+        if read.markers != self._markers:
+            self._markers = read.markers
+            self._baseline = None
+        if len(read.new_beats):
+            self._add(read.new_beats)
+        return self._view(read, now or utcnow())
+
+    def _add(self, new: BeatArrays) -> None:
+        old_n = len(self._beats)
+        self._beats = BeatArrays(
+            seq=np.concatenate((self._beats.seq, new.seq)),
+            t_s=np.concatenate((self._beats.t_s, new.t_s)),
+            rr_ms=np.concatenate((self._beats.rr_ms, new.rr_ms)),
+            bpm=np.concatenate((self._beats.bpm, new.bpm)),
+        )
+        self._series = beat_series(self._beats.rr_ms, self._beats.t_s)
+        changed = self._classify(old_n)
+        # The baseline's figures read its beats, their flags and the two beats after it.
+        if self._baseline is not None:
+            end_s = self._baseline.span.end_s
+            if changed <= int(np.searchsorted(self._beats.t_s, end_s, side="right")) + 2:
+                self._baseline = None
+        self._roll(changed)
+        self._feed_live(new, old_n)
+
+    def _classify(self, old_n: int) -> int:
+        """Update the artefact flags; return the first beat whose flags may have changed."""
+        rr = self._beats.rr_ms
+        n = rr.size
+        lo = n - RECLASSIFY_BEATS
+        if lo + EDGE_BEATS <= 0 or old_n - SETTLING_BEATS < lo + EDGE_BEATS:
+            return self._classify_all()
+        tail = classify_artifacts(rr[lo:])
+        ectopy, irregular = tail.any[EDGE_BEATS:], tail.irregular[EDGE_BEATS:]
+        trusted = lo + EDGE_BEATS
+        check = slice(0, old_n - SETTLING_BEATS - trusted)
+        kept = slice(trusted, old_n - SETTLING_BEATS)
+        if (
+            irregular.any()
+            or self._irregular[trusted:].any()
+            or not np.array_equal(ectopy[check], self._ectopy[kept])
+        ):
+            return self._classify_all()
+        new_ectopy = np.concatenate((self._ectopy[:trusted], ectopy))
+        new_irregular = np.concatenate((self._irregular[:trusted], irregular))
+        differs = np.flatnonzero(new_ectopy[:old_n] != self._ectopy[:old_n])
+        self._ectopy, self._irregular = new_ectopy, new_irregular
+        return int(differs[0]) if differs.size else old_n
+
+    def _classify_all(self) -> int:
+        classes = classify_artifacts(self._beats.rr_ms)
+        self._ectopy, self._irregular = classes.any, classes.irregular
+        return 0
+
+    def _roll(self, changed: int) -> None:
+        """Recompute the rolling windows that hold a beat from index ``changed`` on."""
+        series, keep = self._series, ~self._ectopy
+        if changed == 0 or self._rolling.t_s.size == 0:
+            self._rolling = rolling_time_domain(series, keep, irregular=self._irregular)
+            return
+        start_s = float(series.t_s[0] - series.rr_ms[0] / 1000.0)
+        # The windows ending after the beat before it: those holding it, and the windows
+        # the kept series did not reach (it ended at the last beat then held).
+        from_s = float(series.t_s[changed - 1])
+        first = int(np.searchsorted(series.t_s, from_s - ROLLING_TIME_WINDOW_S, side="right"))
+        first = max(first - 2, 0)
+        tail = rolling_time_domain(
+            beat_series(series.rr_ms[first:], series.t_s[first:]),
+            keep[first:],
+            irregular=self._irregular[first:],
+            start_s=start_s,
+        )
+        old, new = self._rolling.t_s < from_s, tail.t_s >= from_s
+        self._rolling = RollingTimeDomain(
+            *(
+                np.concatenate((getattr(self._rolling, f)[old], getattr(tail, f)[new]))
+                for f in ("t_s", "hr_bpm", "rmssd_ms", "artifact_pct")
+            )
+        )
+
+    def _feed_live(self, new: BeatArrays, old_n: int) -> None:
+        if self._live is None:
+            t_s = self._beats.t_s
+            first = int(np.searchsorted(t_s, t_s[-1] - ROLLING_TIME_WINDOW_S, side="right"))
+            first = max(first - LIVE_WARMUP_BEATS, 0)
+            self._live = LiveHrv()
+            self._reading = self._live.push(self._beats.rr_ms[first:], t_s[first:])
+        else:
+            self._reading = self._live.push(new.rr_ms, new.t_s)
+
+    def _finished_baseline(self, base_span: Span | None) -> _Baseline | None:
+        if base_span is None:
+            return None
+        cached = self._baseline
+        if cached is not None and cached.span == base_span:
+            return cached
+        self._baseline = _Baseline(
+            base_span,
+            _indices(self._series, base_span.start_s, base_span.end_s),
+            _pieces(self._series, ~self._ectopy, base_span.start_s, base_span.end_s),
+        )
+        return self._baseline
+
+    def _view(self, read: LiveRead, now: dt.datetime) -> LiveView:
+        session, beats, markers, status = read.session, self._beats, read.markers, read.status
+        end = session.ended_at if session.status != "recording" else now
+        elapsed_s = max(0.0, ((end or now) - session.started_at).total_seconds())
+        phases = phase_spans(phase_marks(markers), elapsed_s)
+        reading = self._reading if len(beats) else _empty()
+        last_t = float(beats.t_s[-1]) if len(beats) else 0.0
+        silent_s = elapsed_s - last_t
+        if session.status == "recording" and len(beats) and silent_s > NO_BEATS_S:
+            reading = _empty(f"no beats for {silent_s:.0f} s: check the strap")
+        # The session clock starts at 0; live, a marked baseline counts only once it has ended.
+        base_span = finished_baseline(phases, 0.0)
+        # "Now" is the clock while recording (beats may have stopped), the last beat afterwards.
+        now_t = elapsed_s if session.status == "recording" else last_t
+        baseline, shift_now = None, None
+        if len(beats):
+            assert self._live is not None
+            if reading.t_s == last_t:  # not replaced by "no beats for ..."
+                reading = _irregular_reading(
+                    reading, beats, self._ectopy, self._irregular, self._live.coverage_reason()
                 )
-    return LiveView(
-        session=session,
-        status=status,
-        status_fresh=status is not None
-        and (now - status.updated_at).total_seconds() <= STATUS_STALE_S,
-        elapsed_s=elapsed_s,
-        reading=reading,
-        current_phase=phases[-1].label if phases else None,
-        beat_t_s=beats.t_s,
-        strap_bpm=beats.bpm,
-        rolling=rolling,
-        phases=phases,
-        baseline=baseline,
-        shift_now=shift_now,
-        shift_note=_shift_note(base_span, baseline, now_t),
-        gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
-        events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
-    )
+            base = self._finished_baseline(base_span)
+            baseline = base.indices if base is not None else None
+            if base is not None and baseline is not None:
+                now_span = (max(now_t - NOW_WINDOW_S, base.span.end_s), now_t)
+                now_indices = _indices(self._series, *now_span)
+                if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
+                    # The session analysis's rule: the drift allowed for comes from the session
+                    # so far, the baseline and everything since it (its first minutes left out).
+                    since = _pieces(self._series, ~self._ectopy, base.span.end_s, now_t)
+                    shift_now = relaxation_shift(
+                        base.pieces,
+                        _pieces(self._series, ~self._ectopy, *now_span),
+                        baseline,
+                        now_indices,
+                        variability=session_variability(base.pieces, [since]),
+                    )
+        return LiveView(
+            session=session,
+            status=status,
+            status_fresh=status is not None
+            and (now - status.updated_at).total_seconds() <= STATUS_STALE_S,
+            elapsed_s=elapsed_s,
+            reading=reading,
+            current_phase=phases[-1].label if phases else None,
+            beat_t_s=beats.t_s,
+            strap_bpm=beats.bpm,
+            rolling=self._rolling,
+            phases=phases,
+            baseline=baseline,
+            shift_now=shift_now,
+            shift_note=_shift_note(base_span, baseline, now_t),
+            gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
+            events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
+        )
+
+
+def live_view(
+    store: Store, viewer: Viewer, session_id: int, *, now: dt.datetime | None = None
+) -> LiveView:
+    """What the live page shows for one of the viewer's sessions, computed from everything
+    stored (NotFoundError when it is not theirs to see). Pages keep a :class:`LiveFeed`."""
+    return LiveFeed(session_id).refresh(store, viewer, now=now)
 
 
 def _irregular_reading(
-    reading: LiveReading, beats: BeatArrays, classes: ArtifactClasses, coverage_reason: str
+    reading: LiveReading,
+    beats: BeatArrays,
+    ectopy: BoolArray,
+    irregular: BoolArray,
+    coverage_reason: str,
 ) -> LiveReading:
     """Heart rate without RMSSD when the last minute is mostly irregular rhythm.
 
@@ -214,17 +392,18 @@ def _irregular_reading(
     :data:`MAX_ARTIFACT_PCT` % artefacts (noise such as spurious detections can look
     irregular too).
     """
-    minute = beats.t_s > reading.t_s - ROLLING_TIME_WINDOW_S
-    if not minute.any():
+    first = int(np.searchsorted(beats.t_s, reading.t_s - ROLLING_TIME_WINDOW_S, side="right"))
+    minute = slice(first, len(beats))
+    if first >= len(beats):
         return reading
-    clean = minute & ~classes.any
-    share_pct = 100.0 * float(np.mean(classes.irregular[minute]))
-    artefact_pct = 100.0 * float(np.mean(classes.any[minute]))
+    clean = ~ectopy[minute]
+    share_pct = 100.0 * float(np.mean(irregular[minute]))
+    artefact_pct = 100.0 * float(np.mean(ectopy[minute]))
     if share_pct <= MAX_IRREGULAR_PCT or artefact_pct > MAX_ARTIFACT_PCT or coverage_reason:
         return reading
     return replace(
         reading,
-        hr_bpm=MS_PER_MINUTE / float(np.mean(beats.rr_ms[clean])),
+        hr_bpm=MS_PER_MINUTE / float(np.mean(beats.rr_ms[minute][clean])),
         rmssd_ms=math.nan,
         ln_rmssd=math.nan,
         artifact_pct=artefact_pct,

@@ -20,6 +20,13 @@ from hrv_relax.views.palette import BLUE, GREY, PHASE_COLOURS, VERMILION
 Figure = dict[str, Any]
 
 MIN_SPAN_MIN = 5.0  # the x axis shows at least this many minutes
+# The live chart's payload stays bounded at any session length: the last FULL_RES_S at full
+# resolution, earlier values as means over bins of a width from BIN_WIDTHS_S, the narrowest
+# giving at most EARLIER_POINTS bins. Bins start at 0 s, so they do not move between
+# refreshes.
+FULL_RES_S = 600.0
+EARLIER_POINTS = 600
+BIN_WIDTHS_S = (5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MIN_HR_SPAN_BPM = 20.0  # and the heart-rate axis at least this many bpm
 EMPHASIS_MIN = 3.0  # the last minutes, highlighted
 HR_DOMAIN = (0.56, 1.0)
@@ -54,13 +61,12 @@ def _short(label: str) -> str:
 
 
 def live_figure(view: LiveView) -> Figure:
-    """The live page's chart for a LiveView."""
+    """The live page's chart for a LiveView, with a bounded number of points."""
     base = view.baseline
+    now_s = max(view.elapsed_s, float(view.beat_t_s[-1]) if view.beat_t_s.size else 0.0)
     return live_chart(
-        view.beat_t_s,
-        view.strap_bpm,
-        view.rolling.t_s,
-        view.rolling.rmssd_ms,
+        *thinned(view.beat_t_s, view.strap_bpm, now_s),
+        *thinned(view.rolling.t_s, view.rolling.rmssd_ms, now_s),
         phases=view.phases,
         gaps=view.gaps,
         events=[EventLine(e.t_s, e.value) for e in view.events],
@@ -69,13 +75,42 @@ def live_figure(view: LiveView) -> Figure:
     )
 
 
-def _minutes(t_s: npt.NDArray[np.float64]) -> list[float | None]:
+def thinned(
+    t_s: npt.NDArray[np.float64], y: npt.NDArray[np.float64], now_s: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The values of the last ``FULL_RES_S`` as they are, earlier ones as means per bin.
+
+    A bin's time is the mean time of its values; a bin whose values are all NaN stays NaN
+    (a break in the line), a bin without values is left out.
+    """
+    width_s = next((w for w in BIN_WIDTHS_S if now_s / w <= EARLIER_POINTS), BIN_WIDTHS_S[-1])
+    edge_s = math.floor(max(now_s - FULL_RES_S, 0.0) / width_s) * width_s
+    cut = int(np.searchsorted(t_s, edge_s, side="right"))
+    if cut == 0:
+        return t_s, y
+    # Bins (k w, (k + 1) w], as the windows: a value at the edge closes its bin.
+    index = np.maximum(np.ceil(t_s[:cut] / width_s).astype(np.intp) - 1, 0)
+    finite = np.isfinite(y[:cut])
+    n_all = np.bincount(index)
+    n_finite = np.bincount(index, weights=finite)
+    sum_y = np.bincount(index, weights=np.where(finite, y[:cut], 0.0))
+    sum_t = np.bincount(index, weights=t_s[:cut])
+    filled = n_all > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_y = np.where(n_finite > 0, sum_y / n_finite, math.nan)
+    return (
+        np.concatenate((sum_t[filled] / n_all[filled], t_s[cut:])),
+        np.concatenate((mean_y[filled], y[cut:])),
+    )
+
+
+def _minutes(t_s: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
     return _values(t_s / 60, decimals=4)
 
 
-def _values(y: npt.NDArray[np.float64], decimals: int = 2) -> list[float | None]:
-    # NaN becomes None (a break in the line), which JSON and plotly both understand.
-    return [None if math.isnan(v) else v for v in np.round(y, decimals).tolist()]
+def _values(y: npt.NDArray[np.float64], decimals: int = 2) -> npt.NDArray[np.float32]:
+    # Sent as a typed array (base64, 4 bytes a value): NaN is a break in the line.
+    return np.round(y, decimals).astype(np.float32)
 
 
 def _band(x0_min: float, x1_min: float, colour: str, opacity: float) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from hrv_relax.store.access import (
 from hrv_relax.store.markers import UNDO_MARKER_S
 from hrv_relax.store.schema import PHASES
 from hrv_relax.views.alerts import AlertInputs, AlertTracker, arousal_change
-from hrv_relax.views.live import LiveView, live_view
+from hrv_relax.views.live import LiveFeed, LiveView
 from hrv_relax.vocabulary import MARKER_GROUPS
 
 REFRESH = dt.timedelta(seconds=1)
@@ -44,6 +44,7 @@ RECENT_SESSIONS = 10
 NEW_CLIENT = "➕ New client…"
 SIMULATED = "Simulated strap (demo)"
 SCAN_TIMEOUT_S = 4.0
+LIVE_FEED = "live_feed"  # the viewed session's beats and analysis, kept between refreshes
 
 store = get_store()
 viewer = require_viewer()
@@ -315,13 +316,21 @@ def _notes(view: LiveView) -> None:
                 st.markdown(f"**{minutes}:{seconds:02d}** {html.escape(note.value)}")
 
 
+def _feed() -> LiveFeed:
+    """This browser's feed of the viewed session: one at a time, so memory stays bounded."""
+    feed = st.session_state.get(LIVE_FEED)
+    if not isinstance(feed, LiveFeed) or feed.session_id != session_id:
+        feed = st.session_state[LIVE_FEED] = LiveFeed(session_id)
+    return feed
+
+
 @st.fragment(run_every=REFRESH if viewing.status == "recording" else None)
 def live_panel() -> None:
     # Automatic refreshes do not count as activity, but end with the sign-in.
     if current_viewer(active=False) is None:
         st.rerun(scope="app")
     try:
-        view = live_view(store, viewer, session_id)
+        view = _feed().refresh(store, viewer)
     except HrvRelaxError as exc:
         st.error(f"Cannot read this session: {exc}")
         return
