@@ -44,7 +44,7 @@ def test_the_payload_stays_under_64_kib_at_any_length(hours: float) -> None:
 
 
 def test_the_last_minutes_are_every_beat_and_earlier_ones_bin_means() -> None:
-    t_s, bpm, grid, rmssd = _session(3.0, seed=1)
+    t_s, bpm, _grid, _rmssd = _session(3.0, seed=1)
     now_s = float(t_s[-1])
     x, y = thinned(t_s, bpm, now_s)
     recent = t_s > now_s - FULL_RES_S
@@ -61,7 +61,7 @@ def test_the_last_minutes_are_every_beat_and_earlier_ones_bin_means() -> None:
 
 
 def test_breaks_survive_the_thinning_and_a_short_session_is_drawn_as_it_is() -> None:
-    t_s, bpm, grid, rmssd = _session(0.5, seed=2)
+    t_s, _bpm, grid, rmssd = _session(0.5, seed=2)
     now_s = float(t_s[-1])
     x, y = thinned(grid, rmssd, now_s)
     # 30 minutes: 5 s bins, one rolling value each: nothing changes, the gap stays a gap.
