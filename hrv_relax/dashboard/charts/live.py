@@ -20,15 +20,15 @@ from hrv_relax.views.palette import BLUE, GREY, PHASE_COLOURS, VERMILION
 Figure = dict[str, Any]
 
 MIN_SPAN_MIN = 5.0  # the x axis shows at least this many minutes
-# The live chart's payload stays bounded at any session length: the last FULL_RES_S at full
-# resolution, earlier values as means over bins of a width from BIN_WIDTHS_S, the narrowest
-# giving at most EARLIER_POINTS bins. Bins start at 0 s, so they do not move between
-# refreshes.
-FULL_RES_S = 600.0
+# The live chart's payload stays bounded at any session length: the highlighted last minutes
+# at full resolution, earlier values as means over bins of a width from BIN_WIDTHS_S, the
+# narrowest giving at most EARLIER_POINTS bins. Bins start at 0 s, so they do not move
+# between refreshes.
 EARLIER_POINTS = 600
 BIN_WIDTHS_S = (5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 MIN_HR_SPAN_BPM = 20.0  # and the heart-rate axis at least this many bpm
 EMPHASIS_MIN = 3.0  # the last minutes, highlighted
+FULL_RES_S = 60.0 * EMPHASIS_MIN
 HR_DOMAIN = (0.56, 1.0)
 RMSSD_DOMAIN = (0.0, 0.44)
 

@@ -27,6 +27,7 @@ from hrv_relax.store import (
     open_store,
 )
 from hrv_relax.store.sessions import finish_session
+from hrv_relax.views.live import LiveFeed
 from tests.support.accounts import signed_in_app
 
 APP = str(dashboard_app())
@@ -64,6 +65,25 @@ def test_live_page_shows_heart_rate_and_rmssd_of_the_recording_session(
     assert "Heart rate" in labels and "RMSSD (60 s)" in labels
     assert labels["Heart rate"].endswith("bpm") and labels["RMSSD (60 s)"].endswith("ms")
     assert at.selectbox(key="live_session").value == live
+
+
+def test_a_browser_keeps_one_live_feed_of_the_session_it_views(
+    practice: tuple[Store, int, int],
+) -> None:
+    """The live page keeps the viewed session's beats between refreshes, and only those."""
+    store, done, live = practice
+    at = signed_in_app(store)
+    feed = at.session_state["live_feed"]
+    assert isinstance(feed, LiveFeed) and feed.session_id == live and feed.n_beats == 210
+    with store.write() as conn:
+        append_beats(conn, live, [Beat(210 + i, 0.85 * (211 + i), 850.0, 70) for i in range(3)])
+        heartbeat(conn, live)
+    at.run()
+    assert at.session_state["live_feed"] is feed and feed.n_beats == 213  # read only the new
+    at.selectbox(key="live_session").select(done).run()
+    assert not at.exception
+    # The feed follows the viewed session: the other one's beats are let go.
+    assert at.session_state["live_feed"].session_id == done
 
 
 def test_phase_button_and_note_put_markers_on_the_session(practice: tuple[Store, int, int]) -> None:
