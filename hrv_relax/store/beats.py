@@ -12,12 +12,14 @@ from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
 from hrv_relax.store.schema import beats
 
+_INSERT = insert(beats)  # built once: the recorder runs it in every commit
+
 
 def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:
     """Insert beats in the caller's transaction. `seq` is unique per session: a beat twice fails."""
     if not batch:
         return
-    conn.execute(insert(beats), _rows(session_id, batch))
+    conn.execute(_INSERT, _rows(session_id, batch))
 
 
 def append_beats_once(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, update
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hrv_relax.records import LiveStatus
@@ -37,22 +39,29 @@ def write_live(
         "frames_malformed": frames_malformed,
         "last_frame": last_frame,
     }
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        module = sqlite if dialect == "sqlite" else postgresql
-        stmt = module.insert(session_live).values(**values)
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[session_live.c.session_id],
-                set_={k: v for k, v in values.items() if k != "session_id"},
-            )
-        )
+    upsert = _UPSERTS.get(conn.dialect.name)
+    if upsert is not None:
+        conn.execute(upsert, {f"b_{k}": v for k, v in values.items()})
         return
     changed = conn.execute(
         update(session_live).where(session_live.c.session_id == session_id).values(**values)
     )
     if not changed.rowcount:
         conn.execute(session_live.insert().values(**values))
+
+
+def _upsert(module: Any) -> Any:
+    """INSERT ... ON CONFLICT (session_id) DO UPDATE of every column, with bound values."""
+    columns = [c.name for c in session_live.columns]
+    stmt = module.insert(session_live).values({c: bindparam(f"b_{c}") for c in columns})
+    return stmt.on_conflict_do_update(
+        index_elements=[session_live.c.session_id],
+        set_={c: stmt.excluded[c] for c in columns if c != "session_id"},
+    )
+
+
+# Built once: the recorder writes its live row in every commit (see sessions.heartbeat).
+_UPSERTS = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
 
 
 def read_live(store: Store, session_id: int) -> LiveStatus | None:

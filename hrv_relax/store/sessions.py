@@ -15,6 +15,7 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    bindparam,
     func,
     insert,
     literal,
@@ -146,15 +147,30 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
     A session marked interrupted while the recorder could not write (e.g. the database was
     unreachable) becomes `recording` again as soon as the recorder's heartbeat gets through.
     """
-    conn.execute(
-        update(sessions)
-        .where(sessions.c.id == session_id, sessions.c.status != "complete", ~_taken_over())
-        .values(heartbeat_at=at or utcnow(), status="recording")
+    params = {"b_session_id": session_id, "b_at": at or utcnow()}
+    conn.execute(_HEARTBEAT, params)
+    return bool(conn.execute(_STOP_REQUESTED, params).scalar_one_or_none())
+
+
+def _taken_over() -> ColumnElement[bool]:
+    """Sessions whose strap another recorder claimed: they stay interrupted."""
+    return and_(sessions.c.status == "interrupted", sessions.c.stop_requested.is_(True))
+
+
+# Built once: the recorder runs these in every commit, and building a statement costs more
+# than SQLite takes to run it (the write lock is held meanwhile).
+_HEARTBEAT = (
+    update(sessions)
+    .where(
+        sessions.c.id == bindparam("b_session_id"),
+        sessions.c.status != "complete",
+        ~_taken_over(),
     )
-    stop = conn.execute(
-        select(sessions.c.stop_requested).where(sessions.c.id == session_id)
-    ).scalar_one_or_none()
-    return bool(stop)
+    .values(heartbeat_at=bindparam("b_at"), status="recording")
+)
+_STOP_REQUESTED = select(sessions.c.stop_requested).where(
+    sessions.c.id == bindparam("b_session_id")
+)
 
 
 def session_started_at(conn: Connection, session_id: int) -> dt.datetime:
@@ -165,11 +181,6 @@ def session_started_at(conn: Connection, session_id: int) -> dt.datetime:
         raise NotFoundError(f"no session with id {session_id}")
     assert isinstance(started, dt.datetime)
     return started
-
-
-def _taken_over() -> ColumnElement[bool]:
-    """Sessions whose strap another recorder claimed: they stay interrupted."""
-    return and_(sessions.c.status == "interrupted", sessions.c.stop_requested.is_(True))
 
 
 def finish_session(
