@@ -57,6 +57,7 @@ def render_html(view: ReviewView) -> str:
         f"<title>{esc(heading.title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{esc(heading.title)}</h1><p class='sub'>{esc(heading.subtitle)}</p>",
         f"<p class='headline'>{esc(view.headline)}</p>",
+        *([f"<p class='sub'>{esc(view.how_sure)}</p>"] if view.how_sure else []),
         *(f"<p>{esc(line)}</p>" for line in heading.context),
         "<h2>Figures per phase</h2>",
         _table(phase_table(view.figures)),

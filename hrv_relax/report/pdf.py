@@ -187,6 +187,8 @@ def render_pdf(view: ReviewView) -> bytes:
         page.text(heading.title, size=18, bold=True, colour=BLUE)
         page.text(heading.subtitle, size=10, colour="#444444", gap_in=0.25)
         page.text(view.headline, size=13, bold=True, gap_in=0.15)
+        if view.how_sure:
+            page.text(view.how_sure, size=9, colour="#444444", gap_in=0.15)
         for line in heading.context:
             page.text(line, size=10)
         page.text("", size=6)

@@ -21,30 +21,32 @@ def _compared(delta: float, steady: float, unit: str) -> str:
     return f"{abs(delta):.0f} {unit} {'higher' if delta > 0 else 'lower'}"
 
 
+def _signed(value: float) -> str:
+    """A signed figure: whole numbers, one decimal near zero (never "-0")."""
+    return f"{value:+.0f}" if abs(value) >= 0.95 else f"{value:+.1f}"
+
+
 def _ranges(shift: ShiftFigures) -> str:
-    """Both changes' 95 % ranges, signed: "heart rate -6 to -2 bpm, RMSSD +8 to +44 %"."""
+    """Both changes' 95 % ranges, signed: "heart rate -6 to -2 bpm and RMSSD +8 to +44 %"."""
     parts = []
     hr = shift.hr_bpm
     if math.isfinite(hr.ci_low) and math.isfinite(hr.ci_high):
-        parts.append(f"heart rate {hr.ci_low:+.0f} to {hr.ci_high:+.0f} bpm")
+        parts.append(f"heart rate {_signed(hr.ci_low)} to {_signed(hr.ci_high)} bpm")
     ln = shift.ln_rmssd
     if math.isfinite(ln.ci_low) and math.isfinite(ln.ci_high):
         low, high = (100 * math.expm1(v) for v in (ln.ci_low, ln.ci_high))
-        parts.append(f"RMSSD {low:+.0f} to {high:+.0f} %")
-    return ", ".join(parts)
+        parts.append(f"RMSSD {_signed(low)} to {_signed(high)} %")
+    return " and ".join(parts)
 
 
 def shift_sentence(shift: ShiftFigures, during: str, than: str, against: str) -> str:
     """What was measured, e.g. "During the massage your heart rate was 4 bpm lower and your
-    RMSSD 25 % higher than while resting before it (95 % ranges: ...)"."""
+    RMSSD 25 % higher than while resting before it"."""
     hr = _compared(shift.hr_bpm.delta, STEADY_HR_BPM, "bpm")
     rmssd = _compared(shift.rmssd_pct, STEADY_RMSSD_PCT, "%")
     if hr.endswith(("higher", "lower")) and rmssd.endswith(("higher", "lower")):
-        text = f"{during} your heart rate was {hr} and your RMSSD {rmssd} {than}"
-    else:
-        text = f"{during}, compared with {against}, your heart rate was {hr} and your RMSSD {rmssd}"
-    ranges = _ranges(shift)
-    return f"{text} (95 % ranges: {ranges})" if ranges else text
+        return f"{during} your heart rate was {hr} and your RMSSD {rmssd} {than}"
+    return f"{during}, compared with {against}, your heart rate was {hr} and your RMSSD {rmssd}"
 
 
 #: The verdict in words: how sure, never why (rest on the table alone raises HRV,
@@ -83,6 +85,20 @@ def headline(figures: SessionFigures) -> str:
         words = (f"During the {main.phase}", "than while resting before it", "the rest before it")
     ending = VERDICT_ENDINGS.get(shift.verdict, shift.verdict)
     return f"{shift_sentence(shift, *words)}: {ending}"
+
+
+def how_sure(figures: SessionFigures) -> str:
+    """The headline's figures with their 95 % ranges, and what "clear" means; "" without."""
+    main = figures.main
+    shift = main.shift if main is not None else None
+    ranges = _ranges(shift) if shift is not None else ""
+    if not ranges:
+        return ""
+    return (
+        f"How sure: the 95 % ranges of the changes are {ranges}. They allow for how this "
+        "session's heart wandered at rest; a change is clear only when its range leaves out "
+        "zero and it is at least 1 bpm or 10 % of RMSSD."
+    )
 
 
 def change_text(change: Change, unit: str, digits: int = 1) -> str:

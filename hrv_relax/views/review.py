@@ -42,7 +42,7 @@ from hrv_relax.store.access import (
     visible_markers,
     visible_session,
 )
-from hrv_relax.views.plain_words import headline
+from hrv_relax.views.plain_words import headline, how_sure
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
 from hrv_relax.views.summary_cache import analyze_stored, session_summaries
 
@@ -84,6 +84,7 @@ class ReviewView:
     client: ClientRecord
     figures: SessionFigures
     headline: str
+    how_sure: str  # the headline's 95 % ranges in words ("" without intervals)
     beats: BeatArrays
     artifacts: npt.NDArray[np.bool_]
     rolling_time: RollingTimeDomain
@@ -121,6 +122,7 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
         client=client,
         figures=figures,
         headline=headline(figures),
+        how_sure=how_sure(figures),
         beats=beats,
         artifacts=result.artifacts,
         rolling_time=result.rolling_time,

@@ -55,6 +55,8 @@ except HrvRelaxError as exc:
     st.stop()
 
 st.subheader(view.headline)
+if view.how_sure:
+    st.caption(view.how_sure)
 f = view.figures
 usual = (
     f" Resting RMSSD was **{view.baseline_position}** for this client (usual range from "

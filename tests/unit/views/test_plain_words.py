@@ -3,7 +3,7 @@
 import math
 
 from hrv_relax.analysis import Change
-from hrv_relax.views.plain_words import headline
+from hrv_relax.views.plain_words import headline, how_sure
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, ShiftFigures
 
 
@@ -20,19 +20,22 @@ def _figures(hr: Change, ln: Change, verdict: str, phase: str = "massage") -> Se
 
 
 def test_a_clear_change_says_what_was_measured_and_how_sure():
-    text = headline(
-        _figures(
-            Change(70, 66, -4.0, -6.2, -1.9), Change(3.5, 3.72, 0.223, 0.08, 0.36), "more relaxed"
-        )
+    figures = _figures(
+        Change(70, 66, -4.0, -6.2, -0.3), Change(3.5, 3.72, 0.223, 0.08, 0.36), "more relaxed"
     )
-    assert text.startswith(
+    text = headline(figures)
+    assert text == (
         "During the massage your heart rate was 4 bpm lower and your RMSSD 25 % higher than "
-        "while resting before it (95 % ranges: heart rate -6 to -2 bpm, RMSSD +8 to +43 %)"
+        "while resting before it: a clear change toward rest, beyond this session's natural "
+        "ups and downs."
     )
-    assert "clear change toward rest" in text
+    assert how_sure(figures).startswith(
+        "How sure: the 95 % ranges of the changes are heart rate -6 to -0.3 bpm and RMSSD "
+        "+8 to +43 %."
+    )
     # Never a cause, never a comparison with other people.
     for word in ("because", "caused", "thanks to", "response", "normal", "average", "people"):
-        assert word not in text.lower()
+        assert word not in (text + how_sure(figures)).lower()
 
 
 def test_no_clear_change_is_said_plainly():
