@@ -27,6 +27,8 @@ MARGIN_IN = 0.7
 TEXT_WIDTH_IN = A4_IN[0] - 2 * MARGIN_IN
 #: Average glyph width of DejaVu Sans as a share of the font size: for wrapping paragraphs.
 GLYPH_WIDTH_EM = 0.55
+#: DejaVu Sans Bold runs about this much wider (a bold headline ran into the right margin).
+BOLD_WIDTH_FACTOR = 1.12
 POINTS_PER_INCH = 72.0
 LINE_SPACING = 1.35
 TABLE_ROW_IN = 0.24
@@ -80,7 +82,8 @@ class Page:
         gap_in: float = 0.08,
     ) -> None:
         """A paragraph, wrapped to the text width."""
-        chars = int(TEXT_WIDTH_IN * POINTS_PER_INCH / (size * GLYPH_WIDTH_EM))
+        glyph_em = GLYPH_WIDTH_EM * (BOLD_WIDTH_FACTOR if bold else 1.0)
+        chars = int(TEXT_WIDTH_IN * POINTS_PER_INCH / (size * glyph_em))
         lines = textwrap.wrap(text, chars) or [""]
         line_in = size * LINE_SPACING / POINTS_PER_INCH
         fig = self.need(line_in * len(lines))
