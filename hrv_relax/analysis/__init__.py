@@ -25,15 +25,10 @@ from hrv_relax.analysis.phases import (
     phase_spans,
     session_phases,
 )
-from hrv_relax.analysis.relaxation import (
-    Change,
-    NormalRange,
-    RelaxationShift,
-    against_normal,
-    normal_range,
-)
+from hrv_relax.analysis.relaxation import Change, RelaxationShift
 from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
 from hrv_relax.analysis.session import PhaseResult, SessionAnalysis, analyze_session
+from hrv_relax.analysis.usual_range import NormalRange, against_normal, normal_range
 from hrv_relax.errors import AnalysisError
 
 __all__ = [

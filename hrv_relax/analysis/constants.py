@@ -218,7 +218,8 @@ CONFIDENCE_LEVEL: Final = 0.95
 #: 0.1 in lnRMSSD (~10 %; day-to-day SD of lnRMSSD is ~0.1-0.2, Plews 2013).
 MIN_HR_CHANGE_BPM: Final = 1.0
 MIN_LN_RMSSD_CHANGE: Final = 0.1
-#: A client's normal range: mean +/- this many SDs of past baseline lnRMSSD (HRV4Training and
-#: Elite HRV style), from at least this many past sessions.
-NORMAL_RANGE_SD: Final = 1.0
-MIN_HISTORY_SESSIONS: Final = 3
+#: A client's usual range: the prediction interval of this level for the next baseline lnRMSSD
+#: (analysis/usual_range.py), from at least this many past sessions. A stable client's
+#: baseline is then "below" 5 % of the time (the goal: at most 10 %).
+USUAL_RANGE_LEVEL: Final = 0.90
+MIN_HISTORY_SESSIONS: Final = 5

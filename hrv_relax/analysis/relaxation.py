@@ -25,7 +25,6 @@ gives no interval (NaN), and ln HF then falls back to the whole windows' change.
 """
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,13 +48,11 @@ from hrv_relax.analysis.constants import (
     MAX_ARTIFACT_PCT_SPECTRAL,
     MAX_SPECTRAL_GAP_S,
     MIN_CLEAN_PAIRS,
-    MIN_HISTORY_SESSIONS,
     MIN_HR_CHANGE_BPM,
     MIN_LN_RMSSD_CHANGE,
     MIN_TIME_DOMAIN_BEATS,
     MIN_TIME_DOMAIN_S,
     MS_PER_MINUTE,
-    NORMAL_RANGE_SD,
     SLOW_SUBWINDOW_S,
     SLOWER_BREATHING_PER_MIN,
     SUBWINDOW_S,
@@ -69,7 +66,6 @@ from hrv_relax.analysis.series import BeatSeries, BoolArray, FloatArray, IntArra
 from hrv_relax.analysis.windows import WindowGrid, window_coverage, window_grid, window_moments
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
-NormalPosition = Literal["below normal", "within normal", "above normal", "no history"]
 MIN_SUBWINDOWS = 2
 #: Fixed seed: the same session always gives the same interval.
 BOOTSTRAP_SEED = 20190516
@@ -389,41 +385,3 @@ def relaxation_shift(
         verdict=word,
         reason=reason,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class NormalRange:
-    """A client's usual baseline lnRMSSD: mean +/- 1 SD of past sessions' baselines."""
-
-    mean_ln_rmssd: float
-    sd_ln_rmssd: float
-    n_sessions: int
-
-    @property
-    def low(self) -> float:
-        """Lower edge of the normal range (lnRMSSD)."""
-        return self.mean_ln_rmssd - NORMAL_RANGE_SD * self.sd_ln_rmssd
-
-    @property
-    def high(self) -> float:
-        """Upper edge of the normal range (lnRMSSD)."""
-        return self.mean_ln_rmssd + NORMAL_RANGE_SD * self.sd_ln_rmssd
-
-
-def normal_range(past_baseline_ln_rmssd: Sequence[float]) -> NormalRange | None:
-    """The client's normal range from past baseline lnRMSSD values; None with < 3 sessions."""
-    values = np.asarray([v for v in past_baseline_ln_rmssd if math.isfinite(v)], np.float64)
-    if values.size < MIN_HISTORY_SESSIONS:
-        return None
-    return NormalRange(float(values.mean()), float(values.std(ddof=1)), int(values.size))
-
-
-def against_normal(ln_rmssd: float, usual: NormalRange | None) -> NormalPosition:
-    """Where a lnRMSSD value sits against the client's normal range."""
-    if usual is None or not math.isfinite(ln_rmssd):
-        return "no history"
-    if ln_rmssd < usual.low:
-        return "below normal"
-    if ln_rmssd > usual.high:
-        return "above normal"
-    return "within normal"

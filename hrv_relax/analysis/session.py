@@ -14,13 +14,9 @@ from hrv_relax.analysis.nonlinear import vlf_residual_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms
 from hrv_relax.analysis.phases import PhaseMark, session_phases
 from hrv_relax.analysis.relaxation import (
-    NormalPosition,
-    NormalRange,
     PieceVariability,
     RelaxationShift,
     SlowPieces,
-    against_normal,
-    normal_range,
     relaxation_shift,
     session_variability,
     slow_pieces,
@@ -35,6 +31,12 @@ from hrv_relax.analysis.rolling import (
     rolling_time_domain,
 )
 from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series
+from hrv_relax.analysis.usual_range import (
+    NormalPosition,
+    NormalRange,
+    against_normal,
+    normal_range,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +86,8 @@ def analyze_session(
 ) -> SessionAnalysis:
     """Analyse a session of RR intervals (ms) with optional phase markers and beat times (s).
 
-    ``past_baseline_ln_rmssd`` are the client's earlier baseline lnRMSSD values; with three or
-    more, the baseline is placed against the client's normal range (mean +/- 1 SD).
+    ``past_baseline_ln_rmssd`` are the client's earlier baseline lnRMSSD values; with five or
+    more, the baseline is placed against the client's usual range (a 90 % prediction interval).
     """
     series = beat_series(rr_ms, t_s)
     classes = classify_artifacts(series.rr_ms)

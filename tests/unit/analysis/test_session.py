@@ -145,13 +145,15 @@ def test_default_baseline_is_first_three_minutes():
 
 
 def test_normal_range():
-    usual = normal_range([3.0, 3.2, 3.4])
+    usual = normal_range([3.0, 3.1, 3.2, 3.3, 3.4])
     assert usual is not None
     assert usual.mean_ln_rmssd == pytest.approx(3.2)
-    assert against_normal(2.9, usual) == "below normal"
-    assert against_normal(3.2, usual) == "within normal"
-    assert against_normal(3.5, usual) == "above normal"
-    assert normal_range([3.0, 3.1]) is None
+    # 90 % prediction interval: t(0.95, 4) 2.132 x SD 0.158 x sqrt(1.2) = 0.369.
+    assert usual.high - usual.mean_ln_rmssd == pytest.approx(0.369, abs=1e-3)
+    assert against_normal(2.8, usual) == "below normal"
+    assert against_normal(3.0, usual) == "within normal"
+    assert against_normal(3.6, usual) == "above normal"
+    assert normal_range([3.0, 3.1, 3.2, 3.3]) is None
 
 
 def test_short_window_gives_nan_with_reason():
