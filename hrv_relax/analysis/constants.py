@@ -23,7 +23,7 @@ NN50_THRESHOLD_MS: Final = 50.0
 #: pNN20 threshold (Kubios' "pNNxx" as set in the reference report).
 NN20_THRESHOLD_MS: Final = 20.0
 
-# --- Geometric / stress index (Baevsky & Chernikova 2017, doi:10.1007/s10747-017-0014-x) ----
+# --- Geometric / stress index (Baevsky & Chernikova 2017, doi:10.12710/cardiometry.2017.10.6676)
 #: Histogram bin width for the mode amplitude AMo.
 STRESS_INDEX_BIN_MS: Final = 50.0
 #: Smoothness-priors lambda of the slow trend removed before the histogram (Kubios' default
@@ -71,9 +71,10 @@ PEAK_HALF_WIDTH_HZ: Final = 0.015
 #: 0.15 to 0.5 Hz (white noise: 0.09).
 MIN_PEAK_SHARE: Final = 0.2
 
-# --- Minimum windows (Task Force 1996: ~1 min for HF, ~2 min for LF; Esco & Flatt 2014) ----
-#: Time-domain indices: 10 s RMSSD already tracks 5 min RMSSD (Munoz 2015); fewer beats than
-#: this and SDNN/RMSSD are noise.
+# --- Minimum windows (Task Force 1996: ~1 min for HF, ~2 min for LF) ------------------------
+#: Time-domain indices: 10 s RMSSD already correlates r = 0.85 with 5 min RMSSD (Munoz 2015,
+#: doi:10.1371/journal.pone.0138921); fewer beats than this and SDNN/RMSSD are noise. (Esco &
+#: Flatt 2014 validated 60 s lnRMSSD, not 10 s: the live and rolling windows below.)
 MIN_TIME_DOMAIN_S: Final = 10.0
 MIN_TIME_DOMAIN_BEATS: Final = 8
 #: HF needs ten cycles of its slowest component (0.15 Hz) -> ~60 s.
@@ -108,6 +109,10 @@ MIN_SAMPEN_BEATS: Final = 200
 #: Beyond this many beats (about 5 h) sample entropy's quadratic cost is not spent (0.4 s at
 #: 20,000 beats, 5.6 s at 100,000): such a window is not a phase of a massage session.
 MAX_COMPLEXITY_BEATS: Final = 20_000
+#: neurokit2's whole nonlinear domain (multiscale entropies, correlation dimension, ...) for
+#: the full index export: 39 s at 2,000 beats here and growing faster than linearly, so not
+#: beyond this many beats (about an hour at rest).
+MAX_FULL_NONLINEAR_BEATS: Final = 4_000
 
 # --- Reliability ------------------------------------------------------------------------------
 #: A window whose RR intervals are more than this share non-NN is not trusted. Each isolated

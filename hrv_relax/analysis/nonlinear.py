@@ -4,17 +4,17 @@ SD1/SD2: Brennan, Palaniswami & Kamen 2001, doi:10.1109/10.959330: the standard 
 the Poincare cloud along and across the identity line, i.e. of (RR[i+1] -/+ RR[i]) / sqrt(2),
 ddof=1 (matches Kubios to 0.002 % on the reference report, and neurokit2's ``hrv_nonlinear``).
 
-Stress index: Baevsky & Chernikova 2017, doi:10.1007/s10747-017-0014-x,
-SI = AMo / (2 Mo MxDMn), AMo in % of intervals in the modal 50 ms bin, Mo the mode (s) and
-MxDMn the RR range (s); Kubios reports sqrt(SI), and so do we. Kubios' user's guide (HRV 3.x)
-adds that the very-low-frequency trend is removed (smoothness priors) before the histogram, so
-that a slow drift in heart rate does not widen MxDMn and flatten AMo. We follow it: the NN
-series is splined at 4 Hz, its smoothness-priors trend (lambda 500, ~0.035 Hz) is taken at the
-beat times and subtracted, and the window's mean NN is added back. Bins are aligned on
-multiples of 50 ms and Mo is the centre of the modal bin. On the Kubios reference report this
-gives 7.749 against 7.7198 (+0.4 %); the histogram without detrending gives 5.61, and none of
-the undetrended binning conventions (edges at multiples of 50 ms or at the minimum, Mo as bin
-centre or median) comes within 20 % (docs/analysis.md).
+Stress index: Baevsky & Chernikova 2017, Cardiometry 10:66-76,
+doi:10.12710/cardiometry.2017.10.6676, SI = AMo / (2 Mo MxDMn), AMo in % of intervals in the
+modal 50 ms bin, Mo the mode (s) and MxDMn the RR range (s); Kubios reports sqrt(SI), and so do
+we. Kubios' user's guide (HRV 3.x) adds that the very-low-frequency trend is removed (smoothness
+priors) before the histogram, so that a slow drift in heart rate does not widen MxDMn and
+flatten AMo. We follow it: the NN series is splined at 4 Hz, its smoothness-priors trend (lambda
+500, ~0.035 Hz) is taken at the beat times and subtracted, and the window's mean NN is added
+back. Bins are aligned on multiples of 50 ms and Mo is the centre of the modal bin. On the
+Kubios reference report this gives 7.749 against 7.7198 (+0.4 %); the histogram without
+detrending gives 5.61, and none of the undetrended binning conventions (edges at multiples of 50
+ms or at the minimum, Mo as bin centre or median) comes within 20 % (docs/analysis.md).
 """
 
 import math

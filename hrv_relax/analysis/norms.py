@@ -1,30 +1,30 @@
-"""Population norms and the PNS / SNS indices (Kubios-style autonomic summaries).
+"""Reference values and the PNS / SNS indices (Kubios-style autonomic summaries).
 
 Kubios HRV computes the PNS index from mean RR, RMSSD and Poincare SD1 in normalised units,
-and the SNS index from mean HR, Baevsky's stress index and SD2 in normalised units, each as a
-number of standard deviations from a normal population, combined (kubios.com, "HRV and ANS
-function"). Kubios does not publish its population means and SDs, so these are our documented
-assumptions:
+and the SNS index from mean HR, Baevsky's stress index and SD2 in normalised units, each
+expressed in standard deviations from a normal population and then combined by a weighting
+Kubios does not publish (kubios.com, "HRV and ANS function"). Kubios publishes neither the
+weights nor its population values, so its PNS/SNS cannot be reproduced. Ours is the plain mean
+of the three standard scores, and only some of the reference values come from a publication:
 
 * mean RR 926 +/- 90 ms and RMSSD 42 +/- 15 ms: Nunan, Sandercock & Brodie 2010, "A quantitative
   systematic review of normal values for short-term HRV in healthy adults",
-  doi:10.1111/j.1540-8159.2010.02841.x (21,438 subjects, 5 min supine).
-* mean HR 64.8 +/- 6.3 bpm: 60000 / mean RR of the same norm, SD by the delta method.
-* SD1 and SD2 in normalised units, SD1 / (SD1 + SD2) and SD2 / (SD1 + SD2): the same
-  normalisation as LF and HF in normalised units (Task Force 1996), the share of the
-  Poincare spread across and along the line of identity. Norms derived from Nunan's RMSSD
-  and SDNN (50 +/- 16 ms) through SD1 = RMSSD / sqrt 2 and SD2 = sqrt(2 SDNN^2 - RMSSD^2 / 2)
-  (Brennan 2001): SD1 29.7 ms, SD2 64.2 ms, so SD1 nu 0.316; its SD takes SD1's relative SD
-  (10.6 / 29.7), 0.113. SD2 nu is 1 - SD1 nu, with the same SD. A larger SD2 share means
-  relatively less fast, vagal (respiratory) variability, so it raises the SNS index.
-* sqrt(stress index) 9.5 +/- 1.25: Baevsky's resting range SI 50-150 taken as mean +/- 2 SD on
-  the square-root scale Kubios reports (sqrt 50 ~ 7.1, sqrt 150 ~ 12.2).
+  doi:10.1111/j.1540-8159.2010.02841.x (44 studies, 21,438 people, 5 min supine).
+* mean HR 64.8 +/- 6.3 bpm: 60000 / the same mean RR, its SD by the delta method.
+* SD1 and SD2 in normalised units, SD1 / (SD1 + SD2) and SD2 / (SD1 + SD2) (the Task Force's
+  normalisation of LF and HF applied to the Poincare spread), and sqrt(stress index): **no
+  publication we know of gives a population mean and SD for these** (Nunan 2010 tabulates none
+  of them). The values used, SD1 nu 0.316 (from Nunan's RMSSD and SDNN 50 ms through
+  SD1 = RMSSD / sqrt 2 and SD2 = sqrt(2 SDNN^2 - RMSSD^2 / 2), Brennan 2001), a scale of 0.113
+  for both normalised units and 9.5 +/- 1.25 for sqrt(SI), are reference points of ours, not
+  norms: they set where 0 lies and how far one unit reaches, and nothing more.
 
-Each index is the plain mean of its three z-scores, with signs so that higher means more
-parasympathetic (PNS) or sympathetic (SNS) activity. An earlier choice, SD1 and SD2 as % of
-mean RR, gave the opposite sign of both indices on the Kubios reference report (PNS +0.24
-and SNS -0.87 against Kubios' -0.88 and +1.42); the normalised units give -0.69 and +0.81.
-The remaining difference is pinned in the tests and stated in docs/analysis.md.
+So the PNS and SNS index are *relative*: they move the right way within a session (a phase
+against the baseline, one 5-minute window against the next), but their value says nothing
+about the client against other people, and 0 is not "average". An earlier reading, SD1 and
+SD2 as % of mean RR, gave the opposite sign of both indices on the Kubios reference report
+(PNS +0.24 and SNS -0.87 against Kubios' -0.88 and +1.42); the normalised units give -0.69
+and +0.81, pinned in the tests and stated in docs/analysis.md.
 """
 
 import math
@@ -38,13 +38,14 @@ RMSSD_NORM_MS = 42.0
 RMSSD_NORM_SD_MS = 15.0
 SDNN_NORM_MS = 50.0
 SDNN_NORM_SD_MS = 16.0
-SQRT_STRESS_INDEX_NORM = 9.5
-SQRT_STRESS_INDEX_NORM_SD = 1.25
+#: Reference points without a published source (see above): where 0 and 1 unit of sqrt(SI) lie.
+SQRT_STRESS_INDEX_REFERENCE = 9.5
+SQRT_STRESS_INDEX_REFERENCE_SD = 1.25
 
 
 @dataclass(frozen=True, slots=True)
 class Norm:
-    """A population mean and standard deviation of one index, in that index's unit."""
+    """A reference mean and standard deviation of one index, in that index's unit."""
 
     mean: float
     sd: float
@@ -63,7 +64,8 @@ _SD1_NU_NORM_SD = _SD1_NU_NORM * _SD1_NORM_SD_MS / _SD1_NORM_MS
 
 @dataclass(frozen=True, slots=True)
 class AutonomicNorms:
-    """The six population norms the PNS and SNS indices are expressed against."""
+    """The six reference values of the PNS and SNS indices: mean RR, RMSSD and mean HR from
+    Nunan et al. 2010, SD1 nu, sqrt stress index and SD2 nu unpublished reference points."""
 
     mean_rr_ms: Norm = Norm(MEAN_RR_NORM_MS, MEAN_RR_NORM_SD_MS)
     rmssd_ms: Norm = Norm(RMSSD_NORM_MS, RMSSD_NORM_SD_MS)
@@ -71,7 +73,7 @@ class AutonomicNorms:
     mean_hr_bpm: Norm = Norm(
         60_000.0 / MEAN_RR_NORM_MS, 60_000.0 * MEAN_RR_NORM_SD_MS / MEAN_RR_NORM_MS**2
     )
-    sqrt_stress_index: Norm = Norm(SQRT_STRESS_INDEX_NORM, SQRT_STRESS_INDEX_NORM_SD)
+    sqrt_stress_index: Norm = Norm(SQRT_STRESS_INDEX_REFERENCE, SQRT_STRESS_INDEX_REFERENCE_SD)
     sd2_nu: Norm = Norm(1.0 - _SD1_NU_NORM, _SD1_NU_NORM_SD)
 
 

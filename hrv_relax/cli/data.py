@@ -20,6 +20,8 @@ from hrv_relax.store.access import find_visible_client, visible_beats
 EXIT_OK = 0
 DEFAULT_IMPORT_CLIENT = "Imported recordings"
 BEAT_FORMATS = ("csv", "rr")
+#: One session's every neurokit2 HRV index, per phase (slow: seconds per thousand beats).
+INDEX_FORMATS = ("full-indices",)
 CLIENT_FORMATS = ("summaries", "archive")
 REPORT_FORMATS = ("pdf", "html")
 #: Progress is printed for imports with more beats than this (a few seconds of work).
@@ -50,11 +52,14 @@ def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = sub.add_parser(
         "export",
         help="export a session's beats, or a client's summaries or whole archive",
-        description="csv/rr: one session's beats. summaries: one row per session (of --client, "
-        "or everyone). archive: a zip of everything about --client.",
+        description="csv/rr: one session's beats. full-indices: every neurokit2 HRV index of "
+        "each phase of one session, one row per phase. summaries: one row per session (of "
+        "--client, or everyone). archive: a zip of everything about --client.",
     )
     p.add_argument("session_id", type=int, nargs="?", metavar="SESSION_ID")
-    p.add_argument("--format", choices=(*BEAT_FORMATS, *CLIENT_FORMATS), default="csv")
+    p.add_argument(
+        "--format", choices=(*BEAT_FORMATS, *INDEX_FORMATS, *CLIENT_FORMATS), default="csv"
+    )
     p.add_argument("--client", help="client name (summaries, archive)")
     p.add_argument("--output", type=Path, metavar="PATH", help="file to write (default: stdout)")
     p.set_defaults(func=_cmd_export)
@@ -71,6 +76,10 @@ def _progress(done: int, total: int) -> None:
             file=sys.stderr,
             flush=True,
         )
+
+
+def _phase_progress(done: int, total: int) -> None:
+    print(f"neurokit2 indices: phase {done} of {total} done", file=sys.stderr, flush=True)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -127,7 +136,7 @@ def _client_id(store: Store, name: str | None) -> int | None:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from hrv_relax.views.client_archive import client_archive
-    from hrv_relax.views.export import render, summaries_to_csv
+    from hrv_relax.views.export import full_indices_csv, render, summaries_to_csv
     from hrv_relax.views.summary_cache import session_summaries
 
     store = open_store(args.db)
@@ -136,6 +145,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise HrvRelaxError(f"--format {args.format} exports one session: give SESSION_ID")
         beats = visible_beats(store, operator(), args.session_id)
         data = render(beats, args.format).encode("utf-8")
+    elif args.format in INDEX_FORMATS:
+        if args.session_id is None:
+            raise HrvRelaxError(f"--format {args.format} exports one session: give SESSION_ID")
+        data = full_indices_csv(
+            store, operator(), args.session_id, progress=_phase_progress
+        ).encode("utf-8")
     elif args.format == "summaries":
         client_id = _client_id(store, args.client)
         rows = session_summaries(

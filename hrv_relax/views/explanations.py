@@ -23,8 +23,9 @@ CHART_CAPTIONS: dict[str, str] = {
         "the calming vagus nerve; LF (0.04-0.15 Hz) mixes both branches."
     ),
     "autonomic": (
-        "PNS index (rest-and-digest) and SNS index (fight-or-flight) on 5-minute windows, in "
-        "standard deviations from a healthy adult population: 0 is average."
+        "PNS index (rest-and-digest) and SNS index (fight-or-flight) on 5-minute windows. "
+        "They are relative: compare the phases of this session with each other, not with "
+        "other people (0 is not average). Blank while breathing is slower than 9 a minute."
     ),
     "techniques": (
         "How heart rate and RMSSD moved during each marked technique and pressure, against "
@@ -32,7 +33,8 @@ CHART_CAPTIONS: dict[str, str] = {
     ),
     "timeline": (
         "Each session's resting RMSSD at its start (lnRMSSD) against your usual range (band: "
-        "mean +/- 1 SD of your previous 10 sessions), and how much each session relaxed you "
+        "where 9 in 10 resting values fall, from up to 10 previous sessions, 5 at least), "
+        "and how much each session relaxed you "
         "(bar colour: green more relaxed, vermilion more aroused, grey no clear change)."
     ),
     "trend": "Weekly averages: is your resting variability and your response to massage rising?",
@@ -67,14 +69,23 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "we call it a clear change.",
     ),
     (
-        "Normal range",
-        "Your usual baseline: the mean +/- 1 standard deviation of lnRMSSD over your "
-        "previous sessions (at least 3). A baseline below it can mean stress, poor sleep, "
-        "illness or a hard training day.",
+        "Usual range",
+        "Where your resting lnRMSSD usually falls: the range that holds 9 in 10 of your "
+        "baselines when nothing has changed (a 90 % prediction interval from your previous "
+        "sessions, at least 5). Outside it, today differs from your usual; it does not say "
+        "why.",
+    ),
+    (
+        "Breathing rate",
+        "Breaths per minute, read from the heartbeats: the heart speeds up on each breath in "
+        "and slows on each breath out. Slower breathing is one of the clearest signs of "
+        "relaxation; near 6 a minute the heart's swings are largest (Lehrer & Gevirtz 2014).",
     ),
     (
         "HF power (ms²)",
-        "Variability at breathing speed (0.15-0.4 Hz), vagal. Needs at least a minute.",
+        "Variability at breathing speed (0.15-0.4 Hz), vagal. Needs at least a minute. Not "
+        "shown while breathing is slower than 9 a minute: the breathing rhythm is then below "
+        "this band.",
     ),
     (
         "LF/HF",
@@ -84,7 +95,16 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "PNS / SNS index",
         "Kubios-style indices of the rest-and-digest (parasympathetic) and fight-or-flight "
-        "(sympathetic) branches, in SDs from population norms (Nunan 2010).",
+        "(sympathetic) branches. Kubios weights its own by an unpublished scheme and "
+        "publishes no norms; ours uses published norms for mean RR and RMSSD (Nunan 2010) "
+        "and reference points of our own for SD1, SD2 and the stress index, so it is "
+        "relative: compare phases within a session. Not shown while breathing is slow.",
+    ),
+    (
+        "DFA alpha1, sample entropy",
+        "How the beat-to-beat rhythm is organised: DFA alpha1 (4-12 beats; near 1 at rest, "
+        "lower with effort) and sample entropy (m = 2, r = 0.2 SD; higher is more irregular). "
+        "Computed by neurokit2 with Kubios' settings; they need 120 and 200 clean beats.",
     ),
     (
         "Artefacts",

@@ -1,6 +1,8 @@
-"""Export: beats as CSV (with artefact flags) or plain RR text, session summaries as CSV.
+"""Export: beats as CSV (with artefact flags) or plain RR text, session summaries as CSV, and
+a session's full neurokit2 index set per phase as CSV.
 
-Pure: records in, text out. The whole-client archive that gathers these is client_archive.py.
+Pure: records in, text out (``full_indices_csv`` reads the store through the access layer).
+The whole-client archive that gathers these is client_archive.py.
 """
 
 from __future__ import annotations
@@ -8,13 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from hrv_relax.analysis import detect_artifacts
+from hrv_relax.analysis import detect_artifacts, phase_marks
+from hrv_relax.analysis.full_indices import PhaseIndexSet, session_index_sets
 from hrv_relax.records import BeatArrays, MarkerRecord
+from hrv_relax.store import Store
+from hrv_relax.store.access import Viewer, visible_beats, visible_markers
 from hrv_relax.views.summary_cache import SessionSummary
 
 EXPORT_FORMATS = ("csv", "rr")
@@ -120,3 +125,50 @@ def markers_to_csv(markers: Sequence[MarkerRecord]) -> str:
         end = "" if m.end_t_s is None else f"{m.end_t_s:.3f}"
         writer.writerow([f"{m.t_s:.3f}", end, m.kind, m.value])
     return out.getvalue()
+
+
+INDEX_SET_COLUMNS = ("phase", "start_s", "end_s", "beats", "clean_beats", "note")
+
+
+def index_sets_to_csv(sets: Sequence[PhaseIndexSet]) -> str:
+    """One row per phase, one column per neurokit2 index (its name without "HRV_").
+
+    Columns are the union over the phases in neurokit2's order; an index a phase lacks is empty.
+    """
+    names: dict[str, None] = {}
+    for phase in sets:
+        names.update(dict.fromkeys(name for name, _ in phase.values))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*INDEX_SET_COLUMNS, *names])
+    for phase in sets:
+        values = dict(phase.values)
+        writer.writerow(
+            [
+                phase.phase,
+                f"{phase.start_s:.3f}",
+                f"{phase.end_s:.3f}",
+                phase.n_beats,
+                phase.n_clean,
+                phase.note,
+                *(_full(values.get(name, math.nan)) for name in names),
+            ]
+        )
+    return out.getvalue()
+
+
+def _full(value: float) -> str:
+    return repr(value) if math.isfinite(value) else ""
+
+
+def full_indices_csv(
+    store: Store,
+    viewer: Viewer,
+    session_id: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """Every neurokit2 HRV index of each phase of one of the viewer's sessions, as CSV."""
+    beats = visible_beats(store, viewer, session_id)
+    markers = visible_markers(store, viewer, session_id)
+    sets = session_index_sets(beats.rr_ms, phase_marks(markers), t_s=beats.t_s, progress=progress)
+    return index_sets_to_csv(sets)

@@ -71,6 +71,28 @@ def test_export_csv_and_rr(
     assert all(250 < float(v) < 2500 for v in lines)
 
 
+def test_export_full_indices_gives_every_neurokit2_index_per_phase(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db, sid = recorded
+    target = tmp_path / "indices.csv"
+    code, _, err = run(
+        capsys, "--db", str(db), "export", str(sid), "--format", "full-indices",
+        "--output", str(target),
+    )  # fmt: skip
+    assert code == 0 and "neurokit2 indices: phase 1 of" in err
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert rows and rows[0]["phase"]
+    header = set(rows[0])
+    # Time, frequency (ms^2) and nonlinear domains, under neurokit2's names.
+    assert {"RMSSD", "SDNN", "pNN50", "LF", "HF", "LFHF", "SD1", "SD2"} <= header
+    assert {"DFA_alpha1", "SampEn", "ApEn", "CSI"} <= header
+    longest = max(rows, key=lambda r: int(r["clean_beats"]))
+    assert 5.0 < float(longest["RMSSD"]) < 300.0 and float(longest["HF"]) > 1.0
+    code, _, err = run(capsys, "--db", str(db), "export", "--format", "full-indices")
+    assert code == 1 and "exports one session: give SESSION_ID" in err
+
+
 def test_mark_and_stop_need_a_recording_session(
     recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str]
 ) -> None:
