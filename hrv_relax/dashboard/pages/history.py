@@ -92,7 +92,7 @@ st.markdown(f"**{len(view.points)} of {view.n_all} sessions.** {view.trend}")
 if view.usual is not None:
     st.caption(
         f"Usual resting lnRMSSD: {view.usual.low:.2f}-{view.usual.high:.2f} "
-        f"(mean ± 1 SD of the last {view.usual.n_sessions} sessions)."
+        f"(where 9 in 10 resting values fall, from the last {view.usual.n_sessions} sessions)."
     )
 st.markdown("#### Sessions over time")
 st.caption(CHART_CAPTIONS["timeline"])
