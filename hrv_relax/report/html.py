@@ -9,7 +9,13 @@ import io
 from hrv_relax.report.figures import CHARTS, Chart, standalone
 from hrv_relax.report.heading import report_heading
 from hrv_relax.views.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
-from hrv_relax.views.figure_tables import TextTable, phase_notes, phase_table, shift_table
+from hrv_relax.views.figure_tables import (
+    TextTable,
+    phase_notes,
+    phase_table,
+    rhythm_table,
+    shift_table,
+)
 from hrv_relax.views.review import ReviewView
 
 CHART_DPI = 110
@@ -72,6 +78,11 @@ def render_html(view: ReviewView) -> str:
             + "".join(f"<li>{esc(n)}</li>" for n in notes)
             + "</ul>"
         )
+    parts += [
+        "<h2>Rhythm structure</h2>",
+        _table(rhythm_table(view.figures)),
+        f"<p class='note'>{esc(CHART_CAPTIONS['rhythm'])}</p>",
+    ]
     parts.append("<h2>Your session in charts</h2>")
     parts += [_figure(chart, view) for chart in CHARTS]
     parts.append("<h2>Words used in this report</h2><dl>")

@@ -18,7 +18,13 @@ from matplotlib.transforms import Bbox
 from hrv_relax.report.figures import CHARTS, Chart
 from hrv_relax.report.heading import report_heading
 from hrv_relax.views.explanations import CHART_CAPTIONS, DEFINITIONS, DISCLAIMER
-from hrv_relax.views.figure_tables import TextTable, phase_notes, phase_table, shift_table
+from hrv_relax.views.figure_tables import (
+    TextTable,
+    phase_notes,
+    phase_table,
+    rhythm_table,
+    shift_table,
+)
 from hrv_relax.views.palette import BLUE
 from hrv_relax.views.review import ReviewView
 
@@ -218,6 +224,9 @@ def render_pdf(view: ReviewView) -> bytes:
         page.side_by_side(by_key["poincare"], by_key["spectrum"], view)
         page.text(CHART_CAPTIONS["poincare"], size=8.5, colour="#444444")
         page.text(CHART_CAPTIONS["spectrum"], size=8.5, colour="#444444", gap_in=0.15)
+        page.text("Rhythm structure", size=11, bold=True)
+        page.table(rhythm_table(view.figures))
+        page.text(CHART_CAPTIONS["rhythm"], size=8.5, colour="#444444", gap_in=0.15)
 
         page.text("Words used in this report", size=14, bold=True, colour=BLUE, gap_in=0.12)
         for term, meaning in DEFINITIONS:

@@ -27,6 +27,11 @@ CHART_CAPTIONS: dict[str, str] = {
         "They are relative: compare the phases of this session with each other, not with "
         "other people (0 is not average). Blank while breathing is slower than 9 a minute."
     ),
+    "rhythm": (
+        "How the beat-to-beat rhythm is organised, by neurokit2 with Kubios' settings: DFA "
+        "alpha1 (4-12 beats; about 1 at rest, lower with effort or very regular breathing) "
+        "and sample entropy (higher is less predictable). Descriptive: no norms are implied."
+    ),
     "techniques": (
         "How heart rate and RMSSD moved during each marked technique and pressure, against "
         "the resting baseline, with 95 % intervals."

@@ -26,6 +26,7 @@ def phase_table(figures: SessionFigures) -> TextTable:
             "Minutes",
             "HR (bpm)",
             "RMSSD (ms)",
+            "Breathing (/min)",
             "HF (ms²)",
             "LF/HF",
             "PNS",
@@ -38,11 +39,28 @@ def phase_table(figures: SessionFigures) -> TextTable:
                 _minutes(p),
                 number(p.hr_bpm, digits=1),
                 number(p.rmssd_ms, digits=1),
+                number(p.breathing_per_min, digits=1),
                 number(p.hf_ms2),
                 number(p.lf_hf, digits=2),
                 number(p.pns_index, digits=2),
                 number(p.sns_index, digits=2),
                 f"{p.artifact_pct:.1f} %",
+            )
+            for p in (figures.baseline, *figures.phases)
+        ),
+    )
+
+
+def rhythm_table(figures: SessionFigures) -> TextTable:
+    """DFA alpha1 and sample entropy per phase (neurokit2, Kubios settings)."""
+    return TextTable(
+        ("Phase", "Minutes", "DFA α1 (4-12 beats)", "Sample entropy (m 2, r 0.2 SD)"),
+        tuple(
+            (
+                p.phase.capitalize(),
+                _minutes(p),
+                number(p.dfa_alpha1, digits=2),
+                number(p.sampen, digits=2),
             )
             for p in (figures.baseline, *figures.phases)
         ),

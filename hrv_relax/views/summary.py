@@ -33,7 +33,7 @@ from hrv_relax.analysis.series import beat_series
 from hrv_relax.store import BeatArrays, MarkerRecord
 
 #: Bump when the JSON layout changes; the analysis code's own changes are caught by the hash.
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
 #: A technique or pressure held for less than this has too few 30 s pieces for an interval.
 MIN_SEGMENT_S = 60.0
 MAIN_PHASE = "massage"
@@ -80,6 +80,9 @@ class PhaseFigures:
     lf_hf: float
     pns_index: float
     sns_index: float
+    breathing_per_min: float
+    dfa_alpha1: float
+    sampen: float
     shift: ShiftFigures | None
 
 
@@ -138,6 +141,9 @@ def _phase(
         lf_hf=idx.lf_hf,
         pns_index=idx.pns_index,
         sns_index=idx.sns_index,
+        breathing_per_min=idx.breathing_rate_per_min,
+        dfa_alpha1=idx.dfa_alpha1,
+        sampen=idx.sampen,
         shift=shift,
     )
 
@@ -230,6 +236,9 @@ def _phase_from(d: Mapping[str, Any]) -> PhaseFigures:
         "lf_hf",
         "pns_index",
         "sns_index",
+        "breathing_per_min",
+        "dfa_alpha1",
+        "sampen",
     )
     return PhaseFigures(
         phase=d["phase"],

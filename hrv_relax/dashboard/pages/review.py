@@ -20,8 +20,8 @@ from hrv_relax.errors import HrvRelaxError
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.store.access import visible_session, visible_sessions
 from hrv_relax.views.explanations import CHART_CAPTIONS
-from hrv_relax.views.export import beats_to_csv, beats_to_rr_text
-from hrv_relax.views.figure_tables import phase_notes, phase_table, shift_table
+from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, full_indices_csv
+from hrv_relax.views.figure_tables import phase_notes, phase_table, rhythm_table, shift_table
 from hrv_relax.views.review import review_view
 
 store = get_store()
@@ -71,6 +71,10 @@ st.markdown(
 
 st.markdown("#### Figures per phase")
 st.dataframe(frame(phase_table(f)), hide_index=True)
+st.caption(
+    "Breathing is read from the heartbeats. While it is slower than 9 a minute, HF, LF/HF "
+    "and PNS/SNS are left blank: the breathing rhythm has then moved below the HF band."
+)
 changes = shift_table(f)
 if changes.rows:
     st.markdown("#### Change against the resting baseline")
@@ -96,6 +100,10 @@ with right:
     st.markdown("#### Power spectrum")
     st.caption(CHART_CAPTIONS["spectrum"])
     st.plotly_chart(spectrum_figure(view), key="chart_spectrum")
+
+st.markdown("#### Rhythm structure")
+st.caption(CHART_CAPTIONS["rhythm"])
+st.dataframe(frame(rhythm_table(f)), hide_index=True)
 
 st.markdown("#### By technique and pressure")
 if any(s.shift for s in f.segments):
@@ -137,3 +145,20 @@ cols[3].download_button(
     mime="text/plain",
     on_click="ignore",
 )
+
+st.markdown("##### For research: every neurokit2 HRV index per phase")
+full_key = f"full_indices_{session_id}"
+if full_key not in st.session_state and st.button(
+    "Compute all HRV indices", icon=":material/calculate:", key="compute_full_indices"
+):
+    with st.spinner("neurokit2 is computing every index of every phase (up to a minute)..."):
+        st.session_state[full_key] = full_indices_csv(store, viewer, session_id)
+if full_key in st.session_state:
+    st.download_button(
+        "All HRV indices (CSV)",
+        data=st.session_state[full_key],
+        file_name=f"{stem}-full-indices.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )

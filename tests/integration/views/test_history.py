@@ -82,9 +82,9 @@ def test_history_of_one_client(practice: Practice) -> None:
     pts = view.points
     assert len(pts) == 10 and view.n_all == 10
     assert [p.started_at for p in pts] == sorted(p.started_at for p in pts)
-    # The normal range needs three earlier sessions.
-    assert all(math.isnan(p.normal_low) for p in pts[:3])
-    assert all(p.normal_low < p.normal_high for p in pts[3:])
+    # The usual range needs five earlier sessions.
+    assert all(math.isnan(p.normal_low) for p in pts[:5])
+    assert all(p.normal_low < p.normal_high for p in pts[5:])
     assert view.usual is not None and view.usual.n_sessions == 10
     assert "weeks and 10 sessions" in view.trend
     assert sum(w.n_sessions for w in view.weeks) == 10
