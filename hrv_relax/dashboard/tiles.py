@@ -69,12 +69,26 @@ def rmssd_tile(view: LiveView) -> Tile:
     helptext = (
         "RMSSD: root mean square of successive differences between clean beats over the last "
         "60 s, in ms (Task Force 1996). Higher means more parasympathetic (rest) activity; "
-        "60 s windows agree with 5-minute RMSSD (Esco & Flatt 2014)."
+        "60 s windows agree with 5-minute lnRMSSD (Esco & Flatt 2014). Below it, the "
+        "breathing rate of the last 2 minutes, read from the heartbeats: slower breathing "
+        "is a sign of relaxation, and it lowers RMSSD by itself."
     )
     r = view.reading
+    breathing = breathing_text(view.breathing_per_min)
     if not r.supportable or math.isnan(r.rmssd_ms):
-        return Tile("RMSSD (60 s)", NO_VALUE, help=helptext, note=_reason(view, r.reason))
-    return Tile("RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", help=helptext, note=_final(view))
+        return Tile(
+            "RMSSD (60 s)", NO_VALUE, delta=breathing, help=helptext, note=_reason(view, r.reason)
+        )
+    return Tile(
+        "RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", delta=breathing, help=helptext, note=_final(view)
+    )
+
+
+def breathing_text(breathing_per_min: float) -> str | None:
+    """E.g. "breathing ~6/min"; None when the rate is not known."""
+    if not math.isfinite(breathing_per_min):
+        return None
+    return f"breathing ~{breathing_per_min:.0f}/min"
 
 
 def relaxation_tile(view: LiveView) -> Tile:

@@ -68,6 +68,9 @@ __all__ = [
 # starts from the same running state as a window fed since the session began (the judge's
 # state spans the last 61 judged beats and the 21 pair means before them).
 LIVE_WARMUP_BEATS = 256
+# The live breathing rate is read from the RR spectrum of the last two minutes: the spectrum
+# needs one (hrv_indices' HF minimum), and two hold six breaths even at 3/min.
+BREATHING_WINDOW_S = 120.0
 # "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline.
 NOW_WINDOW_S = 120.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
@@ -94,6 +97,7 @@ class LiveView:
     status_fresh: bool
     elapsed_s: float
     reading: LiveReading  # HR and RMSSD over the last 60 s, or NaN with the reason
+    breathing_per_min: float  # breaths/min from the last 2 minutes' RR spectrum, or NaN
     current_phase: str | None
     beat_t_s: npt.NDArray[np.float64]
     strap_bpm: npt.NDArray[np.float64]  # the strap's own heart rate at each beat
@@ -348,6 +352,7 @@ class LiveFeed:
                     )
         return LiveView(
             session=session,
+            breathing_per_min=_breathing(beats, reading),
             status=status,
             status_fresh=status is not None
             and (now - status.updated_at).total_seconds() <= STATUS_STALE_S,
@@ -372,6 +377,19 @@ def live_view(
     """What the live page shows for one of the viewer's sessions, computed from everything
     stored (NotFoundError when it is not theirs to see). Pages keep a :class:`LiveFeed`."""
     return LiveFeed(session_id).refresh(store, viewer, now=now)
+
+
+def _breathing(beats: BeatArrays, reading: LiveReading) -> float:
+    """Breaths/min over the last ``BREATHING_WINDOW_S`` (its RR spectrum), while beats come in.
+
+    NaN when the live reading itself is not supported (first minute, gaps, artefacts, no
+    beats), in an irregular rhythm, or when the window has no clear breathing peak.
+    """
+    if not reading.supportable or not len(beats) or reading.t_s != float(beats.t_s[-1]):
+        return math.nan
+    first = int(np.searchsorted(beats.t_s, reading.t_s - BREATHING_WINDOW_S, side="right"))
+    window = hrv_indices(beats.rr_ms[first:], t_s=beats.t_s[first:], nonlinear=False)
+    return window.breathing_rate_per_min
 
 
 def _irregular_reading(

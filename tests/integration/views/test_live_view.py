@@ -32,6 +32,7 @@ from hrv_relax.store.access import SYSTEM, visible_beats
 from hrv_relax.store.clock import utcnow
 from hrv_relax.views.live import live_view
 from tests.conftest import reference
+from tests.support.breathing_rr import breathing_rr
 
 PLAN = SessionPlan(baseline_s=300, massage_s=600, recovery_s=0)
 
@@ -108,3 +109,22 @@ def test_atrial_fibrillation_shows_heart_rate_but_no_rmssd(store: Store) -> None
     assert rmssd_tile(view).value == "—"
     assert "irregular rhythm" in rmssd_tile(view).note
     assert np.isnan(view.rolling.rmssd_ms[-1]) and np.isfinite(view.rolling.hr_bpm[-1])
+    assert np.isnan(view.breathing_per_min)  # no breathing rhythm to read in AF
+    assert rmssd_tile(view).delta is None
+
+
+def test_the_live_tile_reads_the_breathing_rate(store: Store) -> None:
+    """A client breathing 15/min who slows to 6/min: the RMSSD tile follows, within 1/min."""
+    sim = breathing_rr(8, [(0.0, 15.0), (300.0, 15.0), (360.0, 6.0), (600.0, 6.0)])
+    for until_s, rate in ((290.0, 15), (590.0, 6)):
+        keep = sim.t_s <= until_s
+        started = utcnow() - dt.timedelta(seconds=float(sim.t_s[keep][-1]) + 1.0)
+        sid = create_session(store, add_client(store, f"Breathing {rate}").id,
+                             source="simulated", started_at=started)  # fmt: skip
+        with store.write() as conn:
+            rows = zip(sim.t_s[keep], sim.rr_ms[keep], strict=True)
+            append_beats(conn, sid, [Beat(i, t, r, 70, True) for i, (t, r) in enumerate(rows)])
+            heartbeat(conn, sid)
+        view = live_view(store, SYSTEM, sid)
+        assert abs(view.breathing_per_min - rate) <= 1.0
+        assert rmssd_tile(view).delta == f"breathing ~{view.breathing_per_min:.0f}/min"
