@@ -25,6 +25,7 @@ gives no interval (NaN), and ln HF then falls back to the whole windows' change.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
