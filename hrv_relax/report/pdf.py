@@ -230,7 +230,7 @@ def render_pdf(view: ReviewView) -> bytes:
 
         page.text("Words used in this report", size=14, bold=True, colour=BLUE, gap_in=0.12)
         for term, meaning in DEFINITIONS:
-            page.need(0.6)  # a term never stands alone at the foot of a page
+            page.need(0.9)  # a term never stands alone at the foot of a page
             page.text(term, size=9.5, bold=True, gap_in=0.0)
             page.text(meaning, size=8.5, gap_in=0.05)
         page.flush()
