@@ -68,6 +68,9 @@ from hrv_relax.analysis.windows import WindowGrid, window_coverage, window_grid,
 
 Verdict = Literal["more relaxed", "no clear change", "more aroused"]
 MIN_SUBWINDOWS = 2
+#: A later phase's settled pieces (after RESPONSE_S) stand for its wander only from this many
+#: (5 minutes of 30 s pieces).
+MIN_SETTLED_PIECES = 10
 #: Fixed seed: the same session always gives the same interval.
 BOOTSTRAP_SEED = 20190516
 BOOTSTRAP_CHUNK = 100
@@ -224,10 +227,20 @@ class PieceVariability:
 def session_variability(baseline: SubWindows, later: Sequence[SubWindows]) -> PieceVariability:
     """The variograms of a session's pieces: within the baseline and each later phase.
 
-    A later phase's first RESPONSE_S are left out (a response builds up there); pairs never
-    straddle two stretches, where a true change would pose as drift.
+    A later phase's first RESPONSE_S are left out (a response builds up there) unless that
+    leaves fewer than MIN_SETTLED_PIECES: then the whole phase counts, build-up and all (wider,
+    never narrower: a few pieces alone mis-measured the wander, and 13 % of no-change live
+    readings 5 minutes into a session were clear). Pairs never straddle two stretches, where
+    a true change would pose as drift.
     """
-    stretches = [baseline, *(p.settled() for p in later)]
+    settled = [p.settled() for p in later]
+    stretches = [
+        baseline,
+        *(
+            s if s.hr_bpm.size >= MIN_SETTLED_PIECES else p
+            for s, p in zip(settled, later, strict=True)
+        ),
+    ]
     hr = [PieceGroup(p.position, p.hr_bpm) for p in stretches]
     ln = [PieceGroup(p.position, p.ln_rmssd) for p in stretches]
     level = float(np.mean(baseline.hr_bpm)) if baseline.hr_bpm.size else math.nan

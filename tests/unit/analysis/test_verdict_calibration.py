@@ -35,6 +35,7 @@ from tests.support.reference import load_rr_text
 from tests.support.simulated_sessions import SimulatedSession, simulate_sessions
 
 N_SESSIONS = 400
+N_LIVE = 200
 MARKED_BASELINE_S = 300.0
 
 
@@ -142,6 +143,60 @@ def test_fast_path_is_what_analyze_session_computes():
         # The one rule on top, which needs the breathing rate: slowed breathing is no arousal.
         if not full.reason.startswith("breathing slowed"):
             assert full.verdict == fast.verdict
+
+
+def live_verdicts(baseline_s: float, seed: int, hr_drop: float, gain: float) -> dict[int, Outcome]:
+    """The live tile's rule 5, 15 and 30 min after the baseline: the last 2 min against it,
+    the drift from the session so far (tests/integration/views/test_live_view.py pins that the
+    live view computes exactly this)."""
+    sessions = simulate_sessions(
+        N_LIVE,
+        baseline_s=baseline_s,
+        phase_s=1800.0,
+        seed=seed,
+        hr_drop_bpm=hr_drop,
+        rmssd_gain=gain,
+    )
+    found: dict[int, list[tuple[str, bool, bool]]] = {5: [], 15: [], 30: []}
+    for session in sessions:
+        series = beat_series(session.rr_ms, session.t_s)
+        keep = ~classify_artifacts(series.rr_ms).any
+        base = subwindows(series, keep, 0.0, baseline_s)
+        for minutes, out in found.items():
+            now_s = baseline_s + 60.0 * minutes
+            wander = session_variability(base, [subwindows(series, keep, baseline_s, now_s)])
+            hr, ln = heart_changes(base, subwindows(series, keep, now_s - 120.0, now_s), wander)
+            covered = (hr.ci_low <= 0 <= hr.ci_high, ln.ci_low <= 0 <= ln.ci_high)
+            out.append((verdict(hr, ln)[0], *covered))
+    outcomes = {}
+    for minutes, out in found.items():
+        words = np.array([o[0] for o in out])
+        outcomes[minutes] = Outcome(
+            relaxed=float(np.mean(words == "more relaxed")),
+            aroused=float(np.mean(words == "more aroused")),
+            hr_covers_zero=float(np.mean([o[1] for o in out])),
+            ln_rmssd_covers_zero=float(np.mean([o[2] for o in out])),
+        )
+    return outcomes
+
+
+@pytest.mark.parametrize(
+    "baseline_s", [DEFAULT_BASELINE_S, MARKED_BASELINE_S], ids=["3-min", "5-min"]
+)
+def test_live_tile_with_no_true_change(baseline_s):
+    for minutes, null in live_verdicts(baseline_s, seed=19, hr_drop=0.0, gain=0.0).items():
+        print(minutes, null)
+        assert null.clear <= 0.05, minutes
+        assert min(null.hr_covers_zero, null.ln_rmssd_covers_zero) >= 0.93, minutes
+
+
+def test_live_tile_finds_a_held_relaxation():
+    """Power of a 2-min window: documented in docs/analysis.md (about 25 % 5 min in, when the
+    build-up still counts as wander; 55-60 % later)."""
+    live = live_verdicts(MARKED_BASELINE_S, seed=20, hr_drop=4.0, gain=0.25)
+    print(live)
+    assert live[15].relaxed >= 0.45 and live[30].relaxed >= 0.45
+    assert all(o.aroused <= 0.01 for o in live.values())
 
 
 def _five_minute_levels(rr_ms: np.ndarray, t_s: np.ndarray, keep: np.ndarray, start_s: float):
