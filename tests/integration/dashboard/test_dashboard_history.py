@@ -44,6 +44,10 @@ def test_review_page_plain_words_first_then_figures_and_charts(
     assert app.subheader[0].value.startswith("During the massage your heart rate was")
     phases = app.dataframe[0].value
     assert list(phases["Phase"]) == ["Baseline", "Massage", "Recovery"]
+    assert all(6.0 <= float(b) <= 25.0 for b in phases["Breathing (/min)"])
+    rhythm = app.dataframe[2].value
+    assert list(rhythm.columns)[2:] == ["DFA α1 (4-12 beats)", "Sample entropy (m 2, r 0.2 SD)"]
+    assert all(0.2 < float(a) < 1.8 for a in rhythm["DFA α1 (4-12 beats)"])
     shifts = app.dataframe[1].value
     assert any(str(s).startswith("Technique:") for s in shifts["Stretch"])
     captions = " ".join(c.value for c in app.caption)
@@ -65,6 +69,11 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     assert not app.exception
     assert app.subheader[0].value.startswith("After the first 3 minutes")
     assert any("No technique or pressure" in i.value for i in app.info)
+    # For research: every neurokit2 index per phase, computed on request.
+    assert len(app.get("download_button")) == 4
+    app.button(key="compute_full_indices").click().run()
+    assert not app.exception and not app.error
+    assert len(app.get("download_button")) == 5
 
 
 def test_history_page_timeline_trend_comparisons_and_filters(
