@@ -129,3 +129,26 @@ def simulate_sessions(
         keep = t_s <= total[s_i]
         sessions.append(SimulatedSession(rr[keep], t_s[keep], baseline_s, float(total[s_i])))
     return sessions
+
+
+def with_ectopics_and_gaps(
+    session: SimulatedSession,
+    rng: np.random.Generator,
+    *,
+    ectopic_per_hour: float = 30.0,
+    n_gaps: int = 2,
+) -> SimulatedSession:
+    """The session with premature beats (65 % of the interval, then the compensatory pause)
+    and strap contact lost ``n_gaps`` times for 5-20 s (those beats' times are known)."""
+    rr = session.rr_ms.copy()
+    n_ectopic = max(1, round(ectopic_per_hour * session.end_s / 3600.0))
+    for i in rng.choice(np.arange(5, rr.size - 5), size=n_ectopic, replace=False):
+        pair = rr[i] + rr[i + 1]
+        rr[i] *= 0.65
+        rr[i + 1] = pair - rr[i]
+    t_s = np.cumsum(rr) / 1000.0
+    kept = np.ones(rr.size, bool)
+    for _ in range(n_gaps):
+        lost_s = rng.uniform(30.0, session.end_s - 30.0)
+        kept &= ~((t_s > lost_s) & (t_s < lost_s + rng.uniform(5.0, 20.0)))
+    return SimulatedSession(rr[kept], t_s[kept], session.phase_start_s, session.end_s)
