@@ -1,4 +1,8 @@
-"""Turn a recording file into a session: parse, check for a second import, store, summarise."""
+"""Turn a recording file into a session: check for a second import, parse, store, summarise.
+
+A new client named for the import is created only once the file has been read and found new:
+a file that cannot be imported leaves no empty client behind.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,14 @@ import logging
 from dataclasses import dataclass
 
 from hrv_relax.errors import NotFoundError, StoreError
-from hrv_relax.formats import parse_recording
-from hrv_relax.store.access import Viewer, require_writer, visible_client, visible_session
+from hrv_relax.formats import Recording, parse_recording
+from hrv_relax.store.access import (
+    Viewer,
+    client_for_recording,
+    require_writer,
+    visible_client,
+    visible_session,
+)
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.imports import (
@@ -32,6 +42,8 @@ class ImportResult:
     format: str
     description: str
     started_at: dt.datetime
+    client_id: int
+    client_name: str
 
 
 def file_digest(data: bytes) -> str:
@@ -44,18 +56,23 @@ def import_recording(
     viewer: Viewer,
     data: bytes,
     *,
-    client_id: int,
+    client: int | str,
     filename: str = "",
     fmt: str = "auto",
     progress: Progress | None = None,
+    recording: Recording | None = None,
 ) -> ImportResult:
-    """Import one file as a complete session of the viewer's client `client_id`.
+    """Import one file as a complete session of the viewer's client.
+
+    `client`: a client's id, or a name (that client, created if new once the file is read).
+    `recording`: the file already parsed (`data` is still needed, to know it again).
 
     The caller then caches its summary (views.summary_cache.analyze_stored): capture sits below
     the views and never computes what a page shows.
     """
     require_writer(store, viewer, "import recordings")
-    visible_client(store, viewer, client_id)
+    if isinstance(client, int):
+        visible_client(store, viewer, client)
     digest = file_digest(data)
     earlier = find_import(store, digest)
     if earlier is not None:
@@ -65,14 +82,19 @@ def import_recording(
             # Someone else's session: say no more than that the file is in the database.
             raise StoreError("this file was imported already (by another therapist)") from None
         raise DuplicateImportError(earlier)
-    recording = parse_recording(data, filename=filename, fmt=fmt)
+    if recording is None:
+        recording = parse_recording(data, filename=filename, fmt=fmt)
+    if isinstance(client, int):
+        target = visible_client(store, viewer, client)
+    else:
+        target = client_for_recording(store, viewer, client)
     # A file without a clock (plain RR text, CSV) is dated as if it ended now.
     started_at = recording.started_at or utcnow() - dt.timedelta(seconds=recording.duration_s)
     name = filename.replace("\\", "/").rsplit("/", 1)[-1][:MAX_NOTE_NAME]
     notes = f"Imported from {name or 'a file'} ({recording.description})"
     session_id = import_beats(
         store,
-        client_id,
+        target.id,
         ImportedBeats(recording.rr_ms, recording.t_s, started_at, digest, notes),
         therapist_id=viewer.user_id if viewer.role == "therapist" else None,
         progress=progress,
@@ -85,4 +107,6 @@ def import_recording(
         format=recording.format,
         description=recording.description,
         started_at=started_at,
+        client_id=target.id,
+        client_name=target.name,
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from hrv_relax.cli.users import operator
 from hrv_relax.errors import HrvRelaxError
-from hrv_relax.formats import FORMAT_HELP, FORMATS
-from hrv_relax.store import Store, get_or_add_client, open_store
+from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording, read_recording_file
+from hrv_relax.store import Store, open_store
 from hrv_relax.store.access import find_visible_client, visible_beats
 
 EXIT_OK = 0
@@ -83,26 +83,29 @@ def _phase_progress(done: int, total: int) -> None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    # The file is read (its size checked first) and parsed before anything else is loaded or
+    # written: a file that cannot be imported costs little memory and leaves no client behind.
+    data = read_recording_file(args.path)
+    recording = parse_recording(data, filename=args.path.name, fmt=args.format)
     from hrv_relax.capture.importing import import_recording
     from hrv_relax.views.summary_cache import analyze_stored
 
-    data = args.path.read_bytes()
     store = open_store(args.db)
-    client = get_or_add_client(store, args.client)
     result = import_recording(
         store,
         operator(),
         data,
-        client_id=client.id,
+        client=args.client,
         filename=args.path.name,
         fmt=args.format,
         progress=_progress,
+        recording=recording,
     )
     analyze_stored(store, operator(), result.session_id)
     print(result.session_id, flush=True)
     print(
         f"imported {result.n_beats:,} beats ({result.duration_s / 60:.1f} min, "
-        f"{result.description}) for {client.name} as session {result.session_id}",
+        f"{result.description}) for {result.client_name} as session {result.session_id}",
         file=sys.stderr,
     )
     return EXIT_OK

@@ -5,7 +5,9 @@ Kubios), CSV with a header, Garmin FIT. Pure: bytes in, a checked :class:`Record
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from hrv_relax.errors import FormatError
 from hrv_relax.formats.csv_table import parse_csv
@@ -17,7 +19,7 @@ from hrv_relax.formats.polar_sensor_logger import looks_like as looks_like_psl
 from hrv_relax.formats.polar_sensor_logger import parse_polar_sensor_logger
 from hrv_relax.formats.recording import MAX_FILE_BYTES, Recording
 from hrv_relax.formats.rr_text import parse_rr_text
-from hrv_relax.formats.text_lines import decode_text, numbered_lines
+from hrv_relax.formats.text_lines import decode_text
 
 PARSERS: dict[str, Callable[[bytes], Recording]] = {
     "polar-sensor-logger": parse_polar_sensor_logger,
@@ -36,7 +38,15 @@ FORMAT_HELP = {
     "fit": "Garmin FIT with hrv messages",
 }
 
-__all__ = ["FORMATS", "FORMAT_HELP", "FormatError", "Recording", "detect_format", "parse_recording"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_HELP",
+    "FormatError",
+    "Recording",
+    "detect_format",
+    "parse_recording",
+    "read_recording_file",
+]
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
@@ -48,8 +58,8 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "polar-hrm"
     if looks_like_psl(text):
         return "polar-sensor-logger"
-    first = next(numbered_lines(text), None)
-    if first is not None and _is_number(first[1]):
+    first = next((s for s in (ln.strip() for ln in text.splitlines()) if s and s[0] != "#"), None)
+    if first is not None and _is_number(first):
         return "rr-text"
     return "csv"
 
@@ -62,16 +72,33 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def too_large(n_bytes: int) -> FormatError:
+    return FormatError(
+        f"the file is {n_bytes / 2**20:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MB is "
+        "read (split a multi-day recording)"
+    )
+
+
+def read_recording_file(path: Path) -> bytes:
+    """A recording file's bytes, its size checked before any is read (and while reading)."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise too_large(size)
+        # A pipe or a device says 0 and may never end: read one byte past the limit at most.
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(len(data))
+    return data
+
+
 def parse_recording(data: bytes, *, filename: str = "", fmt: str = "auto") -> Recording:
     """Read an RR recording; raise :class:`FormatError` naming the line or problem."""
     if fmt not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if len(data) > MAX_FILE_BYTES:
-        raise FormatError(
-            f"the file is {len(data) / 2**20:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MB is "
-            "read (split a multi-day recording)"
-        )
-    if not data.strip():
+        raise too_large(len(data))
+    if not data or data.isspace():
         raise FormatError("the file is empty")
     chosen = detect_format(data, filename) if fmt == "auto" else fmt
     try:

@@ -6,8 +6,13 @@ import csv
 import re
 
 from hrv_relax.errors import FormatError
-from hrv_relax.formats.recording import Recording, build, check_rr
-from hrv_relax.formats.text_lines import at_line, decode_text, parse_number, to_ms_factor
+from hrv_relax.formats.recording import Beats, Recording, build
+from hrv_relax.formats.text_lines import (
+    at_line,
+    parse_number,
+    raw_lines,
+    to_ms_factor,
+)
 
 FORMAT = "csv"
 DELIMITERS = ",;\t"
@@ -60,16 +65,14 @@ def find_column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 def parse_csv(data: bytes) -> Recording:
     """Read a CSV whose header names an RR column (e.g. ``rr_ms``, ``RR``, ``IBI``)."""
-    text = decode_text(data)
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first = next((line for line in raw_lines(data) if line.strip()), None)
     if first is None:
         raise FormatError("the file is empty")
-    delimiter = sniff_delimiter(lines[first])
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(raw_lines(data), delimiter=delimiter)
     header: list[str] | None = None
     rr_col = t_col = None
-    rows: list[tuple[int, float, float | None]] = []
+    beats = Beats()
     for row in reader:
         line_no = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -89,22 +92,19 @@ def parse_csv(data: bytes) -> Recording:
         if len(row) <= max(rr_col, t_col or 0):
             raise at_line(line_no, f"{len(row)} column(s), the header has {len(header)}")
         rr = parse_number(row[rr_col], line_no, "RR interval")
-        t = parse_number(row[t_col], line_no, "beat time") if t_col is not None else None
-        rows.append((line_no, rr, t))
+        if t_col is None:
+            beats.add(rr, line_no)
+            continue
+        t = parse_number(row[t_col], line_no, "beat time")
+        if beats.t and t <= beats.t[-1]:
+            raise at_line(line_no, f"beat time {t:g} s is not after the previous {beats.t[-1]:g} s")
+        beats.add(rr, line_no, t)
     if header is None or rr_col is None:  # only empty cells, e.g. a lone ","
         raise FormatError("no header row naming an RR column (rr_ms or rr_s)")
-    factor = to_ms_factor([r for _, r, _ in rows], _unit(header[rr_col]))
-    for line_no, rr, _ in rows:
-        check_rr(rr * factor, line_no)
-    times = None
-    if t_col is not None:
-        times = [t for _, _, t in rows if t is not None]
-        for (line_no, _, t), (_, _, prev) in zip(rows[1:], rows, strict=False):
-            if t is not None and prev is not None and t <= prev:
-                raise at_line(line_no, f"beat time {t:g} s is not after the previous {prev:g} s")
+    factor = to_ms_factor(beats.rr, _unit(header[rr_col]))
     return build(
         FORMAT,
-        [r * factor for _, r, _ in rows],
-        t_s=times,
+        beats.rr_ms(factor),
+        t_s=beats.t if t_col is not None else None,
         description=f"CSV, column {header[rr_col]!r}",
     )

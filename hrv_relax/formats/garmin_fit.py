@@ -12,7 +12,7 @@ import io
 import fitdecode
 
 from hrv_relax.errors import FormatError
-from hrv_relax.formats.recording import Recording, build, check_rr
+from hrv_relax.formats.recording import MAX_BEATS, Recording, build, check_rr, too_many_beats
 
 FORMAT = "fit"
 FIT_SIGNATURE = b".FIT"
@@ -45,6 +45,8 @@ def parse_fit(data: bytes) -> Recording:
                         if value is None or float(value) >= INVALID_RR_S:
                             continue
                         check_rr(float(value) * 1000.0, None, f"RR interval #{len(rr_ms) + 1}")
+                        if len(rr_ms) >= MAX_BEATS:
+                            raise too_many_beats()
                         rr_ms.append(float(value) * 1000.0)
                 elif frame.name == "session" and frame.has_field("start_time"):
                     started_at = started_at or _utc(frame.get_value("start_time"))

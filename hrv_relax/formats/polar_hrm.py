@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from hrv_relax.errors import FormatError
-from hrv_relax.formats.recording import Recording, build, check_rr
-from hrv_relax.formats.text_lines import at_line, decode_text, parse_number
+from hrv_relax.formats.recording import Beats, Recording, build, check_rr
+from hrv_relax.formats.text_lines import at_line, decode_text, parse_number, raw_lines
 
 FORMAT = "polar-hrm"
 RR_RECORDING_INTERVAL = "238"
@@ -19,18 +19,6 @@ RR_RECORDING_INTERVAL = "238"
 
 def looks_like(text_head: str) -> bool:
     return text_head.lstrip().startswith("[Params]")
-
-
-def _sections(text: str) -> dict[str, list[tuple[int, str]]]:
-    sections: dict[str, list[tuple[int, str]]] = {}
-    current: list[tuple[int, str]] | None = None
-    for no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], [])
-        elif current is not None and line:
-            current.append((no, line))
-    return sections
 
 
 def _started_at(params: dict[str, str]) -> dt.datetime | None:
@@ -45,26 +33,43 @@ def _started_at(params: dict[str, str]) -> dt.datetime | None:
 
 def parse_polar_hrm(data: bytes) -> Recording:
     """Read the RR intervals of a Polar .hrm R-R recording."""
-    text = decode_text(data)
-    if not looks_like(text[:200]):
+    if not looks_like(decode_text(data[:200])):
         raise FormatError("not a Polar .hrm file: it should start with [Params]")
-    sections = _sections(text)
-    params = dict(line.split("=", 1) for _, line in sections.get("Params", []) if "=" in line)
+    params: dict[str, str] = {}
+    section = None
+    seen_hrdata = False
+    beats = Beats()
+    last_no = 0
+    for last_no, raw in enumerate(raw_lines(data), start=1):
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            if section == "HRData":
+                seen_hrdata = True
+                _check_rr_recording(params)
+        elif not line:
+            continue
+        elif section == "Params" and "=" in line:
+            key, value = line.split("=", 1)
+            params.setdefault(key, value)
+        elif section == "HRData":
+            rr = parse_number(line.split()[0], last_no, "RR interval")
+            check_rr(rr, last_no)
+            beats.add(rr, last_no)
+    if not seen_hrdata:
+        _check_rr_recording(params)
+        raise FormatError("the [HRData] section is missing (is the file truncated?)")
+    if not beats:
+        raise at_line(last_no, "the [HRData] section is empty")
+    started = _started_at(params)
+    when = f", {started:%Y-%m-%d %H:%M}" if started else ""
+    return build(FORMAT, beats.rr_ms(), started_at=started, description=f"Polar HRM{when}")
+
+
+def _check_rr_recording(params: dict[str, str]) -> None:
     interval = params.get("Interval", "").strip()
     if interval != RR_RECORDING_INTERVAL:
         raise FormatError(
             f"this .hrm holds heart rate sampled every {interval or '?'} s, not R-R intervals "
             f"(Interval={RR_RECORDING_INTERVAL}): it cannot give HRV"
         )
-    if "HRData" not in sections:
-        raise FormatError("the [HRData] section is missing (is the file truncated?)")
-    rr_ms = []
-    for no, line in sections["HRData"]:
-        rr = parse_number(line.split()[0], no, "RR interval")
-        check_rr(rr, no)
-        rr_ms.append(rr)
-    if not rr_ms:
-        raise at_line(len(text.splitlines()), "the [HRData] section is empty")
-    started = _started_at(params)
-    when = f", {started:%Y-%m-%d %H:%M}" if started else ""
-    return build(FORMAT, rr_ms, started_at=started, description=f"Polar HRM{when}")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
+
+import numpy as np
 
 from hrv_relax.errors import FormatError
 from hrv_relax.formats.csv_table import find_column, sniff_delimiter
-from hrv_relax.formats.recording import Recording, build, check_rr
-from hrv_relax.formats.text_lines import at_line, decode_text, parse_number
+from hrv_relax.formats.recording import Beats, Recording, build, check_rr
+from hrv_relax.formats.text_lines import at_line, decode_text, parse_number, raw_lines
 
 FORMAT = "polar-sensor-logger"
 #: Notifications arrive within ~1 s of their beats; a phone clock this far ahead of the summed
@@ -42,21 +45,20 @@ def parse_phone_time(text: str, line_no: int) -> dt.datetime:
 
 def parse_polar_sensor_logger(data: bytes) -> Recording:
     """Read a Polar Sensor Logger ``*_RR.txt`` export."""
-    text = decode_text(data)
-    if not looks_like(text[:500]):
+    if not looks_like(decode_text(data[:500])):
         raise FormatError(
             "not a Polar Sensor Logger RR file: the first line should be "
             "'Phone timestamp;RR-interval [ms]'"
         )
-    lines = text.splitlines()
-    reader = csv.reader(text.splitlines(), delimiter=sniff_delimiter(lines[0]))
+    lines = raw_lines(data)
+    first = next(lines)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=sniff_delimiter(first))
     header = next(reader)
     ts_col = find_column(header, TIMESTAMP_NAMES)
     rr_col = find_column(header, RR_NAMES)
     if ts_col is None or rr_col is None:
         raise at_line(1, f"expected columns 'Phone timestamp' and 'RR-interval [ms]', got {header}")
-    stamps: list[dt.datetime] = []
-    rr_ms: list[float] = []
+    beats = Beats()  # t: the phone's stamp, seconds since the epoch
     for row in reader:
         line_no = reader.line_num
         if not any(cell.strip() for cell in row):
@@ -65,17 +67,19 @@ def parse_polar_sensor_logger(data: bytes) -> Recording:
             raise at_line(line_no, f"{len(row)} column(s), expected {len(header)} (truncated?)")
         rr = parse_number(row[rr_col], line_no, "RR interval")
         check_rr(rr, line_no)
-        stamps.append(parse_phone_time(row[ts_col], line_no))
-        rr_ms.append(rr)
-    if not rr_ms:
+        beats.add(rr, line_no, parse_phone_time(row[ts_col], line_no).timestamp())
+    if not beats:
         raise FormatError("the file holds no RR intervals")
-    started_at = stamps[0] - dt.timedelta(milliseconds=rr_ms[0])
-    t_s: list[float] = []
+    start_s = beats.t[0] - beats.rr[0] / 1000.0
+    t_s = np.empty(len(beats))
     t = 0.0
-    for rr, stamp in zip(rr_ms, stamps, strict=True):
+    for i, (rr, stamp_s) in enumerate(zip(beats.rr, beats.t, strict=True)):
         t += rr / 1000.0
-        phone_s = (stamp - started_at).total_seconds()
+        phone_s = stamp_s - start_s
         if phone_s - t > GAP_S:
             t = phone_s
-        t_s.append(t)
-    return build(FORMAT, rr_ms, t_s=t_s, started_at=started_at, description="Polar Sensor Logger")
+        t_s[i] = t
+    started_at = dt.datetime.fromtimestamp(start_s, dt.UTC)
+    return build(
+        FORMAT, beats.rr_ms(), t_s=t_s, started_at=started_at, description="Polar Sensor Logger"
+    )

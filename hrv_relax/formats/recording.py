@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,11 +66,50 @@ def check_rr(value_ms: float, line_no: int | None = None, what: str = "RR interv
     raise at_line(line_no, problem) if line_no is not None else FormatError(problem)
 
 
+def too_many_beats() -> FormatError:
+    return FormatError(
+        f"the file holds more than {MAX_BEATS:,} RR intervals (over a week of recording): split it"
+    )
+
+
 def check_count(n: int) -> None:
     if n == 0:
         raise FormatError("the file holds no RR intervals")
     if n > MAX_BEATS:
-        raise FormatError(f"the file holds {n:,} RR intervals, more than {MAX_BEATS:,} allowed")
+        raise too_many_beats()
+
+
+class Beats:
+    """RR values read so far, with their lines (and beat times), in 8-byte slots, not objects.
+
+    `add` refuses the interval after MAX_BEATS at once, so reading stops there.
+    """
+
+    __slots__ = ("lines", "rr", "t")
+
+    def __init__(self) -> None:
+        self.rr = array("d")
+        self.t = array("d")
+        self.lines = array("q")
+
+    def __len__(self) -> int:
+        return len(self.rr)
+
+    def add(self, rr: float, line_no: int, t: float | None = None) -> None:
+        if len(self.rr) >= MAX_BEATS:
+            raise too_many_beats()
+        self.rr.append(rr)
+        self.lines.append(line_no)
+        if t is not None:
+            self.t.append(t)
+
+    def rr_ms(self, factor: float = 1.0) -> FloatArray:
+        """The RR values in ms, each checked (naming its line)."""
+        values = np.frombuffer(self.rr, dtype=np.float64) * factor
+        bad = np.flatnonzero(~np.isfinite(values) | (values < MIN_RR_MS) | (values > MAX_RR_MS))
+        if bad.size:
+            check_rr(float(values[bad[0]]), int(self.lines[bad[0]]))
+        return values
 
 
 def build(

@@ -8,7 +8,7 @@ from hrv_relax.capture.importing import import_recording
 from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS
-from hrv_relax.store.access import client_for_recording, visible_clients
+from hrv_relax.store.access import visible_clients
 from hrv_relax.views.summary_cache import analyze_stored
 
 NEW = "New client…"
@@ -36,12 +36,11 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
         bar.progress(done / total, text=f"Stored {done:,} of {total:,} beats")
 
     try:
-        client = client_for_recording(store, viewer, name or "")
         result = import_recording(
             store,
             viewer,
             upload.getvalue(),
-            client_id=client.id,
+            client=name or "",
             filename=upload.name,
             fmt=fmt,
             progress=show_progress,
@@ -54,7 +53,7 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
         bar.empty()
         st.success(
             f"Imported {result.n_beats:,} beats ({result.duration_s / 60:.1f} min, "
-            f"{result.description}) as session {result.session_id} of {client.name}."
+            f"{result.description}) as session {result.session_id} of {result.client_name}."
         )
         st.page_link(
             "pages/review.py",

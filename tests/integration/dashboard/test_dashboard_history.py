@@ -62,7 +62,7 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(600)).encode()
     from hrv_relax.capture.importing import import_recording
 
-    result = import_recording(practice.store, SYSTEM, data, client_id=practice.other_client_id)
+    result = import_recording(practice.store, SYSTEM, data, client=practice.other_client_id)
     app.query_params["session"] = str(result.session_id)
     app.run()
     app.switch_page("pages/review.py").run()

@@ -159,7 +159,7 @@ def test_a_client_login_is_read_only(practice: AttackPractice) -> None:
     with pytest.raises(AccessDeniedError):
         stop_session(practice.store, dana, own)
     with pytest.raises(AccessDeniedError):
-        import_recording(practice.store, dana, RR_FILE, client_id=practice.dana_client)
+        import_recording(practice.store, dana, RR_FILE, client=practice.dana_client)
     with pytest.raises(AccessDeniedError):
         client_for_recording(practice.store, dana, "Someone New")
     assert len(list_sessions(practice.store)) == 4
@@ -172,7 +172,7 @@ def test_a_therapist_cannot_write_to_or_import_for_another_therapists_client(
     with pytest.raises(NotFoundError):
         mark_session(practice.store, sam, practice.eli_sessions[0], "note", "x")
     with pytest.raises(NotFoundError):
-        import_recording(practice.store, sam, RR_FILE, client_id=practice.eli_client)
+        import_recording(practice.store, sam, RR_FILE, client=practice.eli_client)
     with pytest.raises(AccessDeniedError, match="another client") as refused:
         client_for_recording(practice.store, sam, ELI.upper())
     assert "Kim" not in str(refused.value) and "kim" not in str(refused.value)

@@ -135,7 +135,7 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_recording(store, SYSTEM, data, client_id=client.id, progress=fail_midway)
+        import_recording(store, SYSTEM, data, client=client.id, progress=fail_midway)
     assert (_count(practice, sessions), _count(practice, beats)) == (n_sessions, n_beats)
 
     seen: list[tuple[int, int]] = []
@@ -143,7 +143,7 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
         store,
         SYSTEM,
         data,
-        client_id=client.id,
+        client=client.id,
         filename="nsr001.txt",
         progress=lambda d, t: seen.append((d, t)),
     )
@@ -155,13 +155,13 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
         and "nsr001.txt" in session.notes
     )
     with pytest.raises(DuplicateImportError, match=f"as session {result.session_id}"):
-        import_recording(store, SYSTEM, data, client_id=client.id)
+        import_recording(store, SYSTEM, data, client=client.id)
     assert _count(practice, sessions) == n_sessions + 1
 
 
 def test_imported_fit_keeps_its_start_time(practice: Practice) -> None:
     data = reference("garmin_fit", "garmin-fenix-5-run.fit").read_bytes()
-    result = import_recording(practice.store, SYSTEM, data, client_id=practice.other_client_id)
+    result = import_recording(practice.store, SYSTEM, data, client=practice.other_client_id)
     assert result.started_at.year == 2017 and result.format == "fit"
     beats_back = load_beats(practice.store, result.session_id)
     assert len(beats_back) == 113
