@@ -2,14 +2,12 @@
 
 A 64 MB RR text peaked at 6.3 GB before it was refused, 10^7 beats took 2.3 GB and a 500 MB
 file was read whole before its size was checked. Each file here goes through `hrv-relax import`
-in a child process that reports its own peak memory (getrusage of itself).
+in a child process that reports its own peak memory (getrusage of itself,
+tests.support.peak_memory).
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,16 +15,15 @@ import pytest
 
 from hrv_relax.formats.recording import MAX_BEATS, MAX_FILE_BYTES
 from hrv_relax.store import list_clients, open_store
+from tests.support.peak_memory import run_measured
 
 PEAK_LIMIT_MB = 300
 TOO_MANY = f"more than {MAX_BEATS:,} RR intervals"
 
-CHILD = """
-import json, resource, sys
+IMPORT = """
+import sys
 from hrv_relax.cli.main import main
-code = main(sys.argv[1:])
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"code": code, "peak_mb": peak_mb}))
+result = main(sys.argv[1:])
 """
 
 
@@ -82,20 +79,14 @@ def test_an_oversized_file_is_refused_in_bounded_memory(tmp_path: Path, name: st
     make(path)
     db = tmp_path / "practice.db"
     open_store(db).close()
-    run = subprocess.run(
-        [sys.executable, "-c", CHILD, "--db", str(db), "import", str(path), "--client", "Dana"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+    run = run_measured(
+        IMPORT, "--db", str(db), "import", str(path), "--client", "Dana", timeout_s=240
     )
-    assert run.returncode == 0, run.stderr[-2000:]  # the child itself ran to its end
-    report = json.loads(run.stdout.strip().splitlines()[-1])
     errors = run.stderr.strip().splitlines()
-    assert report["code"] != 0
+    assert run.result != 0  # the command's exit code
     assert len(errors) == 1 and errors[0].startswith("hrv-relax: error: "), errors[-5:]
     assert message in errors[0]
-    assert report["peak_mb"] < PEAK_LIMIT_MB, report
+    assert run.peak_mb < PEAK_LIMIT_MB, run.peak_mb
     # Nothing was written: no session, and no empty client named for the import.
     store = open_store(db)
     assert list_clients(store) == []

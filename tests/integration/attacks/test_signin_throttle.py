@@ -7,9 +7,6 @@ valid new password. Each attack here runs against the real store, on SQLite and 
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +25,7 @@ from hrv_relax.store.accounts import create_user
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import login_attempts
 from tests.support.accounts import PASSWORD, account
+from tests.support.peak_memory import run_measured
 
 BURST = 20
 LIMIT = 5  # DEFAULT_POLICY.max_failures
@@ -135,8 +133,8 @@ def test_a_long_unusual_password_is_still_accepted() -> None:
     assert hash_password(PASSWORD, username="sam").startswith("$argon2id$")
 
 
-CHILD = """
-import json, resource, sys, threading
+BURST_OF_NAMES = """
+import resource, sys, threading
 from hrv_relax.auth.login import authenticate
 from hrv_relax.errors import LoginError
 from hrv_relax.store import open_store
@@ -159,7 +157,7 @@ threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
 for t in threads: t.start()
 for t in threads: t.join()
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"grew_mb": (after - before) / 1024}))
+result = (after - before) / 1024
 """
 
 
@@ -169,13 +167,6 @@ def test_a_burst_of_sign_ins_on_many_names_costs_bounded_memory(db_path: Path) -
     for i in range(BURST):
         create_user(store, SYSTEM, f"user{i}", role="therapist", password_hash=one_hash)
     store.close()
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, f"sqlite:///{db_path}", str(BURST)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    grew_mb = json.loads(out.stdout)["grew_mb"]
+    grew_mb = run_measured(BURST_OF_NAMES, f"sqlite:///{db_path}", str(BURST)).result
     # argon2 takes 64 MiB per hash: two at once at most (one was already counted in `before`).
     assert grew_mb < 2 * 64 + 40, grew_mb
