@@ -1,7 +1,8 @@
 """The one-tap marker vocabulary of the live page: techniques, pressure and body regions.
 
-Free text is allowed everywhere (a note, or a technique the lists lack); these are the common
-terms of massage practice so that sessions can be compared by technique and pressure.
+Technique, pressure and region markers use these lists (the store refuses other words; anything
+else goes in a note): the common terms of massage practice, so that sessions can be compared by
+technique and pressure.
 """
 
 from __future__ import annotations

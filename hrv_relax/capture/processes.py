@@ -36,6 +36,7 @@ def recorder_command(
     device: str | None = None,
     seed: int | None = None,
     auto_phases: bool = True,
+    therapist: str | None = None,
 ) -> list[str]:
     """The `hrv-relax record` command line for a strap (`device`) or the simulated strap.
 
@@ -44,6 +45,8 @@ def recorder_command(
     """
     # "--client=NAME" keeps a name that starts with "-" from reading as an option.
     cmd = [sys.executable, "-m", "hrv_relax", "record", f"--client={client}"]
+    if therapist is not None:
+        cmd.append(f"--therapist={therapist}")
     if device is None:
         cmd.append("--simulate")
         if seed is not None:
@@ -63,12 +66,15 @@ def start_recording(
     seed: int | None = None,
     auto_phases: bool = True,
     log_dir: Path | None = None,
+    therapist: str | None = None,
 ) -> StartedRecording:
     """Start a recorder process and return its session id once the session exists."""
     logs = log_dir or data_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"recorder-{client.replace('/', '_')[:40]}.log"
-    cmd = recorder_command(client=client, device=device, seed=seed, auto_phases=auto_phases)
+    cmd = recorder_command(
+        client=client, device=device, seed=seed, auto_phases=auto_phases, therapist=therapist
+    )
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             cmd,

@@ -23,11 +23,13 @@ from hrv_relax.store import (
     SessionRecord,
     Store,
     create_session,
+    find_user,
     get_or_add_client,
     open_store,
 )
 from hrv_relax.store.access import find_visible_client, mark_session, stop_session, visible_sessions
 from hrv_relax.store.schema import PHASES
+from hrv_relax.store.sessions import discard_if_empty
 
 log = logging.getLogger("hrv_relax")
 
@@ -35,7 +37,6 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
-DEFAULT_CLIENT = "Walk-in client"
 MARK_CHOICES = (*PHASES, "technique", "pressure", "region", "note")
 
 
@@ -67,7 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--simulate", action="store_true", help="use the simulated strap")
     src.add_argument("--device", metavar="ADDRESS", help="Bluetooth address of the strap")
-    p.add_argument("--client", default=DEFAULT_CLIENT, help="client name (created if new)")
+    # No default client: a session filed under an anonymous name is one nobody can find.
+    p.add_argument("--client", required=True, help="client name (created if new)")
+    p.add_argument(
+        "--therapist",
+        metavar="USERNAME",
+        help="the therapist giving the session (default: the client's assigned therapist)",
+    )
     p.add_argument(
         "--duration", type=_positive_float, metavar="SECONDS", help="stop after this long"
     )
@@ -170,7 +177,10 @@ def _store(args: argparse.Namespace) -> Store:
 
 def _cmd_record(args: argparse.Namespace) -> int:
     store = _store(args)
-    client = get_or_add_client(store, args.client)
+    therapist_id = _therapist_id(store, args.therapist)
+    client = get_or_add_client(store, args.client, therapist_id=therapist_id)
+    if therapist_id is None:
+        therapist_id = client.therapist_id
     source: BeatSource
     phases: tuple[tuple[float, str], ...] = ()
     if args.simulate:
@@ -185,7 +195,13 @@ def _cmd_record(args: argparse.Namespace) -> int:
 
         source = BleStrap(args.device)
     # Claiming the strap here refuses a second recorder before it prints a session id.
-    session_id = create_session(store, client.id, source=source.kind, strap_address=source.address)
+    session_id = create_session(
+        store,
+        client.id,
+        source=source.kind,
+        therapist_id=therapist_id,
+        strap_address=source.address,
+    )
     # The id goes to stdout at once, so scripts and the dashboard can follow the session.
     print(session_id, flush=True)
     recorder = Recorder(store, session_id, source, scheduled_phases=phases)
@@ -198,6 +214,17 @@ def _cmd_record(args: argparse.Namespace) -> int:
         result.stats.frames_malformed,
         result.stats.gaps,
     )
+    if (
+        not result.stats.beats
+        and not result.journaled_beats
+        and discard_if_empty(store, session_id)
+    ):
+        print(
+            f"hrv-relax: no beat came from the strap, so session {session_id} was not kept "
+            "(is the strap worn, moistened and in range?)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     if result.journaled_beats:
         log.warning(
             "the database was unreachable at the end: %d beats wait in the local journal and "
@@ -205,6 +232,15 @@ def _cmd_record(args: argparse.Namespace) -> int:
             result.journaled_beats,
         )
     return EXIT_OK
+
+
+def _therapist_id(store: Store, username: str | None) -> int | None:
+    if username is None:
+        return None
+    user = find_user(store, username)
+    if user is None or user.role != "therapist" or not user.active:
+        raise HrvRelaxError(f"no active therapist account named {username!r}")
+    return user.id
 
 
 def _plan_for(duration_s: float) -> SessionPlan:
@@ -247,7 +283,7 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
         print(json.dumps([_session_json(r) for r in rows], indent=2))
         return EXIT_OK
     if not rows:
-        print("No sessions yet. Record one with: hrv-relax record --simulate")
+        print("No sessions yet. Record one with: hrv-relax record --device ADDRESS --client NAME")
         return EXIT_OK
     print(
         f"{'id':>5}  {'client':<20} {'start (UTC)':<17} {'minutes':>7}  {'status':<11} {'beats':>6}"

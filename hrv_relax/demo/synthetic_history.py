@@ -17,7 +17,7 @@ from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_bea
 from hrv_relax.store import Beat, Store, append_beats, create_session, insert_marker
 from hrv_relax.store.sessions import finish_session
 
-TECHNIQUES = ("effleurage", "petrissage", "trigger point", "myofascial release")
+TECHNIQUES = ("effleurage", "petrissage", "trigger point", "myofascial")  # vocabulary words
 #: Pressure -> share of the client's full relaxation response it brings about.
 PRESSURE_EFFECT = {"light": 0.2, "moderate": 1.0, "firm": 0.6}
 MASSAGE_MIN = (20.0, 35.0, 50.0)

@@ -13,6 +13,10 @@ from hrv_relax.store.audit import write_audit
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import MARKER_KINDS, PHASES, markers, sessions
+from hrv_relax.vocabulary import MARKER_GROUPS
+
+# Technique, pressure and region markers use the one-tap vocabulary, so sessions compare.
+VOCABULARY = {kind: values for kind, _, values in MARKER_GROUPS}
 
 MAX_MARKER_TEXT = 500
 # A marker tapped by mistake can be taken back this long after it was made (by whoever made it).
@@ -61,6 +65,12 @@ def insert_marker(
         )
     if kind == "phase" and text not in PHASES:
         raise InvalidInputError(f"unknown phase {text!r}: choose one of {', '.join(PHASES)}")
+    vocabulary = VOCABULARY.get(kind)
+    if vocabulary is not None and text not in vocabulary:
+        raise InvalidInputError(
+            f"unknown {kind} {text!r}: choose one of {', '.join(vocabulary)} "
+            "(anything else can go in a note)"
+        )
     if kind == "note" and not text:
         raise InvalidInputError("a note needs some text")
     if len(text) > MAX_MARKER_TEXT:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    delete,
     func,
     insert,
     literal,
@@ -191,6 +192,22 @@ def finish_session(
         .where(sessions.c.id == session_id, ~_taken_over())
         .values(status="complete", ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
     )
+
+
+def discard_if_empty(store: Store, session_id: int) -> bool:
+    """Delete a session that never received a beat (and its markers); True if it was deleted.
+
+    A recording that got nothing is not a session: left in place it would count in a client's
+    history as a "complete" session of 0 beats.
+    """
+    with store.write() as conn:
+        has_beats = conn.execute(
+            select(beats.c.session_id).where(beats.c.session_id == session_id).limit(1)
+        ).first()
+        if has_beats is not None:
+            return False
+        # The markers, live status and summaries go with it (ON DELETE CASCADE).
+        return conn.execute(delete(sessions).where(sessions.c.id == session_id)).rowcount > 0
 
 
 def request_stop(store: Store, session_id: int) -> None:

@@ -28,7 +28,8 @@ st.title("My history" if viewer.role == "client" else "Client history")
 clients = {c.id: c.name for c in visible_clients(store, viewer)}
 if not clients:
     st.info(
-        "No clients yet. Record a session with `hrv-relax record --simulate`, or import a file."
+        "No clients yet. Record a session with "
+        "`hrv-relax record --device ADDRESS --client NAME`, or import a file."
     )
     st.stop()
 # A client sees only their own record; "all clients" is for the practice's staff.

@@ -14,7 +14,7 @@ import streamlit as st
 from hrv_relax.capture.processes import start_recording
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
-from hrv_relax.dashboard.context import current_viewer, get_store, require_viewer
+from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, require_viewer
 from hrv_relax.dashboard.style import GLANCE_CSS, LIVE_CSS
 from hrv_relax.dashboard.tiles import (
     NO_VALUE,
@@ -42,7 +42,7 @@ from hrv_relax.vocabulary import MARKER_GROUPS
 REFRESH = dt.timedelta(seconds=1)
 RECENT_SESSIONS = 10
 NEW_CLIENT = "➕ New client…"
-SIMULATED = "Simulated strap (demo)"
+SIMULATED = "Simulated strap (test beats, not a reading)"
 SCAN_TIMEOUT_S = 4.0
 LIVE_FEED = "live_feed"  # the viewed session's beats and analysis, kept between refreshes
 
@@ -60,15 +60,29 @@ def _start_panel(expanded: bool) -> None:
         if pick == NEW_CLIENT:
             new_name = st.text_input("New client's name", max_chars=200, key="start_new_client")
         found = st.session_state.get("straps_found", [])
-        strap_options = [SIMULATED, *(s.address for s in found)]
         labels = {s.address: s.describe() for s in found}
-        strap = st.radio(
-            "Strap", strap_options, format_func=lambda a: labels.get(a, a), key="start_strap"
-        )
+        strap_options = [s.address for s in found]
+        # Outside the demo a simulated strap is a deliberate test, never a default: its beats
+        # would otherwise go into a real client's history.
+        if is_demo() or st.checkbox(
+            "Test with a simulated strap",
+            key="start_simulated",
+            help="Records made-up beats, labelled 'simulated' everywhere. For trying the page.",
+        ):
+            strap_options.insert(0 if is_demo() else len(strap_options), SIMULATED)
+        strap = None
+        if strap_options:
+            strap = st.radio(
+                "Strap", strap_options, format_func=lambda a: labels.get(a, a), key="start_strap"
+            )
+        else:
+            st.caption("Scan for straps to choose the client's strap.")
         scan_col, start_col = st.columns(2)
         if scan_col.button("Scan for straps", icon=":material/bluetooth_searching:"):
             _scan()
-        if start_col.button("Start", type="primary", icon=":material/play_arrow:"):
+        if start_col.button(
+            "Start", type="primary", icon=":material/play_arrow:", disabled=strap is None
+        ):
             _start(pick if pick != NEW_CLIENT else new_name, None if strap == SIMULATED else strap)
 
 
@@ -80,7 +94,7 @@ def _scan() -> None:
         with st.spinner("Looking for heart-rate straps…"):
             st.session_state["straps_found"] = asyncio.run(scan(timeout_s=SCAN_TIMEOUT_S))
     except HrvRelaxError as exc:
-        st.warning(f"{exc}. The simulated strap is always available.")
+        st.warning(f"{exc}. To try the page, tick 'Test with a simulated strap'.")
         return
     if not st.session_state["straps_found"]:
         st.info("No strap found. Is it worn, moistened, and not connected to a phone?")
@@ -98,6 +112,8 @@ def _start(client: str, device: str | None) -> None:
                 # Each simulated strap is its own (a strap records one session at a time).
                 seed=secrets.randbelow(2**31) if device is None else None,
                 auto_phases=False,
+                # The session is the signed-in therapist's (an admin's goes to the client's).
+                therapist=viewer.username if viewer.role == "therapist" else None,
             )
     except HrvRelaxError as exc:
         st.error(f"Could not start: {exc}")
@@ -118,8 +134,8 @@ recent = [
 sessions: dict[int, SessionRecord] = {s.id: s for s in recording + recent}
 if not sessions:
     st.info(
-        "No session yet. Start one above, or with `hrv-relax record --simulate` "
-        "(or `--device ADDRESS` for a strap)."
+        "No session yet. Start one above, or with "
+        "`hrv-relax record --device ADDRESS --client NAME`."
     )
     st.stop()
 if st.session_state.get("live_session") not in sessions:

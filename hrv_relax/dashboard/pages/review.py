@@ -37,7 +37,8 @@ if wanted and not any(str(s.id) == wanted for s in sessions):
     st.warning(f"{asked} was not found among your finished sessions. Choose one of yours below.")
 if not sessions:
     st.info(
-        "No finished sessions yet. Record one with `hrv-relax record --simulate`, or import a file."
+        "No finished sessions yet. Record one with "
+        "`hrv-relax record --device ADDRESS --client NAME`, or import a file."
     )
     st.stop()
 labels = {s.id: f"#{s.id} · {s.client_name} · {s.started_at:%Y-%m-%d %H:%M} UTC" for s in sessions}

@@ -19,7 +19,10 @@ client_id = None if choice == names[0] else next(c.id for c in clients if c.name
 rows = visible_sessions(store, viewer, client_id=client_id)
 
 if not rows:
-    st.info("No sessions yet. Start one from the live page, or run `hrv-relax record --simulate`.")
+    st.info(
+        "No sessions yet. Start one from the live page, or run "
+        "`hrv-relax record --device ADDRESS --client NAME`."
+    )
 else:
     st.caption(f"{len(rows)} session(s). Times are shown in UTC.")
     st.dataframe(sessions_table(rows), hide_index=True, width="stretch")

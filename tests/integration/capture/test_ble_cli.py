@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hrv_relax.store import Store, get_session, open_store
+from hrv_relax.store import Store, get_session, list_sessions, open_store
 from tests.support.bluez.fixtures import (  # noqa: F401
     fake_bluez_fixture,
     private_bus_daemon_fixture,
@@ -94,7 +94,17 @@ def test_record_device_stops_after_duration(fake_bluez: FakeBluez, db_path: Path
     strap = fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4")
     strap.play(beat_stream(400), PERIOD_S)  # the heart beats before, during and after
     done = subprocess.run(
-        hrv_relax("--db", str(db_path), "record", "--device", ADDRESS, "--duration", "2"),
+        hrv_relax(
+            "--db",
+            str(db_path),
+            "record",
+            "--device",
+            ADDRESS,
+            "--duration",
+            "2",
+            "--client",
+            "Ana",
+        ),
         capture_output=True,
         text=True,
         timeout=60,
@@ -126,7 +136,7 @@ def test_record_device_with_bluetooth_off_is_one_clear_line(
     fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4")
     fake_bluez.set_powered(False)
     done = subprocess.run(
-        hrv_relax("--db", str(db_path), "record", "--device", ADDRESS),
+        hrv_relax("--db", str(db_path), "record", "--device", ADDRESS, "--client", "Ana"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -139,3 +149,25 @@ def test_record_device_with_bluetooth_off_is_one_clear_line(
         "`bluetoothctl power on` on Linux) and try again"
     ]
     assert "Traceback" not in done.stderr
+
+
+def test_a_recording_that_never_gets_a_beat_leaves_no_session(
+    fake_bluez: FakeBluez, db_path: Path
+) -> None:
+    fake_bluez.add_strap(ADDRESS, "Polar H10 A1B2C3D4")  # in range, but no heart beats
+    done = subprocess.run(
+        hrv_relax(
+            "--db", str(db_path), "record", "--device", ADDRESS, "--client", "Ana",
+            "--duration", "2",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    session_id = int(done.stdout)
+    assert f"no beat came from the strap, so session {session_id} was not kept" in done.stderr
+    store: Store = open_store(db_path)
+    assert list_sessions(store) == []  # no 0-beat "complete" session in the history
+    store.close()

@@ -171,7 +171,19 @@ def test_markers_added_while_recording_and_stop_request_end_the_session(store: S
 def test_killed_recorder_keeps_its_beats_and_its_session_shows_interrupted(tmp_path: Path) -> None:
     db = tmp_path / "kill.db"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "hrv_relax", "--db", str(db), "record", "--simulate", "--seed", "7"],
+        [
+            sys.executable,
+            "-m",
+            "hrv_relax",
+            "--db",
+            str(db),
+            "record",
+            "--simulate",
+            "--seed",
+            "7",
+            "--client",
+            "Kai",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

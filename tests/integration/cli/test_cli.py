@@ -12,6 +12,15 @@ from pathlib import Path
 import pytest
 
 from hrv_relax.cli.main import main
+from hrv_relax.store import (
+    add_client,
+    create_session,
+    find_client,
+    get_session,
+    list_markers,
+    open_store,
+)
+from tests.support.accounts import account
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -103,6 +112,48 @@ def test_mark_and_stop_need_a_recording_session(
     assert code == 1 and "complete, not recording" in err
 
 
+def test_mark_takes_only_the_vocabulary_and_lists_it(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(db_path)
+    sid = create_session(store, add_client(store, "Vocab Client").id, source="simulated")
+    store.close()
+    code, _, err = run(capsys, "--db", str(db_path), "mark", str(sid), "technique", "karate")
+    assert code == 1
+    assert "unknown technique 'karate': choose one of effleurage, petrissage," in err
+    assert "(anything else can go in a note)" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "--db", str(db_path), "mark", str(sid), "region", "elbow")
+    assert code == 1 and "choose one of head, neck, shoulders" in err
+    code, _, _ = run(capsys, "--db", str(db_path), "mark", str(sid), "pressure", "firm")
+    assert code == 0
+    store = open_store(db_path)
+    assert [(m.kind, m.value) for m in list_markers(store, sid)] == [("pressure", "firm")]
+    store.close()
+
+
+def test_record_files_the_session_under_the_therapist(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(db_path)
+    robin = account(store, "robin", "therapist")
+    kim = account(store, "kim", "therapist")
+    add_client(store, "Kim's Client", therapist_id=kim.id)
+    store.close()
+    short = ["record", "--simulate", "--fast", "--duration", "30"]
+    code, out, _ = run(
+        capsys, "--db", str(db_path), *short, "--client", "New One", "--therapist", "robin"
+    )
+    assert code == 0
+    code, out2, _ = run(capsys, "--db", str(db_path), *short, "--client", "Kim's Client")
+    assert code == 0
+    store = open_store(db_path)
+    new = get_session(store, int(out))
+    assert new.therapist_id == robin.id  # and the new client is Robin's
+    assert find_client(store, "New One").therapist_id == robin.id  # type: ignore[union-attr]
+    assert get_session(store, int(out2)).therapist_id == kim.id  # the client's own therapist
+    store.close()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -110,8 +161,13 @@ def test_mark_and_stop_need_a_recording_session(
         (["export", "abc"], "invalid int value"),
         (["record", "--simulate", "--duration", "-5"], "must be a positive number"),
         (["dashboard", "--port", "70000"], "outside 1-65535"),
-        (["record"], "one of the arguments --simulate --device is required"),
+        (["record", "--client", "Ana"], "one of the arguments --simulate --device is required"),
         (["record", "--simulate", "--client", "   "], "client name is empty"),
+        (["record", "--simulate"], "the following arguments are required: --client"),
+        (
+            ["record", "--simulate", "--client", "Ana", "--therapist", "nobody"],
+            "no active therapist account named 'nobody'",
+        ),
     ],
 )
 def test_errors_are_one_clear_line_and_non_zero(

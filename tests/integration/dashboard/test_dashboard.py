@@ -171,7 +171,7 @@ def test_pages_on_an_empty_database_explain_what_to_do(
     at = signed_in_app(store)
     store.close()
     assert not at.exception
-    assert any("hrv-relax record --simulate" in i.value for i in at.info)
+    assert any("hrv-relax record --device ADDRESS --client NAME" in i.value for i in at.info)
 
 
 def test_an_unusable_database_is_a_message_not_a_traceback(

@@ -113,4 +113,4 @@ def test_new_pages_on_an_empty_database(db_path: Path, monkeypatch: pytest.Monke
         at = signed_in_app(store, timeout_s=TIMEOUT_S)
         at.switch_page(page).run()
         assert not at.exception
-        assert any("hrv-relax record --simulate" in i.value for i in at.info)
+        assert any("hrv-relax record --device ADDRESS --client NAME" in i.value for i in at.info)

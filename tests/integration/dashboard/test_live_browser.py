@@ -33,7 +33,7 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
     db = tmp_path / "clinic.db"
     env = {"HRV_RELAX_DB": str(db), "XDG_DATA_HOME": str(tmp_path / "data")}
     store = open_store(db)
-    account(store, "robin", "therapist")
+    robin = account(store, "robin", "therapist")
     store.close()
     argv = ["dashboard", "--no-browser", "--port", str(free_port())]
     with served(argv, env) as url, chromium_page() as page:
@@ -47,7 +47,13 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
         name_box = page.get_by_label("New client's name")
         name_box.fill("Browser Client")
         name_box.press("Enter")
-        page.get_by_role("button", name="Start").click()
+        # Outside the demo there is no strap to start with until one is found or the
+        # simulated strap is asked for by name.
+        start = page.get_by_role("button", name="Start", exact=True)
+        assert start.is_disabled()
+        page.get_by_text("Test with a simulated strap").click()
+        page.get_by_text("Simulated strap (test beats, not a reading)").wait_for()
+        start.click()
         page.get_by_text("Viewing (1 recording now)").wait_for(timeout=30_000)
 
         # The heart-rate tile shows a reading and it changes as beats arrive.
@@ -76,6 +82,8 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
     store = open_store(db)
     (session,) = list_sessions(store)
     assert session.client_name == "Browser Client"
+    assert session.source == "simulated"
+    assert session.therapist_id == robin.id  # the signed-in therapist's session
     assert get_session(store, session.id).status == "complete"
     assert session.n_beats > 5
     values = {(m.kind, m.value) for m in list_markers(store, session.id)}

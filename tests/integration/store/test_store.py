@@ -124,6 +124,8 @@ def test_session_life_cycle_and_markers(store: Store) -> None:
         ("mood", "", "unknown marker kind"),
         ("note", "   ", "needs some text"),
         ("note", "x" * 501, "longer than"),
+        ("technique", "karate", "choose one of effleurage"),
+        ("pressure", "hard", "choose one of light, moderate, firm"),
     ],
 )
 def test_bad_markers_are_refused_clearly(store: Store, kind: str, value: str, message: str) -> None:
