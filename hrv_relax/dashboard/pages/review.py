@@ -154,6 +154,7 @@ if full_key not in st.session_state and st.button(
 ):
     with st.spinner("neurokit2 is computing every index of every phase (up to a minute)..."):
         st.session_state[full_key] = full_indices_csv(store, viewer, session_id)
+    st.rerun()  # draw the download in place of the button
 if full_key in st.session_state:
     st.download_button(
         "All HRV indices (CSV)",

@@ -74,6 +74,7 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     app.button(key="compute_full_indices").click().run()
     assert not app.exception and not app.error
     assert len(app.get("download_button")) == 5
+    assert all(b.key != "compute_full_indices" for b in app.button)  # the download replaces it
 
 
 def test_history_page_timeline_trend_comparisons_and_filters(
