@@ -73,7 +73,10 @@ def headline(figures: SessionFigures) -> str:
         )
     shift = main.shift
     if math.isnan(shift.hr_bpm.ci_low) and math.isnan(shift.ln_rmssd.ci_low):
-        why = figures.baseline.note or main.note or shift.reason
+        # A phase's note says why it is unreliable; a reliable phase's notes are about other
+        # figures (no VLF, no LF/HF), not about why there is no comparison.
+        unreliable = [p.note for p in (figures.baseline, main) if not p.reliable and p.note]
+        why = unreliable[0] if unreliable else shift.reason
         return (
             f"There were too few clean heartbeats to say how the heart rhythm during the "
             f"{main.phase} compared with the rest before it ({why})."

@@ -7,16 +7,36 @@ from hrv_relax.views.plain_words import headline, how_sure
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, ShiftFigures
 
 
-def _phase(name: str, shift: ShiftFigures | None) -> PhaseFigures:
+def _phase(
+    name: str, shift: ShiftFigures | None, *, reliable: bool = True, note: str = ""
+) -> PhaseFigures:
     nan = math.nan
     return PhaseFigures(
-        name, 0.0, 600.0, 700, 0.0, True, "", 66.0, 40.0, nan, nan, nan, nan, nan, shift
-    )
+        name, 0.0, 600.0, 700, 0.0, reliable, note, 66.0, 40.0, nan, nan, nan, nan, nan,
+        breathing_per_min=12.0, dfa_alpha1=nan, sampen=nan, shift=shift,
+    )  # fmt: skip
 
 
-def _figures(hr: Change, ln: Change, verdict: str, phase: str = "massage") -> SessionFigures:
-    shift = ShiftFigures(hr, ln, 100 * math.expm1(ln.delta), verdict, "")
+def _figures(
+    hr: Change, ln: Change, verdict: str, phase: str = "massage", reason: str = ""
+) -> SessionFigures:
+    shift = ShiftFigures(hr, ln, 100 * math.expm1(ln.delta), verdict, reason)
     return SessionFigures(1800.0, 2000, 0.0, _phase("baseline", None), (_phase(phase, shift),), ())
+
+
+def test_without_an_interval_it_says_why_from_the_comparison_or_an_unreliable_phase():
+    nan = math.nan
+    figures = _figures(
+        Change(70, 70, 0.0, nan, nan), Change(3.5, 3.5, 0.0, nan, nan), "no clear change",
+        reason="too few clean 30 s pieces to judge",
+    )  # fmt: skip
+    # A reliable baseline's note about another figure is not the reason.
+    base = _phase("baseline", None, note="window 299 s < 590 s: no VLF")
+    text = headline(SessionFigures(400.0, 414, 1.0, base, figures.phases, ()))
+    assert text.endswith("(too few clean 30 s pieces to judge).") and "VLF" not in text
+    bad = _phase("baseline", None, reliable=False, note="too many artefacts or gaps")
+    text = headline(SessionFigures(400.0, 414, 1.0, bad, figures.phases, ()))
+    assert text.endswith("(too many artefacts or gaps).")
 
 
 def test_a_clear_change_says_what_was_measured_and_how_sure():
