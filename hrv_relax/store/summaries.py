@@ -7,11 +7,13 @@ whose `analysis_version` differs from the running analysis is stale and recomput
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from hrv_relax.store.clock import utcnow
@@ -37,6 +39,75 @@ class SummaryRow:
     data: Mapping[str, Any] | None
 
 
+def _finished(
+    client_ids: Sequence[int] | None,
+    therapist_ids: Sequence[int] | None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [sessions.c.status.in_(FINISHED)]
+    if client_ids is not None:
+        conditions.append(sessions.c.client_id.in_(list(client_ids)))
+    if therapist_ids is not None:
+        conditions.append(sessions.c.therapist_id.in_(list(therapist_ids)))
+    if since is not None:
+        conditions.append(sessions.c.started_at >= since)
+    if until is not None:
+        conditions.append(sessions.c.started_at < until)
+    return conditions
+
+
+def _cached(scope: str) -> Any:
+    return (
+        select(
+            session_summaries.c.session_id,
+            session_summaries.c.analysis_version,
+            session_summaries.c.data,
+        )
+        .where(session_summaries.c.scope == scope)
+        .subquery()
+    )
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Garbage collection off while many small objects are made (decoding summaries): each
+    collection would walk them all, which took two thirds of the decode."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def count_stale(
+    store: Store,
+    analysis_version: str,
+    *,
+    client_ids: Sequence[int] | None = None,
+    therapist_ids: Sequence[int] | None = None,
+    scope: str = SESSION_SCOPE,
+) -> int:
+    """How many finished sessions have no cached summary of `analysis_version` (no decoding)."""
+    cached = _cached(scope)
+    query = (
+        select(func.count())
+        .select_from(sessions)
+        .outerjoin(cached, cached.c.session_id == sessions.c.id)
+        .where(
+            and_(*_finished(client_ids, therapist_ids)),
+            or_(
+                cached.c.analysis_version.is_(None),
+                cached.c.analysis_version != analysis_version,
+            ),
+        )
+    )
+    with store.read() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def summary_rows(
     store: Store,
     *,
@@ -50,24 +121,8 @@ def summary_rows(
 
     Filters take ids, so an access rule can narrow `client_ids` before the call.
     """
-    cached = (
-        select(
-            session_summaries.c.session_id,
-            session_summaries.c.analysis_version,
-            session_summaries.c.data,
-        )
-        .where(session_summaries.c.scope == scope)
-        .subquery()
-    )
-    conditions: list[ColumnElement[bool]] = [sessions.c.status.in_(FINISHED)]
-    if client_ids is not None:
-        conditions.append(sessions.c.client_id.in_(list(client_ids)))
-    if therapist_ids is not None:
-        conditions.append(sessions.c.therapist_id.in_(list(therapist_ids)))
-    if since is not None:
-        conditions.append(sessions.c.started_at >= since)
-    if until is not None:
-        conditions.append(sessions.c.started_at < until)
+    cached = _cached(scope)
+    conditions = _finished(client_ids, therapist_ids, since, until)
     query = (
         select(
             sessions.c.id,
@@ -85,7 +140,7 @@ def summary_rows(
         .where(and_(*conditions))
         .order_by(sessions.c.started_at, sessions.c.id)
     )
-    with store.read() as conn:
+    with store.read() as conn, collection_paused():
         return [
             SummaryRow(
                 session_id=r[0],

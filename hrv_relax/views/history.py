@@ -223,8 +223,9 @@ def weekly(points: Sequence[TimelinePoint]) -> tuple[WeekPoint, ...]:
 
 
 def _mean(values: Iterable[float]) -> float:
+    # Plain Python: these lists are short, where numpy's per-call cost dominates.
     finite = [v for v in values if math.isfinite(v)]
-    return float(np.mean(finite)) if finite else math.nan
+    return math.fsum(finite) / len(finite) if finite else math.nan
 
 
 def trend_sentence(points: Sequence[TimelinePoint]) -> str:

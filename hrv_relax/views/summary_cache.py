@@ -18,7 +18,13 @@ from hrv_relax.store.access import (
     visible_markers,
 )
 from hrv_relax.store.engine import Store
-from hrv_relax.store.summaries import SummaryRow, save_summaries, summary_rows
+from hrv_relax.store.summaries import (
+    SummaryRow,
+    collection_paused,
+    count_stale,
+    save_summaries,
+    summary_rows,
+)
 from hrv_relax.views.summary import ANALYSIS_VERSION, SessionFigures, from_json, summarize, to_json
 
 log = logging.getLogger(__name__)
@@ -87,19 +93,24 @@ def session_summaries(
             if progress is not None:
                 progress(done, len(stale))
     out = []
-    for row in rows:
-        figures = fresh.get(row.session_id)
-        if figures is None and row.data is not None and row.analysis_version == ANALYSIS_VERSION:
-            figures = from_json(row.data)
-        if figures is not None:
-            out.append(_summary(row, figures))
+    with collection_paused():  # thousands of small records at once
+        for row in rows:
+            figures = fresh.get(row.session_id)
+            current = row.data is not None and row.analysis_version == ANALYSIS_VERSION
+            if figures is None and current:
+                assert row.data is not None
+                figures = from_json(row.data)
+            if figures is not None:
+                out.append(_summary(row, figures))
     return out
 
 
 def stale_count(store: Store, viewer: Viewer, client_ids: Sequence[int] | None = None) -> int:
     """How many of the viewer's finished sessions need their summary (re)computed."""
-    rows = _rows(store, viewer, client_ids, None)
-    return sum(1 for r in rows if r.data is None or r.analysis_version != ANALYSIS_VERSION)
+    scoped = narrow(visible_client_ids(store, viewer), client_ids)
+    if scoped is not None and not scoped:
+        return 0
+    return count_stale(store, ANALYSIS_VERSION, client_ids=scoped)
 
 
 def _rows(

@@ -16,7 +16,8 @@ VERDICT_COLOURS = {"more relaxed": GREEN, "more aroused": VERMILION}
 def timeline_figure(view: HistoryView) -> go.Figure:
     """Baseline lnRMSSD per session with the normal-range band; below, each session's shift."""
     pts = view.points
-    when = [p.started_at for p in pts]
+    # Arrays, not lists: plotly validates a list element by element.
+    when = np.array([p.started_at.replace(tzinfo=None) for p in pts], dtype="datetime64[us]")
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -54,12 +55,12 @@ def timeline_figure(view: HistoryView) -> go.Figure:
     fig.add_trace(
         go.Scatter(
             x=when,
-            y=[p.baseline_ln_rmssd for p in pts],
+            y=np.array([p.baseline_ln_rmssd for p in pts]),
             mode="markers+lines",
             line={"color": BLUE, "width": 1},
             marker={"size": 7, "color": BLUE},
             name="baseline",
-            customdata=[[p.session_id, p.client_name] for p in pts],
+            customdata=np.array([[p.session_id, p.client_name] for p in pts], dtype=object),
             hovertemplate=(
                 "%{x|%Y-%m-%d}: %{y:.2f} (session %{customdata[0]}, %{customdata[1]})"
                 "<extra></extra>"
@@ -71,10 +72,12 @@ def timeline_figure(view: HistoryView) -> go.Figure:
     fig.add_trace(
         go.Bar(
             x=when,
-            y=[p.rmssd_pct for p in pts],
+            y=np.array([p.rmssd_pct for p in pts]),
             name="shift",
-            marker_color=[VERDICT_COLOURS.get(p.verdict, GREY) for p in pts],
-            customdata=[[p.session_id, p.verdict, p.hr_change_bpm] for p in pts],
+            marker_color=np.array([VERDICT_COLOURS.get(p.verdict, GREY) for p in pts]),
+            customdata=np.array(
+                [[p.session_id, p.verdict, p.hr_change_bpm] for p in pts], dtype=object
+            ),
             hovertemplate=(
                 "%{x|%Y-%m-%d}: RMSSD %{y:+.0f} %, HR %{customdata[2]:+.1f} bpm, "
                 "%{customdata[1]} (session %{customdata[0]})<extra></extra>"
