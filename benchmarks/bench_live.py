@@ -147,7 +147,11 @@ def main(size: Size = FULL) -> None:
             )
             kept = timed_refreshes(store, rec, lambda f=feed: f.refresh(store, SYSTEM), repeats)
             results.append((length, rec.seq, scratch, kept))
-        rooms = [recording(store, f"Room {i + 1}", minutes[0], seed=10 + i) for i in range(ROOMS)]
+        # Rooms started minutes apart, as in a clinic (not all on the same 30 s mark).
+        rooms = [
+            recording(store, f"Room {i + 1}", minutes[0] + 1.3 * i, seed=10 + i)
+            for i in range(ROOMS)
+        ]
         feeds = [LiveFeed(r.session_id) for r in rooms]
 
         def every_room() -> None:

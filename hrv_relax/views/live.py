@@ -33,6 +33,7 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
 )
 from hrv_relax.analysis.relaxation import (
+    PieceVariability,
     SubWindows,
     relaxation_shift,
     session_variability,
@@ -164,6 +165,13 @@ def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) ->
     return "not enough clean beats in the last 2 minutes"
 
 
+def _same_pieces(a: SubWindows, b: SubWindows) -> bool:
+    return a.start_s == b.start_s and all(
+        np.array_equal(x, y, equal_nan=True)
+        for x, y in ((a.hr_bpm, b.hr_bpm), (a.ln_rmssd, b.ln_rmssd), (a.end_s, b.end_s))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Baseline:
     """The finished baseline's figures, kept while the markers stay as they are."""
@@ -195,6 +203,7 @@ class LiveFeed:
         self._reading = _empty()
         self._markers: tuple[MarkerRecord, ...] | None = None
         self._baseline: _Baseline | None = None
+        self._variability: tuple[_Baseline, SubWindows, PieceVariability] | None = None
 
     @property
     def n_beats(self) -> int:
@@ -313,6 +322,16 @@ class LiveFeed:
         )
         return self._baseline
 
+    def _session_variability(self, base: _Baseline, since: SubWindows) -> PieceVariability:
+        """The session's piece variability, fitted again only when its pieces change (a
+        new 30 s piece comes every 30 s; the fit costs more than the rest of a refresh)."""
+        kept = self._variability
+        if kept is not None and kept[0] is base and _same_pieces(kept[1], since):
+            return kept[2]
+        variability = session_variability(base.pieces, [since])
+        self._variability = (base, since, variability)
+        return variability
+
     def _view(self, read: LiveRead, now: dt.datetime) -> LiveView:
         session, beats, markers, status = read.session, self._beats, read.markers, read.status
         end = session.ended_at if session.status != "recording" else now
@@ -348,7 +367,7 @@ class LiveFeed:
                         _pieces(self._series, ~self._ectopy, *now_span),
                         baseline,
                         now_indices,
-                        variability=session_variability(base.pieces, [since]),
+                        variability=self._session_variability(base, since),
                     )
         return LiveView(
             session=session,
