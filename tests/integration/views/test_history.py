@@ -25,6 +25,7 @@ from hrv_relax.views.history import HistoryFilters, build_history, history_view
 from hrv_relax.views.review import review_view
 from hrv_relax.views.summary import ANALYSIS_VERSION, from_json, to_json
 from hrv_relax.views.summary_cache import session_summaries as cached_summaries
+from hrv_relax.views.summary_cache import stale_count
 from tests.conftest import reference
 from tests.support.history_practice import Practice, make_practice
 
@@ -45,13 +46,19 @@ def test_summaries_are_cached_and_recomputed_when_the_analysis_version_changes(
     practice: Practice,
 ) -> None:
     calls: list[int] = []
+    with practice.store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(session_summaries)).scalar() == 0
+    assert stale_count(practice.store, SYSTEM) == 12  # counted without any summary decoded
     first = cached_summaries(practice.store, SYSTEM, progress=lambda d, t: calls.append(d))
     assert len(first) == 12 and _count(practice, session_summaries) == 12
+    assert stale_count(practice.store, SYSTEM) == 0
     calls.clear()
     again = cached_summaries(practice.store, SYSTEM, progress=lambda d, t: calls.append(d))
     assert calls == [] and [s.figures for s in again] == [s.figures for s in first]
     with practice.store.write() as conn:
         conn.execute(update(session_summaries).values(analysis_version="older-analysis"))
+    assert stale_count(practice.store, SYSTEM) == 12
+    assert stale_count(practice.store, SYSTEM, [practice.client_id]) == 10
     cached_summaries(
         practice.store,
         SYSTEM,
@@ -62,6 +69,8 @@ def test_summaries_are_cached_and_recomputed_when_the_analysis_version_changes(
     with practice.store.read() as conn:
         versions = set(conn.execute(select(session_summaries.c.analysis_version)).scalars())
     assert versions == {ANALYSIS_VERSION, "older-analysis"}  # only the asked client's refreshed
+    assert stale_count(practice.store, SYSTEM, [practice.client_id]) == 0
+    assert stale_count(practice.store, SYSTEM) == 2
 
 
 def test_figures_survive_json_with_nan_as_null(practice: Practice) -> None:
