@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from scipy.signal import fftconvolve
+from scipy.signal import convolve
 
 from hrv_relax.analysis.series import FloatArray, IntArray
 
@@ -116,23 +116,22 @@ def fit_variogram(groups: Sequence[PieceGroup], floor_slope: float) -> Variogram
         n = sum(d.size for d in devs) - len(devs)
         nugget = float(sum(np.sum(d**2) for d in devs) / n) if n > 0 else math.nan
         return Variogram(nugget, 0.0, 0.0, floor_slope)
-    best: tuple[float, Variogram] | None = None
-    root_w = np.sqrt(weight)
-    for power in POWERS:
-        shape = _shape(lags, power)
-        design = np.stack([np.ones_like(lags), shape], axis=1)
-        coef = np.linalg.lstsq(design * root_w[:, None], gamma * root_w, rcond=None)[0]
-        nugget, slope = float(coef[0]), float(coef[1])
-        if slope < 0:  # flat: the weighted mean
-            nugget, slope = float(np.sum(weight * gamma) / np.sum(weight)), 0.0
-        if nugget < 0:  # through the origin
-            nugget = 0.0
-            slope = max(float(np.sum(weight * gamma * shape) / np.sum(weight * shape**2)), 0.0)
-        resid = float(np.sum(weight * (gamma - nugget - slope * shape) ** 2))
-        if best is None or resid < best[0]:
-            best = (resid, Variogram(nugget, slope, power, floor_slope))
-    assert best is not None
-    return best[1]
+    # Weighted least squares of gamma = nugget + slope * shape, closed form, every power at once.
+    shape = np.stack([_shape(lags, power) for power in POWERS])  # (powers, lags)
+    w_sum, wg_sum = float(np.sum(weight)), float(np.sum(weight * gamma))
+    ws, wss, wsg = shape @ weight, (shape**2) @ weight, shape @ (weight * gamma)
+    denominator = w_sum * wss - ws**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(denominator > 0, (w_sum * wsg - ws * wg_sum) / denominator, 0.0)
+        nugget = (wg_sum - slope * ws) / w_sum
+        flat = slope <= 0  # the weighted mean
+        nugget, slope = np.where(flat, wg_sum / w_sum, nugget), np.where(flat, 0.0, slope)
+        origin = nugget < 0  # through the origin
+        slope = np.where(origin, np.maximum(np.where(wss > 0, wsg / wss, 0.0), 0.0), slope)
+        nugget = np.where(origin, 0.0, nugget)
+    resid = ((gamma - nugget[:, None] - slope[:, None] * shape) ** 2) @ weight
+    k = int(np.argmin(resid))
+    return Variogram(float(nugget[k]), float(slope[k]), POWERS[k], floor_slope)
 
 
 def _mean_gamma(first: IntArray, second: IntArray, model: Variogram) -> float:
@@ -144,7 +143,7 @@ def _mean_gamma(first: IntArray, second: IntArray, model: Variogram) -> float:
     np.add.at(a, first - lo, 1.0)
     np.add.at(b, second - lo, 1.0)
     # counts[k] = number of pairs with j - i = k - (len - 1)
-    counts = np.rint(fftconvolve(b, a[::-1]))
+    counts = np.rint(convolve(b, a[::-1]))  # direct or by FFT, whichever is faster
     lags = np.abs(np.arange(counts.size, dtype=np.float64) - (a.size - 1))
     return float(np.sum(counts * model.at(lags)) / (first.size * second.size))
 

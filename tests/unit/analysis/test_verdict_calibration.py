@@ -205,8 +205,8 @@ def test_live_tile_with_no_true_change(baseline_s):
 
 
 def test_live_tile_finds_a_held_relaxation():
-    """Power of a 2-min window: documented in docs/analysis.md (about 25 % 5 min in, when the
-    build-up still counts as wander; 55-60 % later)."""
+    """Power of a 2-min window, as docs/analysis.md states it (22 % 5 min in, when the
+    build-up still counts as wander; 52-57 % later)."""
     live = live_verdicts(MARKED_BASELINE_S, seed=20, hr_drop=4.0, gain=0.25)
     print(live)
     assert live[15].relaxed >= 0.45 and live[30].relaxed >= 0.45
