@@ -122,16 +122,16 @@ def fit_variogram(groups: Sequence[PieceGroup], floor_slope: float) -> Variogram
     ws, wss, wsg = shape @ weight, (shape**2) @ weight, shape @ (weight * gamma)
     denominator = w_sum * wss - ws**2
     with np.errstate(invalid="ignore", divide="ignore"):
-        slope = np.where(denominator > 0, (w_sum * wsg - ws * wg_sum) / denominator, 0.0)
-        nugget = (wg_sum - slope * ws) / w_sum
-        flat = slope <= 0  # the weighted mean
-        nugget, slope = np.where(flat, wg_sum / w_sum, nugget), np.where(flat, 0.0, slope)
-        origin = nugget < 0  # through the origin
-        slope = np.where(origin, np.maximum(np.where(wss > 0, wsg / wss, 0.0), 0.0), slope)
-        nugget = np.where(origin, 0.0, nugget)
-    resid = ((gamma - nugget[:, None] - slope[:, None] * shape) ** 2) @ weight
+        slopes = np.where(denominator > 0, (w_sum * wsg - ws * wg_sum) / denominator, 0.0)
+        nuggets = (wg_sum - slopes * ws) / w_sum
+        flat = slopes <= 0  # the weighted mean
+        nuggets, slopes = np.where(flat, wg_sum / w_sum, nuggets), np.where(flat, 0.0, slopes)
+        origin = nuggets < 0  # through the origin
+        slopes = np.where(origin, np.maximum(np.where(wss > 0, wsg / wss, 0.0), 0.0), slopes)
+        nuggets = np.where(origin, 0.0, nuggets)
+    resid = ((gamma - nuggets[:, None] - slopes[:, None] * shape) ** 2) @ weight
     k = int(np.argmin(resid))
-    return Variogram(float(nugget[k]), float(slope[k]), POWERS[k], floor_slope)
+    return Variogram(float(nuggets[k]), float(slopes[k]), POWERS[k], floor_slope)
 
 
 def _mean_gamma(first: IntArray, second: IntArray, model: Variogram) -> float:
