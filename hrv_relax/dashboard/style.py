@@ -32,7 +32,8 @@ input:focus-visible, [role="combobox"]:focus-visible {{
 }}
 /* Tile values and labels wrap instead of ending in "...". */
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] > div,
-[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] > div {{
+[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"],
+[data-testid="stMetricDelta"] * {{
   white-space: normal !important;
   overflow: visible !important;
   text-overflow: clip !important;
@@ -44,7 +45,7 @@ button p {{ white-space: normal; overflow-wrap: break-word; }}
 LIVE_CSS = f"""<style>
 .block-container {{ padding-top: 3.5rem !important; padding-bottom: 2rem !important; }}
 h1 {{ font-size: 1.6rem !important; padding: 0 !important; }}
-/* Tiles sit in one row on a laptop, wrap to two on a tablet and stack on a phone. */
+/* Tiles sit in one row on a laptop and wrap to two on a tablet. */
 .st-key-tiles {{ gap: 0.6rem !important; }}
 .st-key-tiles > div {{ flex: 1 1 11rem !important; min-width: min(11rem, 100%); }}
 .st-key-tiles > div:has(> .st-key-tile_relaxation) {{ flex: 1.5 1 15rem !important; }}
@@ -72,6 +73,14 @@ h1 {{ font-size: 1.6rem !important; padding: 0 !important; }}
 .calm-alert span {{ display: block; font-size: 1.05rem; color: {INK}; }}
 .calm-alert.warning {{ background: #fdf3dd; border-color: #b36b00; }}
 .calm-alert.info {{ background: #e6f1f8; border-color: {FOCUS}; }}
+/* On a phone two small tiles share a row, so the markers come sooner, and each marker group's
+   name sits above its buttons. */
+@media (max-width: 640px) {{
+  .st-key-tiles > div {{ flex: 1 1 9rem !important; min-width: 9rem; }}
+  [class*="st-key-group_"] {{ flex-wrap: wrap !important; }}
+  [class*="st-key-group_"] > div:first-child {{ flex: 1 1 100% !important; width: 100%; }}
+  .marker-group {{ padding-top: 0 !important; }}
+}}
 </style>"""
 
 # The glance view: read from across the room (2-3 m): the heart rate about 10 cm tall.

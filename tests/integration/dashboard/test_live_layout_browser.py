@@ -59,11 +59,10 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    db = tmp_path / "demo.db"
     outside: list[str] = []
     argv = ["demo", "--no-browser", "--port", str(free_port())]
     with (
-        served(argv, {"HRV_RELAX_DB": str(db), "XDG_DATA_HOME": str(tmp_path)}) as url,
+        served(argv, {"XDG_DATA_HOME": str(tmp_path)}) as url,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -129,6 +128,7 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
         browser.close()
 
     assert outside == [], f"requests left the machine: {outside[:3]}"
+    (db,) = tmp_path.glob("**/*demo*.db")  # the demo's own database, in its data folder
     store = open_store(db)
     marked = {(m.kind, m.value) for s in list_sessions(store) for m in list_markers(store, s.id)}
     assert ("technique", "petrissage") in marked
