@@ -32,8 +32,8 @@ from benchmarks.timing import FULL, Size, median_ms, size_from_argv
 from hrv_relax.dashboard.charts.history import comparison_figure, timeline_figure, weekly_figure
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.demo.synthetic_history import seed_sessions
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import Store, add_client, list_markers, load_beats, open_store
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.schema import sessions
 from hrv_relax.store.summaries import save_summaries, summary_rows
 from hrv_relax.views.history import HistoryFilters, history_view

@@ -27,6 +27,7 @@ from benchmarks.timing import FULL, Size, median_ms, size_from_argv
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, SimulatedBeat, simulate_beats
 from hrv_relax.dashboard.charts.live import live_figure
 from hrv_relax.dashboard.tiles import live_tiles
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import (
     Beat,
     Store,
@@ -37,7 +38,6 @@ from hrv_relax.store import (
     heartbeat,
     open_store,
 )
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.clock import utcnow
 from hrv_relax.views.live import LiveFeed, LiveView, live_view
 

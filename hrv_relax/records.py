@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from hrv_relax.vocabulary import MarkerKind, Role, SessionStatus
+
 
 @dataclass(frozen=True, slots=True)
 class ClientRecord:
@@ -24,7 +26,7 @@ class UserRecord:
     id: int
     username: str
     display_name: str
-    role: str
+    role: Role
     active: bool
     is_demo: bool
 
@@ -36,7 +38,7 @@ class SessionRecord:
     client_name: str
     therapist_id: int | None
     source: str
-    status: str
+    status: SessionStatus
     started_at: dt.datetime
     ended_at: dt.datetime | None
     heartbeat_at: dt.datetime | None
@@ -79,7 +81,7 @@ class MarkerRecord:
     session_id: int
     t_s: float
     end_t_s: float | None
-    kind: str
+    kind: MarkerKind
     value: str
     created_at: dt.datetime
 
@@ -96,3 +98,37 @@ class LiveStatus:
     battery_pct: int | None
     frames_ok: int
     frames_malformed: int
+
+
+WRITER_ROLES = (Role.SYSTEM, Role.ADMIN, Role.THERAPIST)
+ADMIN_ROLES = (Role.SYSTEM, Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking. Built from the users table at login (or SYSTEM); never from input."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    display_name: str = ""
+    is_demo: bool = False
+
+    @property
+    def can_write(self) -> bool:
+        """May start and stop sessions, add markers, import recordings and add clients."""
+        return self.role in WRITER_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        """May manage users and clients, delete a client and change the practice's settings."""
+        return self.role in ADMIN_ROLES
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+#: The recorder and whoever runs `hrv-relax` on the machine holding the database (who can read
+#: the database file anyway). The dashboard never uses it: it acts as the signed-in user.
+SYSTEM = Viewer(user_id=None, username="system", role=Role.SYSTEM, display_name="Local operator")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hrv_relax.records import MarkerRecord
+from hrv_relax.vocabulary import MarkerKind
 
 SEGMENT_KINDS = ("technique", "pressure")
 
@@ -29,7 +30,7 @@ class Segment:
 
 def marked_segments(markers: Sequence[MarkerRecord], end_s: float) -> tuple[Segment, ...]:
     """Technique and pressure segments in time order."""
-    phase_starts = sorted(m.t_s for m in markers if m.kind == "phase")
+    phase_starts = sorted(m.t_s for m in markers if m.kind == MarkerKind.PHASE)
     out: list[Segment] = []
     for kind in SEGMENT_KINDS:
         marks = sorted((m for m in markers if m.kind == kind and m.value), key=lambda m: m.t_s)

@@ -17,8 +17,7 @@ import math
 from hrv_relax.auth.passwords import MAX_PASSWORD_LENGTH, needs_rehash, rehash, verify_password
 from hrv_relax.auth.throttle import CLIENT_POLICY, DEFAULT_POLICY, ThrottlePolicy, locked_for_s
 from hrv_relax.errors import LoginError
-from hrv_relax.records import UserRecord
-from hrv_relax.store.access import Viewer
+from hrv_relax.records import UserRecord, Viewer
 from hrv_relax.store.accounts import (
     MAX_USERNAME,
     AttemptHistory,
@@ -29,7 +28,7 @@ from hrv_relax.store.accounts import (
 )
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.people import get_user
+from hrv_relax.store.people import find_user_by_id
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ def authenticate(
 
 def refresh_viewer(store: Store, user_id: int) -> Viewer | None:
     """The user's viewer as the users table has it now; None if gone or disabled."""
-    user = get_user(store, user_id)
+    user = find_user_by_id(store, user_id)
     if user is None or not user.active:
         return None
     return viewer_for(user)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from hrv_relax.errors import NotFoundError, StoreError
 from hrv_relax.formats import Recording, parse_recording
+from hrv_relax.records import Viewer
 from hrv_relax.store.access import (
-    Viewer,
     client_for_recording,
     require_writer,
     visible_client,
@@ -29,6 +29,7 @@ from hrv_relax.store.imports import (
     find_import,
     import_beats,
 )
+from hrv_relax.vocabulary import Role
 
 log = logging.getLogger(__name__)
 MAX_NOTE_NAME = 120
@@ -96,7 +97,7 @@ def import_recording(
         store,
         target.id,
         ImportedBeats(recording.rr_ms, recording.t_s, started_at, digest, notes),
-        therapist_id=viewer.user_id if viewer.role == "therapist" else None,
+        therapist_id=viewer.user_id if viewer.role == Role.THERAPIST else None,
         progress=progress,
     )
     log.debug("imported %s as session %d (%d beats)", name, session_id, recording.n_beats)

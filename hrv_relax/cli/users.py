@@ -13,8 +13,9 @@ import sys
 
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.errors import HrvRelaxError
+from hrv_relax.records import Viewer
 from hrv_relax.store import Store, find_client, open_store
-from hrv_relax.store.access import Viewer, local_operator
+from hrv_relax.store.access import local_operator
 from hrv_relax.store.accounts import (
     assign_therapist,
     create_user,

@@ -10,6 +10,7 @@ from hrv_relax import __version__
 from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, sign_out
 from hrv_relax.dashboard.signin import sign_in_page
 from hrv_relax.dashboard.style import SHARED_CSS
+from hrv_relax.vocabulary import Role
 
 HERE = Path(__file__).parent
 # The address of every page: while signed out, each of them opens the sign-in page.
@@ -45,7 +46,7 @@ if viewer is None:
     ]
     navigation = st.navigation(pages, position="hidden")
 else:
-    if viewer.role == "client":
+    if viewer.role == Role.CLIENT:
         pages = [
             _page("history", "My history", ":material/timeline:", default=True),
             _page("sessions", "My sessions", ":material/history:"),

@@ -13,10 +13,10 @@ from hrv_relax.auth.tickets import Ticket, is_expired, is_genuine, issue, new_ke
 from hrv_relax.config import ENV_DEMO, resolve_db_url
 from hrv_relax.demo.practice import DEMO_THERAPIST
 from hrv_relax.errors import HrvRelaxError
+from hrv_relax.records import Viewer
 from hrv_relax.store import Store, find_user, open_store
-from hrv_relax.store.access import Viewer
 from hrv_relax.store.accounts import demo_only
-from hrv_relax.store.audit import audit
+from hrv_relax.store.audit import audit_as
 
 TICKET = "auth_ticket"
 NOTICE = "auth_notice"  # why the last session ended, shown on the sign-in page
@@ -65,7 +65,7 @@ def sign_out(store: Store, viewer: Viewer | None, notice: str = "") -> None:
     if is_demo():
         st.session_state[DEMO_SIGNED_OUT] = True
     if viewer is not None:
-        audit(store, user_id=viewer.user_id, username=viewer.username, action="logout")
+        audit_as(store, viewer, "logout")
 
 
 def current_viewer(*, active: bool = True) -> Viewer | None:

@@ -8,14 +8,19 @@ import pandas as pd
 
 from hrv_relax.dashboard.tiles import STATUS_DETAIL, STATUS_WORDS
 from hrv_relax.store import SessionRecord
+from hrv_relax.vocabulary import SessionStatus
 
 
 def _status(session: SessionRecord) -> str:
     """The live page's words for the session's state ("Ended early: the recorder stopped...")."""
     word = STATUS_WORDS.get(session.status, session.status)
-    if session.status == "recording":
+    if session.status == SessionStatus.RECORDING:
         return f"● {word}"
-    return f"{word}: {STATUS_DETAIL[session.status]}" if session.status == "interrupted" else word
+    return (
+        f"{word}: {STATUS_DETAIL[session.status]}"
+        if session.status == SessionStatus.INTERRUPTED
+        else word
+    )
 
 
 def sessions_table(rows: Sequence[SessionRecord]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from hrv_relax.records import SessionRecord
 from hrv_relax.views.live import LiveView
+from hrv_relax.vocabulary import MarkerKind
 
 NO_VALUE = "—"
 ARROWS = {"more relaxed": "↓ calmer", "more aroused": "↑ tenser", "no clear change": "→ steady"}
@@ -171,7 +172,7 @@ def live_tiles(view: LiveView) -> tuple[tuple[Tile, ...], tuple[Tile, ...]]:
 
 def current_choices(view: LiveView) -> dict[str, str]:
     """The phase, technique, pressure and region marked last: what is going on now."""
-    current = {e.kind: e.value for e in view.events}
+    current: dict[str, str] = {e.kind: e.value for e in view.events}
     if view.current_phase:
-        current["phase"] = view.current_phase
+        current[MarkerKind.PHASE] = view.current_phase
     return current

@@ -12,6 +12,7 @@ from hrv_relax.auth.passwords import hash_password
 from hrv_relax.capture.recorder import Recorder
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, SimulatedStrap
 from hrv_relax.errors import ConfigurationError
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import (
     Store,
     add_client,
@@ -21,7 +22,6 @@ from hrv_relax.store import (
     find_user,
     list_clients,
 )
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.accounts import create_user, demo_counts, set_password_hash
 
 log = logging.getLogger(__name__)

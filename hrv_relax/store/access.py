@@ -24,18 +24,20 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hrv_relax.errors import AccessDeniedError, NotFoundError
 from hrv_relax.records import (
+    ADMIN_ROLES,
     BeatArrays,
     ClientRecord,
     LiveStatus,
     MarkerRecord,
     SessionRecord,
+    Viewer,
 )
-from hrv_relax.store.audit import audit
+from hrv_relax.store.audit import audit_as
 from hrv_relax.store.beats import load_beats, read_beats
 from hrv_relax.store.engine import Store
 from hrv_relax.store.live import read_live, read_live_row
 from hrv_relax.store.markers import add_marker, list_markers, read_markers, undo_marker
-from hrv_relax.store.people import _client, add_client, find_client, get_client
+from hrv_relax.store.people import add_client, client_from_row, find_client, get_client
 from hrv_relax.store.schema import clients
 from hrv_relax.store.sessions import (
     get_session,
@@ -45,52 +47,20 @@ from hrv_relax.store.sessions import (
     sweep_interrupted,
 )
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting
+from hrv_relax.vocabulary import Role
 
-SYSTEM_ROLE = "system"
-WRITER_ROLES = (SYSTEM_ROLE, "admin", "therapist")
-ADMIN_ROLES = (SYSTEM_ROLE, "admin")
 MAX_ID = 2**31  # ids are INTEGER: 32 bits on PostgreSQL
-
-
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who is asking. Built from the users table at login (or SYSTEM); never from input."""
-
-    user_id: int | None
-    username: str
-    role: str  # admin, therapist, client, or system
-    display_name: str = ""
-    is_demo: bool = False
-
-    @property
-    def can_write(self) -> bool:
-        """May start and stop sessions, add markers, import recordings and add clients."""
-        return self.role in WRITER_ROLES
-
-    @property
-    def is_admin(self) -> bool:
-        """May manage users and clients, delete a client and change the practice's settings."""
-        return self.role in ADMIN_ROLES
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.username
-
-
-#: The recorder and whoever runs `hrv-relax` on the machine holding the database (who can read
-#: the database file anyway). The dashboard never uses it: it acts as the signed-in user.
-SYSTEM = Viewer(user_id=None, username="system", role=SYSTEM_ROLE, display_name="Local operator")
 
 
 def _scope(conn: Connection, viewer: Viewer) -> ColumnElement[bool] | None:
     """A condition on `clients` selecting what the viewer sees; None: everything."""
     if viewer.role in ADMIN_ROLES:
         return None
-    if viewer.role == "therapist":
+    if viewer.role == Role.THERAPIST:
         if read_setting(conn, SHARE_CLIENTS) == "1":
             return None
         return clients.c.therapist_id == viewer.user_id
-    if viewer.role == "client" and viewer.user_id is not None:
+    if viewer.role == Role.CLIENT and viewer.user_id is not None:
         return clients.c.user_id == viewer.user_id
     return ~true()
 
@@ -121,7 +91,7 @@ def deny(store: Store, viewer: Viewer, what: str, ident: object) -> NotFoundErro
 
 
 def _record_denial(store: Store, viewer: Viewer, target: str) -> None:
-    audit(store, user_id=viewer.user_id, username=viewer.username, action="denied", target=target)
+    audit_as(store, viewer, "denied", target=target)
 
 
 def visible_clients(store: Store, viewer: Viewer) -> list[ClientRecord]:
@@ -130,7 +100,7 @@ def visible_clients(store: Store, viewer: Viewer) -> list[ClientRecord]:
         query = select(clients).order_by(clients.c.name)
         if scope is not None:
             query = query.where(scope)
-        return [_client(r) for r in conn.execute(query)]
+        return [client_from_row(r) for r in conn.execute(query)]
 
 
 def _real_id(what: str, ident: int) -> None:
@@ -289,7 +259,7 @@ def client_for_recording(store: Store, viewer: Viewer, name: str) -> ClientRecor
     require_writer(store, viewer, "add clients or sessions")
     found = find_client(store, name)
     if found is None:
-        therapist_id = viewer.user_id if viewer.role == "therapist" else None
+        therapist_id = viewer.user_id if viewer.role == Role.THERAPIST else None
         return add_client(store, name, therapist_id=therapist_id)
     visible = visible_client_ids(store, viewer)
     if visible is not None and found.id not in visible:
@@ -306,6 +276,6 @@ def local_operator(os_user: str) -> Viewer:
     return Viewer(
         user_id=None,
         username=f"local:{os_user}"[:64],
-        role=SYSTEM_ROLE,
+        role=Role.SYSTEM,
         display_name="Local operator",
     )

@@ -23,14 +23,15 @@ from sqlalchemy import (
 )
 
 from hrv_relax.errors import InvalidInputError, NotFoundError
-from hrv_relax.records import ClientRecord, UserRecord
-from hrv_relax.store.access import Viewer, require_admin
-from hrv_relax.store.audit import write_audit
+from hrv_relax.records import ClientRecord, UserRecord, Viewer
+from hrv_relax.store.access import require_admin
+from hrv_relax.store.audit import write_audit, write_audit_as
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.people import _user, add_user, find_client, find_user
+from hrv_relax.store.people import add_user, find_client, find_user, user_from_row
 from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
 from hrv_relax.store.settings import SHARE_CLIENTS, read_setting, write_setting
+from hrv_relax.vocabulary import Role
 
 MAX_USERNAME = 64
 MAX_CLIENT_KEY = 64
@@ -65,7 +66,7 @@ def credentials(store: Store, username: str) -> Credentials:
         row = conn.execute(select(users).where(users.c.username == key)).first()
     if row is None:
         return Credentials(None, None)
-    return Credentials(_user(row), row.password_hash)
+    return Credentials(user_from_row(row), row.password_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +183,7 @@ def store_new_hash(store: Store, user_id: int, password_hash: str) -> None:
 def list_users(store: Store, viewer: Viewer) -> list[UserRecord]:
     require_admin(store, viewer, "list users")
     with store.read() as conn:
-        return [_user(r) for r in conn.execute(select(users).order_by(users.c.username))]
+        return [user_from_row(r) for r in conn.execute(select(users).order_by(users.c.username))]
 
 
 def count_users(store: Store) -> int:
@@ -204,7 +205,7 @@ def create_user(
 ) -> UserRecord:
     """Add an account; a client account is linked to the client record `client_name`."""
     require_admin(store, viewer, "add users")
-    if role == "client" and not client_name:
+    if role == Role.CLIENT and not client_name:
         raise InvalidInputError(
             "a client login needs the client record it belongs to (--client NAME)"
         )
@@ -224,14 +225,7 @@ def create_user(
         is_demo=is_demo,
     )
     with store.write() as conn:
-        write_audit(
-            conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="user_added",
-            target=user.username,
-            detail=f"role {role}",
-        )
+        write_audit_as(conn, viewer, "user_added", target=user.username, detail=f"role {role}")
         if client is not None:
             _link(conn, viewer, client, user)
     return user
@@ -239,13 +233,8 @@ def create_user(
 
 def _link(conn: Connection, viewer: Viewer, client: ClientRecord, user: UserRecord) -> None:
     conn.execute(update(clients).where(clients.c.id == client.id).values(user_id=user.id))
-    write_audit(
-        conn,
-        user_id=viewer.user_id,
-        username=viewer.username,
-        action="client_linked",
-        target=f"client {client.id}",
-        detail=f"login {user.username}",
+    write_audit_as(
+        conn, viewer, "client_linked", target=f"client {client.id}", detail=f"login {user.username}"
     )
 
 
@@ -264,11 +253,10 @@ def set_active(store: Store, viewer: Viewer, username: str, active: bool) -> Use
         raise InvalidInputError("you cannot disable your own account")
     with store.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(active=active))
-        write_audit(
+        write_audit_as(
             conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="user_changed",
+            viewer,
+            "user_changed",
             target=user.username,
             detail="enabled" if active else "disabled",
         )
@@ -284,14 +272,7 @@ def set_password_hash(store: Store, viewer: Viewer, username: str, password_hash
         conn.execute(
             insert(login_attempts).values(username=user.username, at=utcnow(), success=True)
         )
-        write_audit(
-            conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="user_changed",
-            target=user.username,
-            detail="password reset",
-        )
+        write_audit_as(conn, viewer, "user_changed", target=user.username, detail="password reset")
 
 
 def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: str) -> None:
@@ -301,15 +282,14 @@ def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: 
     if client is None:
         raise NotFoundError(f"no client named {client_name!r}")
     user = _existing(store, therapist)
-    if user.role != "therapist":
+    if user.role != Role.THERAPIST:
         raise InvalidInputError(f"{user.username!r} is not a therapist")
     with store.write() as conn:
         conn.execute(update(clients).where(clients.c.id == client.id).values(therapist_id=user.id))
-        write_audit(
+        write_audit_as(
             conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="client_linked",
+            viewer,
+            "client_linked",
             target=f"client {client.id}",
             detail=f"therapist {user.username}",
         )
@@ -344,12 +324,13 @@ def delete_client(store: Store, viewer: Viewer, client_id: int) -> DeletedClient
         conn.execute(delete(clients).where(clients.c.id == client_id))
         if row.user_id is not None:
             # The client's own login goes too: it would give access to nothing.
-            conn.execute(delete(users).where(users.c.id == row.user_id, users.c.role == "client"))
-        write_audit(
+            conn.execute(
+                delete(users).where(users.c.id == row.user_id, users.c.role == Role.CLIENT)
+            )
+        write_audit_as(
             conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="client_deleted",
+            viewer,
+            "client_deleted",
             target=f"client {client_id}",
             detail=f"{n_sessions} sessions, {n_beats} beats",
         )
@@ -365,13 +346,8 @@ def set_therapists_share(store: Store, viewer: Viewer, share: bool) -> None:
     require_admin(store, viewer, "change the practice's settings")
     with store.write() as conn:
         write_setting(conn, SHARE_CLIENTS, "1" if share else "0")
-        write_audit(
-            conn,
-            user_id=viewer.user_id,
-            username=viewer.username,
-            action="setting_changed",
-            target=SHARE_CLIENTS,
-            detail="on" if share else "off",
+        write_audit_as(
+            conn, viewer, "setting_changed", target=SHARE_CLIENTS, detail="on" if share else "off"
         )
 
 

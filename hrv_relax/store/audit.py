@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 
+from hrv_relax.records import Viewer
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import audit_log
@@ -51,20 +52,26 @@ def write_audit(
     )
 
 
-def audit(
-    store: Store,
-    *,
-    user_id: int | None,
-    username: str,
-    action: str,
-    target: str = "",
-    detail: str = "",
+def write_audit_as(
+    conn: Connection, viewer: Viewer, action: str, *, target: str = "", detail: str = ""
 ) -> None:
-    """Record an entry in its own transaction."""
+    """Record what `viewer` did, in the caller's transaction."""
+    write_audit(
+        conn,
+        user_id=viewer.user_id,
+        username=viewer.username,
+        action=action,
+        target=target,
+        detail=detail,
+    )
+
+
+def audit_as(
+    store: Store, viewer: Viewer, action: str, *, target: str = "", detail: str = ""
+) -> None:
+    """Record what `viewer` did, in its own transaction."""
     with store.write() as conn:
-        write_audit(
-            conn, user_id=user_id, username=username, action=action, target=target, detail=detail
-        )
+        write_audit_as(conn, viewer, action, target=target, detail=detail)
 
 
 def recent_audit(store: Store, *, limit: int = 200, action: str | None = None) -> list[AuditEntry]:

@@ -14,6 +14,7 @@ from hrv_relax.errors import NotFoundError, StoreError
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import beats, clients, sessions
+from hrv_relax.vocabulary import SessionStatus
 
 #: Beats per INSERT: large enough to be fast, small enough to report progress on long files.
 IMPORT_CHUNK_BEATS = 5000
@@ -77,7 +78,7 @@ def import_beats(
                 client_id=client_id,
                 therapist_id=therapist_id,
                 source="import",
-                status="complete",
+                status=SessionStatus.COMPLETE,
                 started_at=data.started_at,
                 ended_at=ended_at,
                 heartbeat_at=utcnow(),

@@ -13,7 +13,7 @@ from hrv_relax.store.audit import write_audit
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import MARKER_KINDS, PHASES, markers, sessions
-from hrv_relax.vocabulary import MARKER_GROUPS
+from hrv_relax.vocabulary import MARKER_GROUPS, MarkerKind, SessionStatus
 
 # Technique, pressure and region markers use the one-tap vocabulary, so sessions compare.
 VOCABULARY = {kind: values for kind, _, values in MARKER_GROUPS}
@@ -63,7 +63,7 @@ def insert_marker(
         raise InvalidInputError(
             f"unknown marker kind {kind!r}: choose one of {', '.join(MARKER_KINDS)}"
         )
-    if kind == "phase" and text not in PHASES:
+    if kind == MarkerKind.PHASE and text not in PHASES:
         raise InvalidInputError(f"unknown phase {text!r}: choose one of {', '.join(PHASES)}")
     vocabulary = VOCABULARY.get(kind)
     if vocabulary is not None and text not in vocabulary:
@@ -71,7 +71,7 @@ def insert_marker(
             f"unknown {kind} {text!r}: choose one of {', '.join(vocabulary)} "
             "(anything else can go in a note)"
         )
-    if kind == "note" and not text:
+    if kind == MarkerKind.NOTE and not text:
         raise InvalidInputError("a note needs some text")
     if len(text) > MAX_MARKER_TEXT:
         raise InvalidInputError(f"marker text is longer than {MAX_MARKER_TEXT} characters")
@@ -94,7 +94,7 @@ def insert_marker(
             return _marker(same)
     now = utcnow()
     if t_s is None:
-        if row.status != "recording":
+        if row.status != SessionStatus.RECORDING:
             raise SessionStateError(
                 f"session {session_id} is {row.status}: give the marker's time explicitly"
             )
@@ -118,7 +118,7 @@ def insert_marker(
         session_id=session_id,
         t_s=t_s,
         end_t_s=end_t_s,
-        kind=kind,
+        kind=MarkerKind(kind),
         value=text,
         created_at=now,
     )
@@ -144,7 +144,7 @@ def undo_marker(
         status = conn.execute(
             select(sessions.c.status).where(sessions.c.id == row.session_id)
         ).scalar_one()
-        if status != "recording":
+        if status != SessionStatus.RECORDING:
             raise SessionStateError(
                 f"session {row.session_id} is {status}: markers stay as they are"
             )
@@ -188,7 +188,7 @@ def _marker(row: Row[Any]) -> MarkerRecord:
         session_id=row.session_id,
         t_s=row.t_s,
         end_t_s=row.end_t_s,
-        kind=row.kind,
+        kind=MarkerKind(row.kind),
         value=row.value,
         created_at=row.created_at,
     )

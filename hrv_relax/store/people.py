@@ -9,11 +9,12 @@ from hrv_relax.records import ClientRecord, UserRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import ROLES, clients, users
+from hrv_relax.vocabulary import Role
 
 MAX_NAME_LENGTH = 200
 
 
-def _client(row: Row[tuple[object, ...]]) -> ClientRecord:
+def client_from_row(row: Row[tuple[object, ...]]) -> ClientRecord:
     m = row._mapping
     return ClientRecord(
         id=m["id"],
@@ -71,7 +72,7 @@ def _get_client(conn: Connection, client_id: int) -> ClientRecord:
     row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
     if row is None:
         raise NotFoundError(f"no client with id {client_id}")
-    return _client(row)
+    return client_from_row(row)
 
 
 def find_client(store: Store, name: str) -> ClientRecord | None:
@@ -84,12 +85,12 @@ def _find_client(conn: Connection, name: str) -> ClientRecord | None:
     cleaned = " ".join(name.split())
     exact = conn.execute(select(clients).where(clients.c.name == cleaned)).first()
     if exact is not None:
-        return _client(exact)
+        return client_from_row(exact)
     # Case-insensitive in Python: SQLite's lower() folds ASCII only ("Émilie" stays "É").
     key = cleaned.casefold()
     for row in conn.execute(select(clients)):
         if row.name.casefold() == key:
-            return _client(row)
+            return client_from_row(row)
     return None
 
 
@@ -101,7 +102,7 @@ def get_or_add_client(store: Store, name: str, *, therapist_id: int | None = Non
 def list_clients(store: Store) -> list[ClientRecord]:
     with store.read() as conn:
         rows = conn.execute(select(clients).order_by(clients.c.name)).all()
-    return [_client(r) for r in rows]
+    return [client_from_row(r) for r in rows]
 
 
 def add_user(
@@ -140,22 +141,22 @@ def add_user(
 def find_user(store: Store, username: str) -> UserRecord | None:
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip())).first()
-    return None if row is None else _user(row)
+    return None if row is None else user_from_row(row)
 
 
-def get_user(store: Store, user_id: int) -> UserRecord | None:
+def find_user_by_id(store: Store, user_id: int) -> UserRecord | None:
     with store.read() as conn:
         row = conn.execute(select(users).where(users.c.id == user_id)).first()
-    return None if row is None else _user(row)
+    return None if row is None else user_from_row(row)
 
 
-def _user(row: Row[tuple[object, ...]]) -> UserRecord:
+def user_from_row(row: Row[tuple[object, ...]]) -> UserRecord:
     m = row._mapping
     return UserRecord(
         id=m["id"],
         username=m["username"],
         display_name=m["display_name"],
-        role=m["role"],
+        role=Role(m["role"]),
         active=bool(m["active"]),
         is_demo=bool(m["is_demo"]),
     )

@@ -29,6 +29,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from hrv_relax.vocabulary import ACCOUNT_ROLES, MarkerKind, Phase, SessionSource, SessionStatus
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -39,11 +41,11 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
-ROLES = ("admin", "therapist", "client")
-SESSION_STATUSES = ("recording", "complete", "interrupted")
-SESSION_SOURCES = ("simulated", "ble", "import")
-MARKER_KINDS = ("phase", "technique", "pressure", "region", "note", "gap")
-PHASES = ("baseline", "massage", "recovery")
+ROLES = tuple(r.value for r in ACCOUNT_ROLES)
+SESSION_STATUSES = tuple(s.value for s in SessionStatus)
+SESSION_SOURCES = tuple(s.value for s in SessionSource)
+MARKER_KINDS = tuple(k.value for k in MarkerKind)
+PHASES = tuple(p.value for p in Phase)
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

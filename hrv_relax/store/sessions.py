@@ -36,6 +36,7 @@ from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
 from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions, straps
 from hrv_relax.store.straps import attach_strap, upsert_strap
+from hrv_relax.vocabulary import SessionStatus
 
 # The recorder writes a heartbeat with every commit (at least once a second). A session whose
 # heartbeat is older than this is taken as interrupted: its recorder was killed or lost power.
@@ -70,7 +71,7 @@ def create_session(
                 therapist_id=therapist_id,
                 strap_id=strap_id,
                 source=source,
-                status="recording",
+                status=SessionStatus.RECORDING,
                 started_at=started_at or now,
                 heartbeat_at=now,
                 recorder_host=socket.gethostname(),
@@ -105,7 +106,7 @@ def claim_strap(conn: Connection, session_id: int, address: str) -> int:
             sessions.c.recorder_pid,
         ).where(
             sessions.c.strap_id == strap_id,
-            sessions.c.status == "recording",
+            sessions.c.status == SessionStatus.RECORDING,
             sessions.c.id != session_id,
         )
     ).all()
@@ -123,7 +124,11 @@ def claim_strap(conn: Connection, session_id: int, address: str) -> int:
         conn.execute(
             update(sessions)
             .where(sessions.c.id == holder.id)
-            .values(status="interrupted", ended_at=sessions.c.heartbeat_at, stop_requested=True)
+            .values(
+                status=SessionStatus.INTERRUPTED,
+                ended_at=sessions.c.heartbeat_at,
+                stop_requested=True,
+            )
         )
     attach_strap(conn, session_id, strap_id)
     return strap_id
@@ -155,7 +160,7 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
 
 def _taken_over() -> ColumnElement[bool]:
     """Sessions whose strap another recorder claimed: they stay interrupted."""
-    return and_(sessions.c.status == "interrupted", sessions.c.stop_requested.is_(True))
+    return and_(sessions.c.status == SessionStatus.INTERRUPTED, sessions.c.stop_requested.is_(True))
 
 
 # Built once: the recorder runs these in every commit, and building a statement costs more
@@ -164,10 +169,10 @@ _HEARTBEAT = (
     update(sessions)
     .where(
         sessions.c.id == bindparam("b_session_id"),
-        sessions.c.status != "complete",
+        sessions.c.status != SessionStatus.COMPLETE,
         ~_taken_over(),
     )
-    .values(heartbeat_at=bindparam("b_at"), status="recording")
+    .values(heartbeat_at=bindparam("b_at"), status=SessionStatus.RECORDING)
 )
 _STOP_REQUESTED = select(sessions.c.stop_requested).where(
     sessions.c.id == bindparam("b_session_id")
@@ -190,7 +195,7 @@ def finish_session(
     conn.execute(
         update(sessions)
         .where(sessions.c.id == session_id, ~_taken_over())
-        .values(status="complete", ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
+        .values(status=SessionStatus.COMPLETE, ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
     )
 
 
@@ -218,7 +223,7 @@ def request_stop(store: Store, session_id: int) -> None:
         ).scalar_one_or_none()
         if status is None:
             raise NotFoundError(f"no session with id {session_id}")
-        if status != "recording":
+        if status != SessionStatus.RECORDING:
             raise SessionStateError(f"session {session_id} is {status}, not recording")
         conn.execute(
             update(sessions).where(sessions.c.id == session_id).values(stop_requested=True)
@@ -228,7 +233,7 @@ def request_stop(store: Store, session_id: int) -> None:
 def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
     """Mark sessions whose recorder stopped writing as interrupted; return how many."""
     cutoff = (now or utcnow()) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
-    stale = and_(sessions.c.status == "recording", sessions.c.heartbeat_at < cutoff)
+    stale = and_(sessions.c.status == SessionStatus.RECORDING, sessions.c.heartbeat_at < cutoff)
     # Read first: pages call this every second, and a write each time would contend with
     # the recorders for the SQLite lock (and fail for a read-only database user).
     with store.read() as conn:
@@ -238,7 +243,7 @@ def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
         result = conn.execute(
             update(sessions)
             .where(stale)
-            .values(status="interrupted", ended_at=sessions.c.heartbeat_at)
+            .values(status=SessionStatus.INTERRUPTED, ended_at=sessions.c.heartbeat_at)
         )
     return int(result.rowcount or 0)
 
@@ -265,7 +270,7 @@ def _record(row: Row[tuple[object, ...]]) -> SessionRecord:
         client_name=m["client_name"],
         therapist_id=m["therapist_id"],
         source=m["source"],
-        status=m["status"],
+        status=SessionStatus(m["status"]),
         started_at=m["started_at"],
         ended_at=m["ended_at"],
         heartbeat_at=m["heartbeat_at"],

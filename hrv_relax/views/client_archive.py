@@ -7,15 +7,10 @@ import json
 import zipfile
 
 from hrv_relax import __version__
+from hrv_relax.records import Viewer
 from hrv_relax.store import Store
-from hrv_relax.store.access import (
-    Viewer,
-    visible_beats,
-    visible_client,
-    visible_markers,
-    visible_sessions,
-)
-from hrv_relax.store.audit import audit
+from hrv_relax.store.access import visible_beats, visible_client, visible_markers, visible_sessions
+from hrv_relax.store.audit import audit_as
 from hrv_relax.store.imports import Progress
 from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, markers_to_csv, summaries_to_csv
 from hrv_relax.views.summary_cache import session_summaries
@@ -42,11 +37,10 @@ def client_archive(
     sessions = sorted(
         visible_sessions(store, viewer, client_id=client_id), key=lambda s: s.started_at
     )
-    audit(
+    audit_as(
         store,
-        user_id=viewer.user_id,
-        username=viewer.username,
-        action="export",
+        viewer,
+        "export",
         target=f"client {client_id}",
         detail=f"archive of {len(sessions)} sessions",
     )

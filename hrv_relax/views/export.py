@@ -17,9 +17,9 @@ import numpy.typing as npt
 
 from hrv_relax.analysis import detect_artifacts, phase_marks
 from hrv_relax.analysis.full_indices import PhaseIndexSet, session_index_sets
-from hrv_relax.records import BeatArrays, MarkerRecord
+from hrv_relax.records import BeatArrays, MarkerRecord, Viewer
 from hrv_relax.store import Store
-from hrv_relax.store.access import Viewer, visible_beats, visible_markers
+from hrv_relax.store.access import visible_beats, visible_markers
 from hrv_relax.views.summary_cache import SessionSummary
 
 EXPORT_FORMATS = ("csv", "rr")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hrv_relax.analysis import NormalRange, against_normal, normal_range
-from hrv_relax.store.access import Viewer
+from hrv_relax.records import Viewer
 from hrv_relax.store.engine import Store
 from hrv_relax.views.summary import SessionFigures
 from hrv_relax.views.summary_cache import Progress, SessionSummary, session_summaries

@@ -41,6 +41,7 @@ from hrv_relax.analysis.relaxation import (
 )
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.analysis.series import BeatSeries, BoolArray, beat_series
+from hrv_relax.records import Viewer
 from hrv_relax.store import (
     BeatArrays,
     LiveStatus,
@@ -48,7 +49,7 @@ from hrv_relax.store import (
     SessionRecord,
     Store,
 )
-from hrv_relax.store.access import LiveRead, Viewer, visible_live_read
+from hrv_relax.store.access import LiveRead, visible_live_read
 from hrv_relax.store.beats import empty_beats
 from hrv_relax.store.clock import utcnow
 

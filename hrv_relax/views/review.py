@@ -28,6 +28,7 @@ from hrv_relax.analysis.constants import MAX_SPECTRAL_GAP_S, MIN_HF_S, SMOOTHNES
 from hrv_relax.analysis.frequency import gap_free_spectra
 from hrv_relax.analysis.nonlinear import poincare
 from hrv_relax.analysis.series import beat_series, gap_before_s, select_nn
+from hrv_relax.records import Viewer
 from hrv_relax.store import (
     BeatArrays,
     ClientRecord,
@@ -35,13 +36,7 @@ from hrv_relax.store import (
     SessionRecord,
     Store,
 )
-from hrv_relax.store.access import (
-    Viewer,
-    visible_beats,
-    visible_client,
-    visible_markers,
-    visible_session,
-)
+from hrv_relax.store.access import visible_beats, visible_client, visible_markers, visible_session
 from hrv_relax.views.plain_words import headline, how_sure
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
 from hrv_relax.views.summary_cache import analyze_stored, session_summaries

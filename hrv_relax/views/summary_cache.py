@@ -9,14 +9,9 @@ from dataclasses import dataclass
 
 from hrv_relax.analysis import SessionAnalysis
 from hrv_relax.errors import StoreError
+from hrv_relax.records import Viewer
 from hrv_relax.store import list_markers, load_beats
-from hrv_relax.store.access import (
-    Viewer,
-    narrow,
-    visible_beats,
-    visible_client_ids,
-    visible_markers,
-)
+from hrv_relax.store.access import narrow, visible_beats, visible_client_ids, visible_markers
 from hrv_relax.store.engine import Store
 from hrv_relax.store.summaries import (
     SummaryRow,

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.dashboard.server import dashboard_app
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import Store, UserRecord, find_user
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.accounts import create_user
 
 APP = str(dashboard_app())

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hrv_relax.demo.synthetic_history import seed_sessions
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import Store, add_client, list_sessions
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.accounts import assign_therapist
 from tests.support.accounts import account
 

@@ -21,6 +21,7 @@ from hrv_relax.store.accounts import (
 )
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import ROLES
+from hrv_relax.vocabulary import Role
 
 store = get_store()
 viewer = require_viewer()
@@ -105,7 +106,7 @@ share = st.toggle(
 if share != therapists_share(store):
     set_therapists_share(store, viewer, share)
     _done("Sharing " + ("on" if share else "off"))
-therapists = [u.username for u in users if u.role == "therapist" and u.active]
+therapists = [u.username for u in users if u.role == Role.THERAPIST and u.active]
 with st.form("assign"):
     c1, c2 = st.columns(2)
     client_name = c1.selectbox("Client", [c.name for c in clients])

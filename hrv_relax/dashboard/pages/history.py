@@ -19,12 +19,13 @@ from hrv_relax.views.history import (
     filter_choices,
 )
 from hrv_relax.views.summary_cache import session_summaries, stale_count
+from hrv_relax.vocabulary import Role
 
 CLINIC = 0
 
 store = get_store()
 viewer = require_viewer()
-st.title("My history" if viewer.role == "client" else "Client history")
+st.title("My history" if viewer.role == Role.CLIENT else "Client history")
 clients = {c.id: c.name for c in visible_clients(store, viewer)}
 if not clients:
     st.info(
@@ -33,7 +34,7 @@ if not clients:
     )
     st.stop()
 # A client sees only their own record; "all clients" is for the practice's staff.
-choices = list(clients) if viewer.role == "client" else [*clients, CLINIC]
+choices = list(clients) if viewer.role == Role.CLIENT else [*clients, CLINIC]
 client_id = st.selectbox(
     "Client",
     choices,
@@ -131,7 +132,7 @@ cols[0].download_button(
 )
 if client_id != CLINIC:
     cols[1].download_button(
-        "All my data (zip)" if viewer.role == "client" else "All of this client's data (zip)",
+        "All my data (zip)" if viewer.role == Role.CLIENT else "All of this client's data (zip)",
         data=lambda: client_archive(store, viewer, client_id),
         file_name=f"hrv-relax-{clients[client_id].replace(' ', '-').lower()}.zip",
         mime="application/zip",

@@ -23,12 +23,13 @@ from hrv_relax.views.explanations import CHART_CAPTIONS
 from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, full_indices_csv
 from hrv_relax.views.figure_tables import phase_notes, phase_table, rhythm_table, shift_table
 from hrv_relax.views.review import review_view
+from hrv_relax.vocabulary import FINISHED
 
 store = get_store()
 viewer = require_viewer()
 st.title("Session review")
 
-sessions = visible_sessions(store, viewer, statuses=("complete", "interrupted"))
+sessions = visible_sessions(store, viewer, statuses=FINISHED)
 wanted = st.query_params.get("session", "")
 if wanted and not any(str(s.id) == wanted for s in sessions):
     with contextlib.suppress(ValueError, HrvRelaxError):

@@ -7,10 +7,11 @@ import streamlit as st
 from hrv_relax.dashboard.context import get_store, require_viewer
 from hrv_relax.dashboard.tables import sessions_table
 from hrv_relax.store.access import visible_clients, visible_sessions
+from hrv_relax.vocabulary import Role
 
 store = get_store()
 viewer = require_viewer()
-st.title("My sessions" if viewer.role == "client" else "Sessions")
+st.title("My sessions" if viewer.role == Role.CLIENT else "Sessions")
 
 clients = visible_clients(store, viewer)
 names = ["All clients", *(c.name for c in clients)]

@@ -18,8 +18,8 @@ from sqlalchemy import make_url
 from streamlit.testing.v1 import AppTest
 
 from hrv_relax.demo.practice import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import add_client, find_user, list_clients, list_sessions, open_store
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.accounts import list_users
 from tests.support.accounts import APP, account
 from tests.support.browser import free_port, served

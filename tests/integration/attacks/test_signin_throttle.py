@@ -19,8 +19,8 @@ from hrv_relax.auth.login import ClientLockedOut, LockedOut, authenticate
 from hrv_relax.auth.passwords import WeakPassword, hash_password
 from hrv_relax.demo.practice import DEMO_PASSWORD
 from hrv_relax.errors import LoginError
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import Store, open_store
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.accounts import create_user
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import login_attempts

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from hrv_relax.dashboard.server import dashboard_app
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import open_store
-from hrv_relax.store.access import SYSTEM
 from tests.support.accounts import signed_in_app
 from tests.support.history_practice import Practice, make_practice
 

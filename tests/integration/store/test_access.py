@@ -15,10 +15,9 @@ from hrv_relax.auth.passwords import hash_password
 from hrv_relax.auth.throttle import DEFAULT_POLICY
 from hrv_relax.capture.importing import import_recording
 from hrv_relax.errors import AccessDeniedError, LoginError, NotFoundError
+from hrv_relax.records import SYSTEM, Viewer
 from hrv_relax.store import Store, find_user, list_sessions, open_store, schema
 from hrv_relax.store.access import (
-    SYSTEM,
-    Viewer,
     client_for_recording,
     find_visible_client,
     mark_session,

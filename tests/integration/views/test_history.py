@@ -15,8 +15,8 @@ from sqlalchemy import func, select, update
 
 from hrv_relax.analysis import detect_artifacts
 from hrv_relax.capture.importing import import_recording
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import add_client, list_sessions, load_beats
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.store.imports import DuplicateImportError
 from hrv_relax.store.schema import beats, session_summaries, sessions
 from hrv_relax.views.client_archive import client_archive

@@ -16,9 +16,9 @@ import pytest
 import hrv_relax.views.live as live_module
 from hrv_relax.analysis import ArtifactClasses, classify_artifacts
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import Beat, Store, add_client, add_marker, append_beats, create_session
 from hrv_relax.store import heartbeat as store_heartbeat
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.views.live import RECLASSIFY_BEATS, LiveFeed, LiveView, live_view
 from tests.conftest import reference
 

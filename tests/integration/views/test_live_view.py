@@ -18,6 +18,7 @@ from hrv_relax.analysis.relaxation import (
 from hrv_relax.analysis.series import beat_series
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
 from hrv_relax.dashboard.tiles import heart_rate_tile, relaxation_tile, rmssd_tile
+from hrv_relax.records import SYSTEM
 from hrv_relax.store import (
     Beat,
     Store,
@@ -28,7 +29,7 @@ from hrv_relax.store import (
     heartbeat,
     write_live,
 )
-from hrv_relax.store.access import SYSTEM, visible_beats
+from hrv_relax.store.access import visible_beats
 from hrv_relax.store.clock import utcnow
 from hrv_relax.views.live import live_view
 from tests.conftest import reference

@@ -17,9 +17,9 @@ from hrv_relax.analysis.constants import HF_BAND_HZ
 from hrv_relax.analysis.frequency import band_power
 from hrv_relax.cli.main import main
 from hrv_relax.dashboard.charts.review import spectrum_figure
+from hrv_relax.records import SYSTEM
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.store import BeatArrays, MarkerRecord
-from hrv_relax.store.access import SYSTEM
 from hrv_relax.views.review import phase_spectra, phase_spectrum, review_view, tachogram_line
 from hrv_relax.views.summary import summarize
 from tests.conftest import reference, require_tool
