@@ -30,6 +30,7 @@ from sqlalchemy import Connection
 
 from hrv_relax.capture.file_lock import lock_exclusive
 from hrv_relax.errors import StoreError
+from hrv_relax.private_files import private_dir, write_private
 from hrv_relax.store import Beat, Store, append_beats, finish_session, insert_marker
 from hrv_relax.store.beats import append_beats_once
 
@@ -112,11 +113,11 @@ class Journal:
         self._pending: list[Batch] = []
         self._fd: int | None = None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            private_dir(folder)
             # Which database the folder is for, for a person looking at it.
             label = folder / "database.txt"
             if not label.exists():
-                label.write_text(db_url + "\n", encoding="utf-8")
+                write_private(label, (db_url + "\n").encode("utf-8"))
             self._fd = _open_locked(self.path, create=True)
             _fsync_dir(folder)
         except OSError as exc:

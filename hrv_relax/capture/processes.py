@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import selectors
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from hrv_relax.config import ENV_DB, data_dir
 from hrv_relax.errors import HrvRelaxError, SessionStateError
+from hrv_relax.private_files import create_private, private_dir
 from hrv_relax.store import Store, list_sessions, request_stop
 
 # How long a new recorder may take to open the database and create its session.
@@ -32,7 +34,7 @@ class StartedRecording:
 
 def recorder_command(
     *,
-    client: str,
+    client_id: int,
     device: str | None = None,
     seed: int | None = None,
     auto_phases: bool = True,
@@ -40,11 +42,11 @@ def recorder_command(
 ) -> list[str]:
     """The `hrv-relax record` command line for a strap (`device`) or the simulated strap.
 
-    The database goes in the child's environment, not here: a command line is visible to
-    every local user, and a PostgreSQL URL carries a password.
+    Only the client's id goes here, and the database in the child's environment: a command
+    line is visible to every local user (`ps`), a client's name is health data and a
+    PostgreSQL URL carries a password.
     """
-    # "--client=NAME" keeps a name that starts with "-" from reading as an option.
-    cmd = [sys.executable, "-m", "hrv_relax", "record", f"--client={client}"]
+    cmd = [sys.executable, "-m", "hrv_relax", "record", "--client-id", str(client_id)]
     if therapist is not None:
         cmd.append(f"--therapist={therapist}")
     if device is None:
@@ -58,24 +60,31 @@ def recorder_command(
     return cmd
 
 
+def log_path_for(logs: Path, session_id: int) -> Path:
+    return logs / f"recorder-session-{session_id}.log"
+
+
 def start_recording(
     db_url: str,
     *,
-    client: str,
+    client_id: int,
     device: str | None = None,
     seed: int | None = None,
     auto_phases: bool = True,
     log_dir: Path | None = None,
     therapist: str | None = None,
 ) -> StartedRecording:
-    """Start a recorder process and return its session id once the session exists."""
-    logs = log_dir or data_dir() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / f"recorder-{client.replace('/', '_')[:40]}.log"
+    """Start a recorder process and return its session id once the session exists.
+
+    Its log (0600, in a 0700 folder) is named after the session once the recorder has said
+    which: until then it has a random name, never the client's.
+    """
+    logs = private_dir(log_dir or data_dir() / "logs")
+    starting = logs / f"recorder-starting-{secrets.token_hex(8)}.log"
     cmd = recorder_command(
-        client=client, device=device, seed=seed, auto_phases=auto_phases, therapist=therapist
+        client_id=client_id, device=device, seed=seed, auto_phases=auto_phases, therapist=therapist
     )
-    with log_path.open("ab") as log:
+    with os.fdopen(create_private(starting), "ab") as log:
         proc = subprocess.Popen(
             cmd,
             env={**os.environ, ENV_DB: db_url},
@@ -92,9 +101,16 @@ def start_recording(
         proc.stdout.close()  # the recorder prints only its session id on stdout
     if not first_line.strip().isdigit():
         proc.poll()
-        detail = _last_line(log_path)
+        detail = _last_line(starting)
         raise HrvRelaxError(f"the recorder did not start: {detail or 'no message'}")
-    return StartedRecording(int(first_line), proc.pid, log_path)
+    session_id = int(first_line)
+    log_path = log_path_for(logs, session_id)
+    try:
+        # The recorder keeps writing to the same open file: a rename does not disturb it.
+        starting.replace(log_path)
+    except OSError:  # Windows renames no open file: the log keeps its random name
+        log_path = starting
+    return StartedRecording(session_id, proc.pid, log_path)
 
 
 def _read_line(proc: subprocess.Popen[str], timeout_s: float) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from hrv_relax.cli.users import operator
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording, read_recording_file
+from hrv_relax.private_files import write_private
 from hrv_relax.store import Store, open_store
 from hrv_relax.store.access import find_visible_client, visible_beats
 
@@ -176,10 +177,5 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename: a failure never leaves a half-written file."""
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write a private file (0600) beside the target and rename: never half-written."""
+    write_private(path, data)

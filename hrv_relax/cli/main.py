@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -19,11 +20,13 @@ from hrv_relax.cli.users import add_account_commands, operator
 from hrv_relax.config import DEFAULT_DASHBOARD_ADDRESS, ENV_DB, resolve_db_url
 from hrv_relax.dashboard.server import run_demo, serve_dashboard
 from hrv_relax.errors import HrvRelaxError
+from hrv_relax.private_files import PRIVATE_UMASK
 from hrv_relax.store import (
     SessionRecord,
     Store,
     create_session,
     find_user,
+    get_client,
     get_or_add_client,
     open_store,
 )
@@ -69,7 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--simulate", action="store_true", help="use the simulated strap")
     src.add_argument("--device", metavar="ADDRESS", help="Bluetooth address of the strap")
     # No default client: a session filed under an anonymous name is one nobody can find.
-    p.add_argument("--client", required=True, help="client name (created if new)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", help="client name (created if new)")
+    who.add_argument(
+        "--client-id",
+        type=_client_id,
+        metavar="ID",
+        help="an existing client's id (what the dashboard passes: no name on the command line)",
+    )
     p.add_argument(
         "--therapist",
         metavar="USERNAME",
@@ -134,6 +144,12 @@ def _port(text: str) -> int:
     return value
 
 
+def _client_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a client id")
+    return int(text)
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -145,6 +161,8 @@ def _positive_float(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever this process and its children (recorders, the dashboard) create is theirs alone.
+    os.umask(PRIVATE_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -178,7 +196,10 @@ def _store(args: argparse.Namespace) -> Store:
 def _cmd_record(args: argparse.Namespace) -> int:
     store = _store(args)
     therapist_id = _therapist_id(store, args.therapist)
-    client = get_or_add_client(store, args.client, therapist_id=therapist_id)
+    if args.client_id is not None:
+        client = get_client(store, args.client_id)
+    else:
+        client = get_or_add_client(store, args.client, therapist_id=therapist_id)
     if therapist_id is None:
         therapist_id = client.therapist_id
     source: BeatSource

@@ -37,8 +37,8 @@ from hrv_relax.demo.practice import (
     check_demo_database,
     seed_demo,
 )
-from hrv_relax.errors import ConfigurationError
-from hrv_relax.store import Store, list_sessions, open_store
+from hrv_relax.errors import ConfigurationError, HrvRelaxError
+from hrv_relax.store import Store, find_client, list_sessions, open_store
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,14 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
     )
     prepare_demo_database(db_url)
     client = DEMO_CLIENTS[0][0]
-    started = start_recording(db_url, client=client, seed=int.from_bytes(os.urandom(2), "little"))
+    store = open_store(db_url)
+    demo_client = find_client(store, client)
+    store.close()
+    if demo_client is None:
+        raise HrvRelaxError(f"the demo database has no client {client!r}: delete it and retry")
+    started = start_recording(
+        db_url, client_id=demo_client.id, seed=int.from_bytes(os.urandom(2), "little")
+    )
     try:
         print(
             f"hrv-relax demo: recording simulated session {started.session_id} for {client} "

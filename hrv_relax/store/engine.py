@@ -28,8 +28,9 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
-from hrv_relax.config import resolve_db_url
+from hrv_relax.config import data_dir, resolve_db_url
 from hrv_relax.errors import StoreError, StoreUnavailableError
+from hrv_relax.private_files import private_database_file, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +160,14 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent, ours=path.parent == data_dir())
         except OSError as exc:
             raise StoreError(f"cannot create the folder for database {path}: {exc}") from exc
         _check_writable(path)
+        try:
+            private_database_file(path)
+        except OSError as exc:
+            raise StoreError(f"cannot create database {path}: {exc}") from exc
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     elif url.get_backend_name() == "postgresql":
         kwargs["connect_args"] = _pg_connect_args(url)

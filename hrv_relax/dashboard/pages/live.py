@@ -103,11 +103,12 @@ def _scan() -> None:
 
 def _start(client: str, device: str | None) -> None:
     try:
-        name = client_for_recording(store, viewer, client).name
+        chosen = client_for_recording(store, viewer, client)
+        name = chosen.name
         with st.spinner("Starting the recorder…"):
             started = start_recording(
                 resolve_db_url(),
-                client=name,
+                client_id=chosen.id,
                 device=device,
                 # Each simulated strap is its own (a strap records one session at a time).
                 seed=secrets.randbelow(2**31) if device is None else None,
