@@ -69,8 +69,11 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> 
 
 def _wait_until_finished(store_url: str, session_id: int, pid: int) -> None:
     store = open_store(store_url)
-    request_stop(store, session_id)
     deadline = time.monotonic() + 30
+    while get_session(store, session_id).n_beats < 3:  # a session without beats is deleted
+        assert time.monotonic() < deadline, "the recorder stored no beats"
+        time.sleep(0.2)
+    request_stop(store, session_id)
     while get_session(store, session_id).status == "recording":
         assert time.monotonic() < deadline, "the recorder did not stop"
         time.sleep(0.2)
