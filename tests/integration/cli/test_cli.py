@@ -163,7 +163,7 @@ def test_record_files_the_session_under_the_therapist(
         (["dashboard", "--port", "70000"], "outside 1-65535"),
         (["record", "--client", "Ana"], "one of the arguments --simulate --device is required"),
         (["record", "--simulate", "--client", "   "], "client name is empty"),
-        (["record", "--simulate"], "the following arguments are required: --client"),
+        (["record", "--simulate"], "one of the arguments --client --client-id is required"),
         (
             ["record", "--simulate", "--client", "Ana", "--therapist", "nobody"],
             "no active therapist account named 'nobody'",
