@@ -112,22 +112,33 @@ class Refresh:
 
 
 def timed_refreshes(
-    store: Store, rec: Recording, refresh: Callable[[], LiveView], repeats: int
-) -> Refresh:
-    """`refresh` with a second of new beats before each, its tiles and its chart, timed."""
-    refresh()  # warm (a kept feed reads the session once here)
-    views, charts, payload = [], [], 0
+    store: Store, cases: list[tuple[Recording, Callable[[], LiveView]]], repeats: int
+) -> list[Refresh]:
+    """Each case's `refresh` with a second of new beats before each, its tiles and chart.
+
+    The cases take turns, refresh by refresh, so that load from elsewhere on a shared
+    machine weighs on each of them alike.
+    """
+    for _, refresh in cases:
+        refresh()  # warm (a kept feed reads the session once here)
+    views: list[list[float]] = [[] for _ in cases]
+    charts: list[list[float]] = [[] for _ in cases]
+    payloads = [0 for _ in cases]
     for _ in range(repeats):
-        rec.one_second(store)
-        start = time.perf_counter()
-        view = refresh()
-        live_tiles(view)
-        middle = time.perf_counter()
-        payload = len(chart_spec(live_figure(view)))
-        views.append((middle - start) * 1000)
-        charts.append((time.perf_counter() - middle) * 1000)
-        assert view.shift_now is not None, f"no relaxation now: {view.shift_note}"
-    return Refresh(statistics.median(views), statistics.median(charts), payload)
+        for k, (rec, refresh) in enumerate(cases):
+            rec.one_second(store)
+            start = time.perf_counter()
+            view = refresh()
+            live_tiles(view)
+            middle = time.perf_counter()
+            payloads[k] = len(chart_spec(live_figure(view)))
+            views[k].append((middle - start) * 1000)
+            charts[k].append((time.perf_counter() - middle) * 1000)
+            assert view.shift_now is not None, f"no relaxation now: {view.shift_note}"
+    return [
+        Refresh(statistics.median(v), statistics.median(c), p)
+        for v, c, p in zip(views, charts, payloads, strict=True)
+    ]
 
 
 def main(size: Size = FULL) -> None:
@@ -135,18 +146,25 @@ def main(size: Size = FULL) -> None:
     minutes = (60.0, 180.0) if not size.quick else (10.0, 30.0)
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "live.db")
-        results = []
-        for k, length in enumerate(minutes):
-            rec = recording(store, f"Client {k + 1}", length, seed=k + 1)
-            feed = LiveFeed(rec.session_id)
-            scratch = timed_refreshes(
-                store,
-                rec,
-                lambda r=rec: live_view(store, SYSTEM, r.session_id),
-                max(3, repeats // 3),
-            )
-            kept = timed_refreshes(store, rec, lambda f=feed: f.refresh(store, SYSTEM), repeats)
-            results.append((length, rec.seq, scratch, kept))
+        recs = [
+            recording(store, f"Client {k + 1}", length, seed=k + 1)
+            for k, length in enumerate(minutes)
+        ]
+        scratch = timed_refreshes(
+            store,
+            [(r, lambda r=r: live_view(store, SYSTEM, r.session_id)) for r in recs],
+            max(3, repeats // 3),
+        )
+        feeds = [LiveFeed(r.session_id) for r in recs]
+        kept = timed_refreshes(
+            store,
+            [(r, lambda f=f: f.refresh(store, SYSTEM)) for r, f in zip(recs, feeds, strict=True)],
+            repeats,
+        )
+        results = [
+            (length, r.seq, s, k)
+            for length, r, s, k in zip(minutes, recs, scratch, kept, strict=True)
+        ]
         # Rooms started minutes apart, as in a clinic (not all on the same 30 s mark).
         rooms = [
             recording(store, f"Room {i + 1}", minutes[0] + 1.3 * i, seed=10 + i)

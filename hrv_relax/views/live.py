@@ -235,7 +235,7 @@ class LiveFeed:
             rr_ms=np.concatenate((self._beats.rr_ms, new.rr_ms)),
             bpm=np.concatenate((self._beats.bpm, new.bpm)),
         )
-        self._series = beat_series(self._beats.rr_ms, self._beats.t_s)
+        self._series = self._extended_series(old_n)
         changed = self._classify(old_n)
         # The baseline's figures read its beats, their flags and the two beats after it.
         if self._baseline is not None:
@@ -244,6 +244,18 @@ class LiveFeed:
                 self._baseline = None
         self._roll(changed)
         self._feed_live(new, old_n)
+
+    def _extended_series(self, old_n: int) -> BeatSeries:
+        """The beat series with the new beats: only they are validated and linked (whether
+        each follows the one before), from the last beat held on."""
+        first = max(old_n - 1, 0)
+        tail = beat_series(self._beats.rr_ms[first:], self._beats.t_s[first:])
+        follows = tail.follows if old_n == 0 else tail.follows[1:]
+        return BeatSeries(
+            rr_ms=self._beats.rr_ms,
+            t_s=self._beats.t_s,
+            follows=np.concatenate((self._series.follows[:old_n], follows)),
+        )
 
     def _classify(self, old_n: int) -> int:
         """Update the artefact flags; return the first beat whose flags may have changed."""
@@ -265,9 +277,10 @@ class LiveFeed:
             return self._classify_all()
         new_ectopy = np.concatenate((self._ectopy[:trusted], ectopy))
         new_irregular = np.concatenate((self._irregular[:trusted], irregular))
-        differs = np.flatnonzero(new_ectopy[:old_n] != self._ectopy[:old_n])
+        # Only the tail was reclassified: nothing before it can differ.
+        differs = np.flatnonzero(new_ectopy[trusted:old_n] != self._ectopy[trusted:old_n])
         self._ectopy, self._irregular = new_ectopy, new_irregular
-        return int(differs[0]) if differs.size else old_n
+        return trusted + int(differs[0]) if differs.size else old_n
 
     def _classify_all(self) -> int:
         classes = classify_artifacts(self._beats.rr_ms)
