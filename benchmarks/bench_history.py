@@ -41,7 +41,7 @@ from hrv_relax.views.summary import ANALYSIS_VERSION, summarize, to_json
 
 FIRST_DAY = dt.datetime(2020, 1, 6, 10, tzinfo=dt.UTC)
 #: The history page, as AppTest's switch_page names it (relative to the dashboard app).
-HISTORY_PAGE = "pages/history.py"
+HISTORY_PAGE = "screens/history.py"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ STAFF_PAGES = ("sessions", "review", "history", "import", "admin")
 
 def _page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page:
     if default:
-        return st.Page(str(HERE / "pages" / f"{name}.py"), title=title, icon=icon, default=True)
+        return st.Page(str(HERE / "screens" / f"{name}.py"), title=title, icon=icon, default=True)
     url = "import" if name == "import_recording" else name
-    return st.Page(str(HERE / "pages" / f"{name}.py"), title=title, icon=icon, url_path=url)
+    return st.Page(str(HERE / "screens" / f"{name}.py"), title=title, icon=icon, url_path=url)
 
 
 # The favicon is served from this machine (a material icon would be fetched from a font host).

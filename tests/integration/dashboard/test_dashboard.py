@@ -149,7 +149,7 @@ def test_sessions_page_lists_sessions_and_filters_by_client(
     store, _, _ = practice
     add_client(store, "Nobody Yet")
     at = signed_in_app(store)
-    at.switch_page("pages/sessions.py").run()
+    at.switch_page("screens/sessions.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["Client"]) == {"Page Tester"}

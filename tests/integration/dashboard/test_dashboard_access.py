@@ -24,12 +24,12 @@ from tests.support.attack_practice import DANA, ELI, AttackPractice, make_attack
 
 TIMEOUT_S = 60
 PAGES = (
-    "pages/live.py",
-    "pages/sessions.py",
-    "pages/review.py",
-    "pages/history.py",
-    "pages/import_recording.py",
-    "pages/admin.py",
+    "screens/live.py",
+    "screens/sessions.py",
+    "screens/review.py",
+    "screens/history.py",
+    "screens/import_recording.py",
+    "screens/admin.py",
 )
 
 
@@ -115,7 +115,7 @@ def test_a_client_sees_only_their_own_history_sessions_and_reviews(
     assert at.selectbox(key="history_client").options == [DANA]  # not even "All clients"
     assert any("All my data (zip)" in b.label for b in at.get("download_button"))  # type: ignore[attr-defined]
     _no_eli(at)
-    at.switch_page("pages/sessions.py").run()
+    at.switch_page("screens/sessions.py").run()
     assert set(at.dataframe[0].value["Client"]) == {DANA}
     _no_eli(at)
 
@@ -126,7 +126,7 @@ def test_a_client_cannot_reach_another_clients_session_by_query_parameter(
     p = practice[1]
     before = len(recent_audit(p.store, action="denied", limit=10_000))
     at = _signed_in_as("dana")
-    at.switch_page("pages/review.py").run()  # (switching pages clears the query parameters)
+    at.switch_page("screens/review.py").run()  # (switching pages clears the query parameters)
     for forged in (str(p.eli_sessions[0]), str(p.eli_sessions[-1]), "-1", "1 OR 1=1", "9" * 40):
         at.query_params["session"] = forged
         at.run()
@@ -138,7 +138,9 @@ def test_a_client_cannot_reach_another_clients_session_by_query_parameter(
     assert after - before >= 2  # each probe of a real session of Eli's is audited
 
 
-@pytest.mark.parametrize("page", ["pages/live.py", "pages/import_recording.py", "pages/admin.py"])
+@pytest.mark.parametrize(
+    "page", ["screens/live.py", "screens/import_recording.py", "screens/admin.py"]
+)
 def test_a_clients_navigation_has_no_staff_pages(db: Path, page: str) -> None:
     at = _signed_in_as("dana")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -152,15 +154,15 @@ def test_a_forged_widget_value_reaches_no_other_client(
     p = practice[1]
     at = _signed_in_as("dana")
     # Set before each page builds its widget (as a crafted widget message would arrive).
-    at.switch_page("pages/sessions.py").run()
+    at.switch_page("screens/sessions.py").run()
     at.session_state["history_client"] = p.eli_client
-    at.switch_page("pages/history.py").run()
+    at.switch_page("screens/history.py").run()
     _no_eli(at)
     # Streamlit drops a value that is not among the options: Dana's own history shows.
     assert at.session_state["history_client"] == p.dana_client
-    at.switch_page("pages/sessions.py").run()
+    at.switch_page("screens/sessions.py").run()
     at.session_state["review_session"] = p.eli_sessions[0]
-    at.switch_page("pages/review.py").run()
+    at.switch_page("screens/review.py").run()
     _no_eli(at)
     assert at.session_state["review_session"] in p.dana_sessions
 
@@ -207,7 +209,7 @@ def test_sign_out_ends_the_session(db: Path) -> None:
     at.button(key="sign_out").click().run()
     assert [t.value for t in at.title] == ["Sign in"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/history.py")
+        at.switch_page("screens/history.py")
     at.run()
     assert [t.value for t in at.title] == ["Sign in"]
     assert DANA not in _everything(at)
@@ -220,16 +222,16 @@ def test_a_therapist_sees_only_their_clients(
     at = _signed_in_as("sam")
     assert at.title[0].value == "Live session"
     _no_eli(at)
-    for page in ("pages/sessions.py", "pages/history.py", "pages/import_recording.py"):
+    for page in ("screens/sessions.py", "screens/history.py", "screens/import_recording.py"):
         at.switch_page(page).run()
         _no_eli(at)
-    at.switch_page("pages/review.py").run()
+    at.switch_page("screens/review.py").run()
     at.query_params["session"] = str(p.eli_sessions[0])
     at.run()
     assert any("not found" in w.value for w in at.warning)
     _no_eli(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/admin.py")  # not an admin: the page is not in their navigation
+        at.switch_page("screens/admin.py")  # not an admin: the page is not in their navigation
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def test_deleting_a_client_from_the_admin_page_needs_the_name_typed(
     store = open_store(db_path)
     practice = make_attack_practice(store, n_sessions=1)
     at = signed_in_app(store, "admin")
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("screens/admin.py").run()
     assert not at.exception and at.title[0].value == "Accounts and privacy"
     form = next(s for s in at.selectbox if s.label == "Client to delete")
     form.select(ELI)
@@ -52,7 +52,7 @@ def test_a_therapist_has_no_admin_page(db_path: Path, monkeypatch: pytest.Monkey
     at = signed_in_app(store, "sam")
     assert [t.value for t in at.title] == ["Live session"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/admin.py")
+        at.switch_page("screens/admin.py")
 
 
 def test_demo_accounts_sign_in_with_the_printed_password(db_path: Path) -> None:

@@ -37,7 +37,7 @@ def test_review_page_plain_words_first_then_figures_and_charts(
     sid = practice.session_ids[2]
     app.query_params["session"] = str(sid)
     app.run()
-    app.switch_page("pages/review.py").run()
+    app.switch_page("screens/review.py").run()
     assert not app.exception and not app.error
     assert app.title[0].value == "Session review"
     assert app.selectbox(key="review_session").value == sid
@@ -65,7 +65,7 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     result = import_recording(practice.store, SYSTEM, data, client=practice.other_client_id)
     app.query_params["session"] = str(result.session_id)
     app.run()
-    app.switch_page("pages/review.py").run()
+    app.switch_page("screens/review.py").run()
     assert not app.exception
     assert app.subheader[0].value.startswith("After the first 3 minutes")
     assert any("No technique or pressure" in i.value for i in app.info)
@@ -81,7 +81,7 @@ def test_history_page_timeline_trend_comparisons_and_filters(
     app: AppTest, practice: Practice
 ) -> None:
     app.run()
-    app.switch_page("pages/history.py").run()
+    app.switch_page("screens/history.py").run()
     assert not app.exception and not app.error
     assert app.selectbox(key="history_client").value == practice.client_id
     assert any("of 6 sessions" in m.value and "weeks" in m.value for m in app.markdown)
@@ -100,7 +100,7 @@ def test_history_page_timeline_trend_comparisons_and_filters(
 
 def test_import_page_renders_its_choices(app: AppTest) -> None:
     app.run()
-    app.switch_page("pages/import_recording.py").run()
+    app.switch_page("screens/import_recording.py").run()
     assert not app.exception
     assert app.title[0].value == "Import a recording"
     assert "fit" in app.selectbox(key="import_format").options[-1]
@@ -110,7 +110,7 @@ def test_import_page_renders_its_choices(app: AppTest) -> None:
 def test_new_pages_on_an_empty_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
     store = open_store(db_path)
-    for page in ("pages/review.py", "pages/history.py"):
+    for page in ("screens/review.py", "screens/history.py"):
         at = signed_in_app(store, timeout_s=TIMEOUT_S)
         at.switch_page(page).run()
         assert not at.exception

@@ -20,7 +20,7 @@ from tests.support.browser import chromium_page, free_port, served
 
 IMPORT_ALL = """
 import importlib, pkgutil, hrv_relax
-SCRIPTS = ("hrv_relax.__main__", "hrv_relax.dashboard.app", "hrv_relax.dashboard.pages.",
+SCRIPTS = ("hrv_relax.__main__", "hrv_relax.dashboard.app", "hrv_relax.dashboard.screens.",
            "hrv_relax.store.migrations.env")
 assert "site-packages" in hrv_relax.__file__, hrv_relax.__file__
 names = [m.name for m in pkgutil.walk_packages(hrv_relax.__path__, "hrv_relax.")]
@@ -28,7 +28,7 @@ for name in names:
     if not name.startswith(SCRIPTS):
         importlib.import_module(name)
 from importlib.resources import files
-pages = sorted(p.name for p in files("hrv_relax.dashboard").joinpath("pages").iterdir())
+pages = sorted(p.name for p in files("hrv_relax.dashboard").joinpath("screens").iterdir())
 assert "live.py" in pages and "review.py" in pages, pages
 assert files("hrv_relax").joinpath("py.typed").is_file()
 print(len(names))

@@ -24,7 +24,7 @@ CHILD = textwrap.dedent(
     SCRIPTS = (
         "hrv_relax.__main__",
         "hrv_relax.dashboard.app",
-        "hrv_relax.dashboard.pages.",
+        "hrv_relax.dashboard.screens.",
         "hrv_relax.store.migrations.env",
         # bleak-retry-connector imports dbus-fast when it sees Linux, as this machine is; on
         # macOS and Windows it does not. Our own Bluetooth modules are imported below.
@@ -47,10 +47,10 @@ CHILD = textwrap.dedent(
     account(store, "staff-admin", "admin")
     at = signed_in_app(store)
     assert not at.exception, at.exception
-    folder = Path(hrv_relax.__file__).parent / "dashboard" / "pages"
+    folder = Path(hrv_relax.__file__).parent / "dashboard" / "screens"
     pages = sorted(p.name for p in folder.glob("[!_]*.py"))
     for page in pages:
-        at.switch_page(f"pages/{page}").run()
+        at.switch_page(f"screens/{page}").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         print("rendered", page)
     """

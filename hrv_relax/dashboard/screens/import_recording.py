@@ -56,7 +56,7 @@ if st.button("Import", type="primary", disabled=upload is None, key="import_go")
             f"{result.description}) as session {result.session_id} of {result.client_name}."
         )
         st.page_link(
-            "pages/review.py",
+            "screens/review.py",
             label=f"Review session {result.session_id}",
             icon=":material/insights:",
             query_params={"session": str(result.session_id)},
