@@ -64,6 +64,7 @@ from hrv_relax.analysis.frequency import (
 )
 from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
+from hrv_relax.analysis.reasons import Reason, ReasonCode, joined
 from hrv_relax.analysis.series import beat_series, coverage, select_nn
 from hrv_relax.analysis.time_domain import time_domain
 
@@ -84,7 +85,7 @@ class HrvIndices:
     artifact_pct: float
     irregular_pct: float
     reliable: bool
-    reason: str
+    reasons: tuple[Reason, ...]
     mean_rr_ms: float
     mean_hr_bpm: float
     sdnn_ms: float
@@ -109,6 +110,11 @@ class HrvIndices:
     dfa_alpha1: float = NAN
     sampen: float = NAN
 
+    @property
+    def reason(self) -> str:
+        """Why indices are NaN, in words ("" when none is)."""
+        return joined(self.reasons)
+
 
 def _ln(x: float) -> float:
     return math.log(x) if x > 0 else NAN
@@ -119,43 +125,66 @@ def _too_short(
     value_s: float,
     min_s: float,
     what: str,
+    code: ReasonCode,
+    *,
     stretches: str = "the longest unbroken stretch",
-) -> str:
+) -> Reason:
     """Why a band is NaN: the window (or, cut by long gaps, its stretches) is too short."""
     if not spectra.split:
-        return f"window {value_s:.0f} s < {min_s:.0f} s: no {what}"
-    return (
+        return Reason(code, f"window {value_s:.0f} s < {min_s:.0f} s: no {what}")
+    return Reason(
+        ReasonCode.STRETCHES_SHORT_FOR_BANDS if code is ReasonCode.WINDOW_SHORT_FOR_BANDS else code,
         f"no {what}: with the recording gaps over {MAX_SPECTRAL_GAP_S:.0f} s left out, "
-        f"{stretches} is {value_s:.0f} s (needs {min_s:.0f} s)"
+        f"{stretches} is {value_s:.0f} s (needs {min_s:.0f} s)",
     )
 
 
-def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, list[str]]:
+def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, list[Reason]]:
     """(VLF, LF and HF; the powers LF/HF and n.u. come from; breaths/min; notes) of a window.
 
     Each band pools the stretches meeting its minimum; LF/HF and n.u. take LF and HF from the
     same (LF) stretches, which must cover ``MIN_LF_HF_S`` together. The breathing rate is the
     peak of the HF stretches' spectrum.
     """
-    notes: list[str] = []
+    notes: list[Reason] = []
     longest = spectra.longest_s
     if longest < max(MIN_HF_S, MIN_BREATHING_S):
-        notes.append(_too_short(spectra, longest, MIN_HF_S, "HF, LF or VLF"))
+        notes.append(
+            _too_short(
+                spectra, longest, MIN_HF_S, "HF, LF or VLF", ReasonCode.WINDOW_SHORT_FOR_BANDS
+            )
+        )
         return NO_BANDS, NO_BANDS, NAN, notes
     hf_psd = spectra.mean_psd(MIN_BREATHING_S)
     breathing = breathing_rate(*hf_psd) if hf_psd is not None else NAN
     if math.isnan(breathing):
-        notes.append("no clear breathing peak in the RR spectrum: no breathing rate")
+        notes.append(
+            Reason(
+                ReasonCode.NO_BREATHING_PEAK,
+                "no clear breathing peak in the RR spectrum: no breathing rate",
+            )
+        )
     lf_bands = spectra.band_powers(MIN_LF_S)
     lf_covered = spectra.covered_s(MIN_LF_S)
     ratios = lf_bands if lf_covered >= MIN_LF_HF_S else NO_BANDS
     if longest < MIN_LF_S:
-        notes.append(_too_short(spectra, longest, MIN_LF_S, "LF, LF/HF or n.u."))
+        notes.append(
+            _too_short(spectra, longest, MIN_LF_S, "LF, LF/HF or n.u.", ReasonCode.SHORT_FOR_LF)
+        )
     elif lf_covered < MIN_LF_HF_S:
         lf_stretches = f"the time in unbroken stretches of {MIN_LF_S:.0f} s or more"
-        notes.append(_too_short(spectra, lf_covered, MIN_LF_HF_S, "LF/HF or n.u.", lf_stretches))
+        notes.append(
+            _too_short(
+                spectra,
+                lf_covered,
+                MIN_LF_HF_S,
+                "LF/HF or n.u.",
+                ReasonCode.SHORT_FOR_LF_HF,
+                stretches=lf_stretches,
+            )
+        )
     if longest < MIN_VLF_S:
-        notes.append(_too_short(spectra, longest, MIN_VLF_S, "VLF"))
+        notes.append(_too_short(spectra, longest, MIN_VLF_S, "VLF", ReasonCode.SHORT_FOR_VLF))
     bands = BandPowers(
         vlf_ms2=spectra.band_powers(MIN_VLF_S).vlf_ms2,
         lf_ms2=lf_bands.lf_ms2,
@@ -198,22 +227,38 @@ def hrv_indices(
     sel = select_nn(series, keep)
     n_pairs = int(sel.prev_ms.size)
 
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if n < MIN_TIME_DOMAIN_BEATS or duration_s < MIN_TIME_DOMAIN_S:
-        reasons.append(f"too short: {n} beats over {duration_s:.0f} s recorded")
+        reasons.append(
+            Reason(ReasonCode.TOO_SHORT, f"too short: {n} beats over {duration_s:.0f} s recorded")
+        )
     elif n_pairs < MIN_CLEAN_PAIRS:
-        reasons.append(f"too few clean successive pairs: {n_pairs} < {MIN_CLEAN_PAIRS}")
+        reasons.append(
+            Reason(
+                ReasonCode.FEW_CLEAN_PAIRS,
+                f"too few clean successive pairs: {n_pairs} < {MIN_CLEAN_PAIRS}",
+            )
+        )
     if artifact_pct + gap_pct > MAX_ARTIFACT_PCT:
         what = f"{artifact_pct:.1f} % artefacts"
         if gap_pct > 0:
             what += f" + {gap_pct:.1f} % of the time not recorded"
-        reasons.append(f"too many artefacts or gaps: {what} > {MAX_ARTIFACT_PCT:.0f} %")
+        reasons.append(
+            Reason(
+                ReasonCode.ARTEFACTS_OR_GAPS,
+                f"too many artefacts or gaps: {what} > {MAX_ARTIFACT_PCT:.0f} %",
+            )
+        )
     # Mean RR and HR stay meaningful in an irregular rhythm; not in a window too short or
     # too artefact-laden to trust at all.
     usable = not reasons
     if irregular_pct > MAX_IRREGULAR_PCT:
         reasons.append(
-            f"irregular rhythm (possible atrial fibrillation) in {irregular_pct:.0f} % of beats"
+            Reason(
+                ReasonCode.IRREGULAR_RHYTHM,
+                "irregular rhythm (possible atrial fibrillation) in "
+                f"{irregular_pct:.0f} % of beats",
+            )
         )
     reliable = not reasons
 
@@ -241,8 +286,11 @@ def hrv_indices(
     breathing = NAN
     if reliable and not spectral_ok:
         reasons.append(
-            f"{artifact_pct:.1f} % artefacts + {gap_pct:.1f} % gaps > "
-            f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum"
+            Reason(
+                ReasonCode.SPECTRUM_ARTEFACTS,
+                f"{artifact_pct:.1f} % artefacts + {gap_pct:.1f} % gaps > "
+                f"{MAX_ARTIFACT_PCT_SPECTRAL:.0f} %: no spectrum",
+            )
         )
     elif reliable:
         bands, ratios, breathing, notes = _spectrum(gap_free_spectra(series, keep, detrend))
@@ -253,13 +301,18 @@ def hrv_indices(
         pns = pns_index(td.mean_rr_ms, rmssd, sd1, sd2, norms)
         sns = sns_index(td.mean_hr_bpm, si, sd1, sd2, norms)
     elif reliable:
-        reasons.append(f"window < {MIN_AUTONOMIC_INDEX_S:.0f} s: no stress, PNS or SNS index")
+        reasons.append(
+            Reason(
+                ReasonCode.SHORT_FOR_AUTONOMIC,
+                f"window < {MIN_AUTONOMIC_INDEX_S:.0f} s: no stress, PNS or SNS index",
+            )
+        )
         si = NAN
     slow = slow_breathing_reason(breathing)
     if slow:
         # The breathing rhythm is in the LF band: HF, its ratios and PNS/SNS would read it as
         # a fall in vagal activity (Task Force 1996).
-        reasons.append(slow)
+        reasons.append(Reason(ReasonCode.SLOW_BREATHING, slow))
         bands = BandPowers(vlf_ms2=bands.vlf_ms2, lf_ms2=bands.lf_ms2, hf_ms2=NAN)
         ratios = NO_BANDS
         pns = sns = NAN
@@ -267,7 +320,7 @@ def hrv_indices(
     nl = NO_COMPLEXITY
     if reliable and nonlinear:
         nl = complexity(sel.nn_ms)
-        reasons += [nl.reason] if nl.reason else []
+        reasons += [Reason(ReasonCode.COMPLEXITY_LIMIT, nl.reason)] if nl.reason else []
 
     return HrvIndices(
         n_beats=n,
@@ -275,7 +328,7 @@ def hrv_indices(
         artifact_pct=artifact_pct,
         irregular_pct=irregular_pct,
         reliable=reliable,
-        reason="; ".join(reasons),
+        reasons=tuple(reasons),
         mean_rr_ms=td.mean_rr_ms if usable else NAN,
         mean_hr_bpm=td.mean_hr_bpm if usable else NAN,
         sdnn_ms=sdnn,

@@ -46,6 +46,7 @@ from hrv_relax.analysis.constants import (
     STEP_MULTIPLE,
     STRONG_JUMP_FRACTION,
 )
+from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.errors import AnalysisError
 
 
@@ -60,7 +61,12 @@ class LiveReading:
     artifact_pct: float
     n_beats: int
     supportable: bool
-    reason: str
+    why: Reason | None  # why HR or RMSSD is NaN (or shown with a caveat); None when fine
+
+    @property
+    def reason(self) -> str:
+        """The reason in words, "" when there is none."""
+        return self.why.text if self.why is not None else ""
 
 
 #: A beat is judged once this many beats have followed it (the return after a pause).
@@ -331,36 +337,44 @@ class LiveHrv:
         inner_gaps_s = self._sum_gap_s - oldest.gap_s
         return max(newest.t_s - start_s - inner_gaps_s, 0.0)
 
-    def coverage_reason(self) -> str:
-        """Why the window's beats do not cover it yet (first minute, gaps), or ""."""
+    def coverage_reason(self) -> Reason | None:
+        """Why the window's beats do not cover it yet (first minute, gaps), or None."""
         since_first_s = self._t_last_s - self._t_first_s if self._beats else 0.0
         if since_first_s < self._window_s:
-            return f"first minute: {since_first_s:.0f} s of {self._window_s:.0f} s recorded"
+            return Reason(
+                ReasonCode.FIRST_MINUTE,
+                f"first minute: {since_first_s:.0f} s of {self._window_s:.0f} s recorded",
+            )
         covered_s = self.covered_s()
         if covered_s < MIN_LIVE_COVERAGE_S:
-            return (
+            return Reason(
+                ReasonCode.LIVE_GAP,
                 f"gap: only {covered_s:.0f} s of the last {self._window_s:.0f} s recorded "
-                f"(needs {MIN_LIVE_COVERAGE_S:.0f} s)"
+                f"(needs {MIN_LIVE_COVERAGE_S:.0f} s)",
             )
-        return ""
+        return None
 
-    def _content_reason(self, artifact_pct: float) -> str:
-        """Why the covered window's beats cannot support a reading (artefacts, pairs), or ""."""
+    def _content_reason(self, artifact_pct: float) -> Reason | None:
+        """Why the covered window's beats cannot support a reading (artefacts, pairs), or None."""
         if artifact_pct > MAX_ARTIFACT_PCT:
-            return f"too many artefacts in the last minute: {artifact_pct:.0f} %"
-        if self._n_pairs < MIN_LIVE_CLEAN_PAIRS:
-            return (
-                f"too few clean successive beats in the last minute: {self._n_pairs} "
-                f"< {MIN_LIVE_CLEAN_PAIRS}"
+            return Reason(
+                ReasonCode.LIVE_ARTEFACTS,
+                f"too many artefacts in the last minute: {artifact_pct:.0f} %",
             )
-        return ""
+        if self._n_pairs < MIN_LIVE_CLEAN_PAIRS:
+            return Reason(
+                ReasonCode.LIVE_FEW_PAIRS,
+                f"too few clean successive beats in the last minute: {self._n_pairs} "
+                f"< {MIN_LIVE_CLEAN_PAIRS}",
+            )
+        return None
 
     def reading(self) -> LiveReading:
         """The current window's HR, RMSSD, artefact share, and whether they can be shown."""
         n = len(self._beats)
         pct = 100.0 * self._n_flagged / n if n else 0.0
         reason = self.coverage_reason() or self._content_reason(pct)
-        ok = not reason
+        ok = reason is None
         hr = MS_PER_MINUTE * self._n_clean / self._sum_rr if ok else math.nan
         rmssd = math.sqrt(max(self._sum_d2, 0.0) / self._n_pairs) if ok else math.nan
         return LiveReading(
@@ -371,5 +385,5 @@ class LiveHrv:
             artifact_pct=pct,
             n_beats=n,
             supportable=ok,
-            reason=reason,
+            why=reason,
         )

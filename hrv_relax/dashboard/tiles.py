@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.records import SessionRecord
 from hrv_relax.views.live import LiveView
 from hrv_relax.vocabulary import MarkerKind
 
 NO_VALUE = "—"
+#: Why a shift is not shown yet that only time would have fixed.
+WAITING_FOR_BASELINE = frozenset({ReasonCode.BASELINE_RUNNING, ReasonCode.BASELINE_PENDING})
 ARROWS = {"more relaxed": "↓ calmer", "more aroused": "↑ tenser", "no clear change": "→ steady"}
 # One word per stored session status: the picker, the tiles and the sessions table use these.
 STATUS_WORDS = {"recording": "Recording", "complete": "Ended", "interrupted": "Ended early"}
@@ -25,11 +28,13 @@ def status_word(session: SessionRecord) -> str:
     return f"{word} · simulated" if session.source == "simulated" else word
 
 
-def _ended_note(reason: str) -> str:
+def _ended_note(why: Reason | None) -> str:
     """A missing figure's reason, said of a session that is over (nothing is still coming)."""
-    if reason.startswith("first minute"):
+    if why is None:
+        return ""
+    if why.code is ReasonCode.FIRST_MINUTE:
         return "the session ended within its first minute"
-    return f"at the end: {reason}" if reason else ""
+    return f"at the end: {why.text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +60,17 @@ def heart_rate_tile(view: LiveView) -> Tile:
         # Heart rate needs only ~10 s (Task Force 1996); the strap's own reading fills the
         # first minute, labelled as such.
         return Tile("Heart rate", f"{strap} bpm", help=helptext, note=f"strap reading; {r.reason}")
-    return Tile("Heart rate", NO_VALUE, help=helptext, note=_reason(view, r.reason))
+    return Tile("Heart rate", NO_VALUE, help=helptext, note=_reason(view, r.why))
 
 
 def _final(view: LiveView) -> str:
     return "" if view.recording else "the session's last minute"
 
 
-def _reason(view: LiveView, reason: str) -> str:
-    return reason if view.recording else _ended_note(reason)
+def _reason(view: LiveView, why: Reason | None) -> str:
+    if view.recording:
+        return why.text if why is not None else ""
+    return _ended_note(why)
 
 
 def rmssd_tile(view: LiveView) -> Tile:
@@ -78,7 +85,7 @@ def rmssd_tile(view: LiveView) -> Tile:
     breathing = breathing_text(view.breathing_per_min)
     if not r.supportable or math.isnan(r.rmssd_ms):
         return Tile(
-            "RMSSD (60 s)", NO_VALUE, delta=breathing, help=helptext, note=_reason(view, r.reason)
+            "RMSSD (60 s)", NO_VALUE, delta=breathing, help=helptext, note=_reason(view, r.why)
         )
     return Tile(
         "RMSSD (60 s)", f"{r.rmssd_ms:.0f} ms", delta=breathing, help=helptext, note=_final(view)
@@ -107,7 +114,7 @@ def relaxation_tile(view: LiveView) -> Tile:
         if not view.recording:
             note = (
                 "the session ended before 2 minutes after the baseline could be compared"
-                if note.startswith(("comparing", "baseline still"))
+                if view.shift_why.code in WAITING_FOR_BASELINE
                 else f"at the end: {note}"
             )
         return Tile("Relaxation vs baseline", NO_VALUE, help=helptext, note=note)

@@ -32,6 +32,7 @@ from hrv_relax.analysis.constants import (
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
 )
+from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import (
     PieceVariability,
     SubWindows,
@@ -107,7 +108,7 @@ class LiveView:
     phases: tuple[Span, ...]
     baseline: HrvIndices | None  # the finished baseline (marked, or first 3 minutes), if reliable
     shift_now: RelaxationShift | None  # the last 2 minutes against the baseline
-    shift_note: str  # why there is no shift yet
+    shift_why: Reason  # why there is no shift yet (when shift_now is None)
     gaps: tuple[Span, ...]
     events: tuple[MarkerRecord, ...]  # technique, pressure, region and note markers
 
@@ -116,9 +117,15 @@ class LiveView:
         return self.session.status == "recording"
 
     @property
+    def shift_note(self) -> str:
+        """Why there is no shift yet, in words."""
+        return self.shift_why.text
+
+    @property
     def window_full(self) -> bool:
         """Whether the live 60 s window is covered, so its artefact share means something."""
-        return self.reading.supportable or not self.reading.reason.startswith("first minute")
+        why = self.reading.why
+        return self.reading.supportable or why is None or why.code is not ReasonCode.FIRST_MINUTE
 
     @property
     def strap_reading_bpm(self) -> int | None:
@@ -156,14 +163,22 @@ def _pieces(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -
     return subwindows(*_slice(series, keep, start_s, end_s), start_s, end_s)
 
 
-def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) -> str:
+def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) -> Reason:
     if base is None:
-        return "baseline still running: mark Massage when it ends"
+        return Reason(
+            ReasonCode.BASELINE_RUNNING, "baseline still running: mark Massage when it ends"
+        )
     if last_t < base.end_s + NOW_WINDOW_S:
-        return f"comparing with the baseline in {base.end_s + NOW_WINDOW_S - last_t:.0f} s"
+        return Reason(
+            ReasonCode.BASELINE_PENDING,
+            f"comparing with the baseline in {base.end_s + NOW_WINDOW_S - last_t:.0f} s",
+        )
     if indices is None:
-        return "the baseline has too few clean beats to compare against"
-    return "not enough clean beats in the last 2 minutes"
+        return Reason(
+            ReasonCode.BASELINE_UNRELIABLE,
+            "the baseline has too few clean beats to compare against",
+        )
+    return Reason(ReasonCode.FEW_RECENT_BEATS, "not enough clean beats in the last 2 minutes")
 
 
 def _same_pieces(a: SubWindows, b: SubWindows) -> bool:
@@ -398,7 +413,7 @@ class LiveFeed:
             phases=phases,
             baseline=baseline,
             shift_now=shift_now,
-            shift_note=_shift_note(base_span, baseline, now_t),
+            shift_why=_shift_note(base_span, baseline, now_t),
             gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
             events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
         )
@@ -430,7 +445,7 @@ def _irregular_reading(
     beats: BeatArrays,
     ectopy: BoolArray,
     irregular: BoolArray,
-    coverage_reason: str,
+    coverage_reason: Reason | None,
 ) -> LiveReading:
     """Heart rate without RMSSD when the last minute is mostly irregular rhythm.
 
@@ -450,7 +465,11 @@ def _irregular_reading(
     clean = ~ectopy[minute]
     share_pct = 100.0 * float(np.mean(irregular[minute]))
     artefact_pct = 100.0 * float(np.mean(ectopy[minute]))
-    if share_pct <= MAX_IRREGULAR_PCT or artefact_pct > MAX_ARTIFACT_PCT or coverage_reason:
+    if (
+        share_pct <= MAX_IRREGULAR_PCT
+        or artefact_pct > MAX_ARTIFACT_PCT
+        or coverage_reason is not None
+    ):
         return reading
     return replace(
         reading,
@@ -459,7 +478,10 @@ def _irregular_reading(
         ln_rmssd=math.nan,
         artifact_pct=artefact_pct,
         supportable=True,
-        reason=f"irregular rhythm (possible atrial fibrillation) in {share_pct:.0f} % of beats",
+        why=Reason(
+            ReasonCode.IRREGULAR_RHYTHM,
+            f"irregular rhythm (possible atrial fibrillation) in {share_pct:.0f} % of beats",
+        ),
     )
 
 
@@ -472,7 +494,7 @@ def _empty(reason: str = "no beats yet: is the strap on and moistened?") -> Live
         artifact_pct=0.0,
         n_beats=0,
         supportable=False,
-        reason=reason,
+        why=Reason(ReasonCode.NO_BEATS, reason),
     )
 
 

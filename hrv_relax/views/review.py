@@ -27,6 +27,7 @@ from hrv_relax.analysis import (
 from hrv_relax.analysis.constants import MAX_SPECTRAL_GAP_S, MIN_HF_S, SMOOTHNESS_PRIORS_LAMBDA
 from hrv_relax.analysis.frequency import gap_free_spectra
 from hrv_relax.analysis.nonlinear import poincare
+from hrv_relax.analysis.reasons import NO_HF, ReasonCode, joined
 from hrv_relax.analysis.series import beat_series, gap_before_s, select_nn
 from hrv_relax.records import Viewer
 from hrv_relax.store import (
@@ -45,6 +46,8 @@ FloatArray = npt.NDArray[np.float64]
 #: The spectrum is drawn up to here: HF ends at 0.4 Hz.
 SPECTRUM_MAX_HZ = 0.5
 NORMAL_RANGE_SESSIONS = 10
+#: Reasons whose text already starts by saying the spectrum is missing.
+SAYS_NO_SPECTRUM = frozenset({ReasonCode.STRETCHES_SHORT_FOR_BANDS, ReasonCode.SPECTRUM_ARTEFACTS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +169,7 @@ def phase_spectra(
         name = phase.phase.capitalize()
         spectrum = phase_spectrum(beats, phase)
         if isinstance(spectrum, str):
-            why = spectrum if spectrum.startswith("no ") else f"no spectrum, {spectrum}"
-            notes.append(f"{name}: {why}")
+            notes.append(f"{name}: {spectrum}")
             continue
         drawn.append(spectrum)
         if spectrum.note:
@@ -183,14 +185,14 @@ def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | st
     a spline never runs across a gap it would fill with invented values.
     """
     if not math.isfinite(phase.hf_ms2):
-        return _why_no_hf(phase.note)
+        return _why_no_hf(phase)
     inside = (beats.t_s > phase.start_s) & (beats.t_s <= phase.end_s)
     series = beat_series(beats.rr_ms[inside], beats.t_s[inside])
     keep = ~classify_artifacts(series.rr_ms).any
     stretches = gap_free_spectra(series, keep, SMOOTHNESS_PRIORS_LAMBDA)
     mean = stretches.mean_psd(MIN_HF_S)
     if mean is None:
-        return _why_no_hf(phase.note)
+        return _why_no_hf(phase)
     f_hz, psd = mean[0], mean[1][0]
     used_s = [s.duration_s for s in stretches.spectra if s.duration_s >= MIN_HF_S]
     shown = f_hz <= SPECTRUM_MAX_HZ
@@ -211,8 +213,9 @@ def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | st
     return PhaseSpectrum(phase.phase, f_hz[shown], psd[shown], note)
 
 
-def _why_no_hf(note: str) -> str:
-    """The parts of a phase's note that say why it has no HF (all of it when unreliable)."""
-    parts = note.split("; ")
-    spectral = [p for p in parts if "no HF" in p or "no spectrum" in p]
-    return "; ".join(spectral) or note or "too few clean beats"
+def _why_no_hf(phase: PhaseFigures) -> str:
+    """Why a phase has no spectrum: the reasons that withhold its HF (all when unreliable)."""
+    spectral = [r for r in phase.reasons if r.code in NO_HF]
+    if spectral and spectral[0].code in SAYS_NO_SPECTRUM:
+        return joined(spectral)
+    return f"no spectrum, {joined(spectral) or phase.note or 'too few clean beats'}"

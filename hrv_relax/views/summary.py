@@ -27,13 +27,14 @@ from hrv_relax.analysis import (
     hrv_indices,
     phase_marks,
 )
+from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.segments import Segment, marked_segments
 from hrv_relax.analysis.series import beat_series
 from hrv_relax.store import BeatArrays, MarkerRecord
 
 #: Bump when the JSON layout changes; the analysis code's own changes are caught by the hash.
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3
 #: A technique or pressure held for less than this has too few 30 s pieces for an interval.
 MIN_SEGMENT_S = 60.0
 MAIN_PHASE = "massage"
@@ -84,6 +85,7 @@ class PhaseFigures:
     dfa_alpha1: float
     sampen: float
     shift: ShiftFigures | None
+    reasons: tuple[Reason, ...] = ()  # `note` as codes with their texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ def _phase(
         artifact_pct=idx.artifact_pct,
         reliable=idx.reliable,
         note=idx.reason,
+        reasons=idx.reasons,
         hr_bpm=idx.mean_hr_bpm,
         rmssd_ms=idx.rmssd_ms,
         ln_rmssd=idx.ln_rmssd,
@@ -246,6 +249,7 @@ def _phase_from(d: Mapping[str, Any]) -> PhaseFigures:
         reliable=bool(d["reliable"]),
         note=d["note"],
         shift=_shift_from(d["shift"]),
+        reasons=tuple(Reason(ReasonCode(r["code"]), r["text"]) for r in d["reasons"]),
         **{k: _f(d[k]) for k in floats},
     )
 
