@@ -12,6 +12,9 @@ from hrv_relax.errors import ConfigurationError
 APP_NAME = "hrv-relax"
 ENV_DB = "HRV_RELAX_DB"
 ENV_DEMO = "HRV_RELAX_DEMO"  # set by `hrv-relax demo` for the dashboard it serves
+# A file where the dashboard notes the sessions its pages start, so the `hrv-relax demo` that
+# serves it stops only its own recordings on Ctrl-C (hrv_relax.capture.processes).
+ENV_STARTED_LIST = "HRV_RELAX_STARTED_LIST"
 # Where a recorder keeps beats the database has not confirmed yet (hrv_relax.capture.journal).
 ENV_BUFFER_DIR = "HRV_RELAX_BUFFER_DIR"
 DEFAULT_DB_FILENAME = "hrv-relax.db"

@@ -16,10 +16,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from hrv_relax.config import ENV_DB, data_dir
-from hrv_relax.errors import HrvRelaxError, SessionStateError
-from hrv_relax.private_files import create_private, private_dir
-from hrv_relax.store import Store, list_sessions, request_stop
+from hrv_relax.config import ENV_DB, ENV_STARTED_LIST, data_dir
+from hrv_relax.errors import HrvRelaxError, NotFoundError, SessionStateError
+from hrv_relax.private_files import create_private, open_private_append, private_dir
+from hrv_relax.store import Store, get_session, list_sessions, request_stop
+from hrv_relax.vocabulary import SessionStatus
 
 # How long a new recorder may take to open the database and create its session.
 START_TIMEOUT_S = 30.0
@@ -110,7 +111,26 @@ def start_recording(
         starting.replace(log_path)
     except OSError:  # Windows renames no open file: the log keeps its random name
         log_path = starting
+    note_started(session_id)
     return StartedRecording(session_id, proc.pid, log_path)
+
+
+def note_started(session_id: int) -> None:
+    """Add the session to the list named by HRV_RELAX_STARTED_LIST (if set): its owner's."""
+    listed = os.environ.get(ENV_STARTED_LIST, "").strip()
+    if listed:
+        fd = open_private_append(Path(listed))
+        with os.fdopen(fd, "a") as out:
+            out.write(f"{session_id}\n")
+
+
+def started_sessions(listed: Path) -> tuple[int, ...]:
+    """The session ids noted in a started-list file (none if it is missing)."""
+    try:
+        text = listed.read_text()
+    except FileNotFoundError:
+        return ()
+    return tuple(int(line) for line in text.split() if line.isdigit())
 
 
 def _read_line(proc: subprocess.Popen[str], timeout_s: float) -> str:
@@ -132,8 +152,26 @@ def _last_line(path: Path) -> str:
     return message.removeprefix("hrv-relax: error: ")
 
 
+def stop_recordings(store: Store, session_ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Ask the recorders of these sessions to finish; return those that were still recording.
+
+    The demo does this on exit with the sessions it and its pages started: another demo
+    serving the same database keeps its own recordings.
+    """
+    asked = []
+    for session_id in dict.fromkeys(session_ids):
+        try:
+            if get_session(store, session_id).status != SessionStatus.RECORDING:
+                continue
+            request_stop(store, session_id)
+        except (SessionStateError, NotFoundError):  # it finished (or left no beats) meanwhile
+            continue
+        asked.append(session_id)
+    return tuple(asked)
+
+
 def stop_all_recordings(store: Store) -> int:
-    """Ask every recorder of this database to finish (the demo does this on exit)."""
+    """Ask every recorder of this database to finish (tests clean up with this)."""
     sessions = list_sessions(store, statuses=("recording",))
     for session in sessions:
         with contextlib.suppress(SessionStateError):  # it finished on its own meanwhile

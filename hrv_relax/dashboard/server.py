@@ -18,12 +18,18 @@ from types import FrameType
 
 from sqlalchemy import make_url
 
-from hrv_relax.capture.processes import start_recording, stop_all_recordings
+from hrv_relax.capture.processes import (
+    start_recording,
+    started_sessions,
+    stop_recordings,
+)
 from hrv_relax.config import (
     DEFAULT_DASHBOARD_ADDRESS,
     DEFAULT_DASHBOARD_PORT,
     ENV_DB,
     ENV_DEMO,
+    ENV_STARTED_LIST,
+    data_dir,
     demo_db_path,
     resolve_db_url,
     shown_db_url,
@@ -38,6 +44,7 @@ from hrv_relax.demo.practice import (
     seed_demo,
 )
 from hrv_relax.errors import ConfigurationError, HrvRelaxError
+from hrv_relax.private_files import private_dir
 from hrv_relax.store import Store, find_client, list_sessions, open_store
 
 log = logging.getLogger(__name__)
@@ -229,6 +236,11 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
         "hrv-relax demo: preparing the demo practice (a few seconds the first time)...", flush=True
     )
     prepare_demo_database(db_url)
+    # This demo's recordings (its own and those its pages start) are listed here, so that its
+    # Ctrl-C stops them and not those of another demo serving the same database.
+    started_list = private_dir(data_dir() / "logs") / f"demo-started-{os.getpid()}.txt"
+    started_list.unlink(missing_ok=True)
+    os.environ[ENV_STARTED_LIST] = str(started_list)
     client = DEMO_CLIENTS[0][0]
     store = open_store(db_url)
     demo_client = find_client(store, client)
@@ -248,14 +260,29 @@ def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = Tr
         return serve_dashboard(db_url, port=port, open_browser=open_browser, demo=True)
     finally:
         # The demo's recordings, and any started from its pages, end with it.
-        store = open_store(db_url)
-        stop_all_recordings(store)
-        _wait_until_recordings_end(store, DASHBOARD_STOP_TIMEOUT_S)
+        stop_own_recordings(db_url, started_list)
+        os.environ.pop(ENV_STARTED_LIST, None)
+
+
+def stop_own_recordings(db_url: str, started_list: Path) -> tuple[int, ...]:
+    """Stop the recordings noted in `started_list`, wait for them to end, remove the list."""
+    store = open_store(db_url)
+    try:
+        asked = stop_recordings(store, started_sessions(started_list))
+        _wait_until_recordings_end(store, asked, DASHBOARD_STOP_TIMEOUT_S)
+    finally:
         store.close()
+    started_list.unlink(missing_ok=True)
+    return asked
 
 
-def _wait_until_recordings_end(store: Store, timeout_s: float) -> None:
+def _wait_until_recordings_end(
+    store: Store, session_ids: tuple[int, ...], timeout_s: float
+) -> None:
     """Give the recorders asked to stop time to finish their sessions (about a second each)."""
     deadline = time.monotonic() + timeout_s
-    while list_sessions(store, statuses=("recording",)) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        recording = {s.id for s in list_sessions(store, statuses=("recording",))}
+        if not recording.intersection(session_ids):
+            return
         time.sleep(0.2)
