@@ -48,8 +48,8 @@ if viewer is None:
 else:
     if viewer.role == Role.CLIENT:
         pages = [
-            _page("history", "My history", ":material/timeline:", default=True),
-            _page("sessions", "My sessions", ":material/history:"),
+            _page("history", "Your history", ":material/timeline:", default=True),
+            _page("sessions", "Your sessions", ":material/history:"),
             _page("review", "Session review", ":material/insights:"),
         ]
     else:
@@ -73,7 +73,9 @@ with st.sidebar:
             "unless you sign out and in as another demo account."
         )
     if viewer is not None:
-        st.caption(f"Signed in as **{viewer.label}** ({viewer.role})")
+        # A client knows she is a client; staff see their role (admin, therapist, reception).
+        role = "" if viewer.role == Role.CLIENT else f" ({viewer.role})"
+        st.caption(f"Signed in as **{viewer.label}**{role}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out(store, viewer, "You signed out.")
             st.rerun()

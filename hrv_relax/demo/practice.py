@@ -33,7 +33,7 @@ DEMO_PASSWORD = "relax-demo-2026"
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("demo-admin", "admin", "Demo Admin", None),
     (DEMO_THERAPIST, "therapist", "Demo Therapist", None),
-    ("demo-client", "client", "Alex Demo (client login)", "Alex Demo"),
+    ("demo-client", "client", "Alex Demo", "Alex Demo"),
 )
 DEMO_SEED = 20261121
 WEEKS_OF_HISTORY = 6

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Sequence
 
 from hrv_relax.analysis import Change
+from hrv_relax.views.history import TimelinePoint
 from hrv_relax.views.summary import SessionFigures, ShiftFigures
 
 #: Changes smaller than this are "about the same" in words (the figures still show them).
@@ -39,14 +42,27 @@ def _ranges(shift: ShiftFigures) -> str:
     return " and ".join(parts)
 
 
-def shift_sentence(shift: ShiftFigures, during: str, than: str, against: str) -> str:
+#: Whose heart it was, for the person reading: the client herself, or her therapist.
+YOUR = "your"
+
+
+def shift_sentence(
+    shift: ShiftFigures, during: str, than: str, against: str, whose: str = YOUR
+) -> str:
     """What was measured, e.g. "During the massage your heart rate was 4 bpm lower and your
-    RMSSD 25 % higher than while resting before it"."""
+    RMSSD 25 % higher than while resting before it" (`whose`: "your" or "Dana's")."""
     hr = _compared(shift.hr_bpm.delta, STEADY_HR_BPM, "bpm")
     rmssd = _compared(shift.rmssd_pct, STEADY_RMSSD_PCT, "%")
+    # A client reads "your ... and your ..."; staff read "Dana's ... and RMSSD ...".
+    also = f"{whose} RMSSD" if whose == YOUR else "RMSSD"
     if hr.endswith(("higher", "lower")) and rmssd.endswith(("higher", "lower")):
-        return f"{during} your heart rate was {hr} and your RMSSD {rmssd} {than}"
-    return f"{during}, compared with {against}, your heart rate was {hr} and your RMSSD {rmssd}"
+        return f"{during} {whose} heart rate was {hr} and {also} {rmssd} {than}"
+    return f"{during}, compared with {against}, {whose} heart rate was {hr} and {also} {rmssd}"
+
+
+def possessive(name: str) -> str:
+    """ "Dana Example's", "Chris's": how staff pages speak about a client."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 #: The verdict in words: how sure, never why (rest on the table alone raises HRV,
@@ -61,8 +77,11 @@ VERDICT_ENDINGS = {
 }
 
 
-def headline(figures: SessionFigures) -> str:
-    """The session in one or two sentences: what changed, how sure, the verdict last."""
+def headline(figures: SessionFigures, whose: str = YOUR) -> str:
+    """The session in one or two sentences: what changed, how sure, the verdict last.
+
+    `whose` is "your" for the client (and her take-home report) and "Dana's" for staff.
+    """
     main = figures.main
     if figures.n_beats == 0:
         return "This session has no heartbeats recorded."
@@ -87,7 +106,7 @@ def headline(figures: SessionFigures) -> str:
     else:
         words = (f"During the {main.phase}", "than while resting before it", "the rest before it")
     ending = VERDICT_ENDINGS.get(shift.verdict, shift.verdict)
-    return f"{shift_sentence(shift, *words)}: {ending}"
+    return f"{shift_sentence(shift, *words, whose=whose)}: {ending}"
 
 
 def how_sure(figures: SessionFigures) -> str:
@@ -134,3 +153,23 @@ def rmssd_change_text(ln_change: Change) -> str:
     else:
         text += " (no interval: too few clean 30 s pieces)"
     return text
+
+
+def client_history_sentence(points: Sequence[TimelinePoint]) -> str:
+    """A client's sessions in words, counted by verdict: "You have had 6 sessions since ..."."""
+    if not points:
+        return "You have no finished sessions yet."
+    verdicts = Counter(p.verdict for p in points)
+    relaxed, alert = verdicts["more relaxed"], verdicts["more aroused"]
+    other = len(points) - relaxed - alert
+    plural = "s" if len(points) != 1 else ""
+    parts = [f"in {relaxed} you were clearly more relaxed during the massage than before it"]
+    if alert:
+        parts.append(f"in {alert} clearly more alert")
+    if other:
+        parts.append(f"in {other} there was no clear change")
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
+    return (
+        f"You have had {len(points)} session{plural} since "
+        f"{points[0].started_at:%-d %B %Y}. Of these, {listed}."
+    )

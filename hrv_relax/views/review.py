@@ -38,7 +38,7 @@ from hrv_relax.store import (
     Store,
 )
 from hrv_relax.store.access import visible_beats, visible_client, visible_markers, visible_session
-from hrv_relax.views.plain_words import headline, how_sure
+from hrv_relax.views.plain_words import headline, how_sure, possessive
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
 from hrv_relax.views.summary_cache import analyze_stored, session_summaries
 
@@ -81,7 +81,8 @@ class ReviewView:
     session: SessionRecord
     client: ClientRecord
     figures: SessionFigures
-    headline: str
+    headline: str  # addressed to the client ("your heart rate"), as her report is
+    headline_about: str  # about the client, for staff ("Dana Example's heart rate")
     how_sure: str  # the headline's 95 % ranges in words ("" without intervals)
     beats: BeatArrays
     artifacts: npt.NDArray[np.bool_]
@@ -120,6 +121,7 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
         client=client,
         figures=figures,
         headline=headline(figures),
+        headline_about=headline(figures, whose=possessive(client.name)),
         how_sure=how_sure(figures),
         beats=beats,
         artifacts=result.artifacts,

@@ -11,11 +11,42 @@ from hrv_relax.views.history import Comparison, HistoryView
 from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
 
 VERDICT_COLOURS = {"more relaxed": GREEN, "more aroused": VERMILION}
+#: A change axis spans at least this much either side of zero (%): three similar weeks must
+#: not stretch to ticks such as 31.2 / 31.4 that make a flat line look like a swing.
+MIN_CHANGE_SPAN_PCT = 20.0
+#: A resting-RMSSD axis spans at least this share of its middle value either side.
+MIN_LEVEL_SPAN = 0.25
 
 
-def timeline_figure(view: HistoryView) -> go.Figure:
-    """Baseline lnRMSSD per session with the normal-range band; below, each session's shift."""
+def _level_range(values: np.ndarray) -> list[float] | None:
+    """An axis range around finite `values` wide enough to read (None: let plotly choose)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return None
+    low, high = float(finite.min()), float(finite.max())
+    middle = (low + high) / 2
+    half = max((high - low) / 2 * 1.15, abs(middle) * MIN_LEVEL_SPAN)
+    return [max(0.0, middle - half), middle + half]
+
+
+def _change_range(values: np.ndarray) -> list[float]:
+    """A change axis that always shows zero and at least +-MIN_CHANGE_SPAN_PCT."""
+    finite = values[np.isfinite(values)]
+    low = min(-MIN_CHANGE_SPAN_PCT, float(finite.min()) * 1.15 if finite.size else 0.0)
+    high = max(MIN_CHANGE_SPAN_PCT, float(finite.max()) * 1.15 if finite.size else 0.0)
+    return [low, high]
+
+
+def timeline_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure:
+    """Baseline lnRMSSD per session with the normal-range band; below, each session's shift.
+
+    For a client the level is RMSSD in ms (no logarithms) and the titles speak to her.
+    """
     pts = view.points
+
+    def level(values: np.ndarray) -> np.ndarray:
+        return np.exp(values) if for_client else values
+
     # Arrays, not lists: plotly validates a list element by element.
     when = np.array([p.started_at.replace(tzinfo=None) for p in pts], dtype="datetime64[us]")
     fig = make_subplots(
@@ -24,12 +55,18 @@ def timeline_figure(view: HistoryView) -> go.Figure:
         shared_xaxes=True,
         vertical_spacing=0.1,
         subplot_titles=(
-            "Resting lnRMSSD at the start of each session",
-            "RMSSD change during the massage (%)",
+            "Your resting variability (RMSSD, ms) at the start of each session"
+            if for_client
+            else "Resting lnRMSSD at the start of each session",
+            "How much it rose (+) or fell during the massage (%)"
+            if for_client
+            else "RMSSD change during the massage (%)",
         ),
     )
-    low = np.array([p.normal_low for p in pts])
-    high = np.array([p.normal_high for p in pts])
+    low = level(np.array([p.normal_low for p in pts]))
+    high = level(np.array([p.normal_high for p in pts]))
+    baseline = level(np.array([p.baseline_ln_rmssd for p in pts]))
+    shifts = np.array([p.rmssd_pct for p in pts])
     if len({p.client_id for p in pts}) == 1 and np.isfinite(low).any():
         fig.add_trace(
             go.Scatter(
@@ -55,15 +92,15 @@ def timeline_figure(view: HistoryView) -> go.Figure:
     fig.add_trace(
         go.Scatter(
             x=when,
-            y=np.array([p.baseline_ln_rmssd for p in pts]),
+            y=baseline,
             mode="markers+lines",
             line={"color": BLUE, "width": 1},
             marker={"size": 7, "color": BLUE},
             name="baseline",
             customdata=np.array([[p.session_id, p.client_name] for p in pts], dtype=object),
             hovertemplate=(
-                "%{x|%Y-%m-%d}: %{y:.2f} (session %{customdata[0]}, %{customdata[1]})"
-                "<extra></extra>"
+                ("%{x|%Y-%m-%d}: %{y:.0f} ms" if for_client else "%{x|%Y-%m-%d}: %{y:.2f}")
+                + " (session %{customdata[0]}, %{customdata[1]})<extra></extra>"
             ),
         ),
         row=1,
@@ -72,7 +109,7 @@ def timeline_figure(view: HistoryView) -> go.Figure:
     fig.add_trace(
         go.Bar(
             x=when,
-            y=np.array([p.rmssd_pct for p in pts]),
+            y=shifts,
             name="shift",
             marker_color=np.array([VERDICT_COLOURS.get(p.verdict, GREY) for p in pts]),
             customdata=np.array(
@@ -87,40 +124,68 @@ def timeline_figure(view: HistoryView) -> go.Figure:
         col=1,
     )
     fig.add_hline(y=0, line={"color": GREY, "width": 1}, row=2, col=1)
+    fig.update_yaxes(
+        range=_level_range(baseline), tickformat=".0f" if for_client else ".1f", row=1, col=1
+    )
+    fig.update_yaxes(range=_change_range(shifts), tickformat="+.0f", row=2, col=1)
     return style(fig, 520)
 
 
-def weekly_figure(view: HistoryView) -> go.Figure:
-    """Weekly means of baseline lnRMSSD (left axis) and of the shift (right axis)."""
+def weekly_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure:
+    """Weekly means: resting RMSSD (ms) above, its change during the massage (%) below.
+
+    Two panels with one axis each, in ms and %, not two axes of log units on one panel (whose
+    ticks read 0.3088 / 0.3206 when the weeks were alike).
+    """
     weeks = view.weeks
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    x = [w.week_start for w in weeks]
+    x = np.array([w.week_start for w in weeks], dtype="datetime64[D]")
+    rest_ms = np.exp(np.array([w.baseline_ln_rmssd for w in weeks], dtype=float))
+    change_pct = 100.0 * np.expm1(np.array([w.shift_ln_rmssd for w in weeks], dtype=float))
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.16,
+        subplot_titles=(
+            "Your resting variability, week by week (RMSSD, ms)"
+            if for_client
+            else "Resting RMSSD, weekly mean (ms)",
+            "How much it rose during the massage (%)"
+            if for_client
+            else "RMSSD change during the massage, weekly mean (%)",
+        ),
+    )
     fig.add_trace(
         go.Scatter(
             x=x,
-            y=[w.baseline_ln_rmssd for w in weeks],
+            y=rest_ms,
             mode="lines+markers",
-            name="baseline lnRMSSD",
+            name="resting RMSSD",
             line={"color": BLUE, "width": 2},
             customdata=[w.n_sessions for w in weeks],
-            hovertemplate="week of %{x|%Y-%m-%d}: %{y:.2f} (%{customdata} sessions)<extra></extra>",
+            hovertemplate=(
+                "week of %{x|%Y-%m-%d}: %{y:.0f} ms (%{customdata} sessions)<extra></extra>"
+            ),
         ),
-        secondary_y=False,
+        row=1,
+        col=1,
     )
     fig.add_trace(
-        go.Scatter(
+        go.Bar(
             x=x,
-            y=[w.shift_ln_rmssd for w in weeks],
-            mode="lines+markers",
-            name="lnRMSSD shift",
-            line={"color": ORANGE, "width": 2, "dash": "dot"},
-            hovertemplate="week of %{x|%Y-%m-%d}: %{y:+.2f}<extra></extra>",
+            y=change_pct,
+            name="change during the massage",
+            marker_color=ORANGE,
+            hovertemplate="week of %{x|%Y-%m-%d}: %{y:+.0f} %<extra></extra>",
         ),
-        secondary_y=True,
+        row=2,
+        col=1,
     )
-    fig.update_yaxes(title_text="baseline lnRMSSD", secondary_y=False)
-    fig.update_yaxes(title_text="shift (lnRMSSD)", secondary_y=True, showgrid=False)
-    return style(fig, 320, legend=True)
+    fig.add_hline(y=0, line={"color": GREY, "width": 1}, row=2, col=1)
+    fig.update_yaxes(range=_level_range(rest_ms), tickformat=".0f", row=1, col=1)
+    fig.update_yaxes(range=_change_range(change_pct), tickformat="+.0f", row=2, col=1)
+    fig.update_xaxes(tickformat="%d %b")
+    return style(fig, 420)
 
 
 def comparison_figure(rows: tuple[Comparison, ...], group: str) -> go.Figure:

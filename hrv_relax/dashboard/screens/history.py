@@ -18,6 +18,7 @@ from hrv_relax.views.history import (
     build_history,
     filter_choices,
 )
+from hrv_relax.views.plain_words import client_history_sentence
 from hrv_relax.views.summary_cache import session_summaries, stale_count
 from hrv_relax.vocabulary import Role
 
@@ -25,7 +26,9 @@ CLINIC = 0
 
 store = get_store()
 viewer = require_viewer()
-st.title("My history" if viewer.role == Role.CLIENT else "Client history")
+# A client sees her own history, addressed to her, without the staff's filters.
+for_client = viewer.role == Role.CLIENT
+st.title("Your history" if for_client else "Client history")
 clients = {c.id: c.name for c in visible_clients(store, viewer)}
 if not clients:
     st.info(
@@ -33,14 +36,15 @@ if not clients:
         "`hrv-relax record --device ADDRESS --client NAME`, or import a file."
     )
     st.stop()
-# A client sees only their own record; "all clients" is for the practice's staff.
-choices = list(clients) if viewer.role == Role.CLIENT else [*clients, CLINIC]
-client_id = st.selectbox(
-    "Client",
-    choices,
-    format_func=lambda i: clients.get(i, "All clients (clinic)"),
-    key="history_client",
-)
+if for_client:
+    client_id = next(iter(clients))  # her own record, the only one she can see
+else:
+    client_id = st.selectbox(
+        "Client",
+        [*clients, CLINIC],
+        format_func=lambda i: clients.get(i, "All clients (clinic)"),
+        key="history_client",
+    )
 client_ids = None if client_id == CLINIC else (client_id,)
 
 stale = stale_count(store, viewer, client_ids)
@@ -54,59 +58,79 @@ def show_progress(done: int, total: int) -> None:
 summaries = session_summaries(store, viewer, client_ids=client_ids, progress=show_progress)
 bar.empty()
 if not summaries:
-    st.info("No finished sessions for this client yet.")
+    st.info(
+        "No finished sessions yet." if for_client else "No finished sessions for this client yet."
+    )
     st.stop()
 
 options = filter_choices(summaries)
 names = user_names(store, options.therapist_ids)
-c1, c2, c3 = st.columns(3)
-dates = c1.date_input(
-    "Dates", value=(options.first_day, options.last_day), key=f"history_dates_{client_id}"
-)
-therapists = c2.multiselect(
-    "Therapist",
-    options.therapist_ids,
-    format_func=lambda i: names.get(i, f"#{i}"),
-    key=f"history_therapists_{client_id}",
-)
-marker = c3.selectbox(
-    "Technique or pressure",
-    [None, *options.markers],
-    format_func=lambda m: m or "Any",
-    key=f"history_marker_{client_id}",
-)
-since, until = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (None, None)
-view = build_history(
-    summaries,
-    HistoryFilters(
+if for_client:
+    filters = HistoryFilters(client_ids=client_ids)
+else:
+    c1, c2, c3 = st.columns(3)
+    dates = c1.date_input(
+        "Dates", value=(options.first_day, options.last_day), key=f"history_dates_{client_id}"
+    )
+    therapists = c2.multiselect(
+        "Therapist",
+        options.therapist_ids,
+        format_func=lambda i: names.get(i, f"#{i}"),
+        key=f"history_therapists_{client_id}",
+    )
+    marker = c3.selectbox(
+        "Technique or pressure",
+        [None, *options.markers],
+        format_func=lambda m: m or "Any",
+        key=f"history_marker_{client_id}",
+    )
+    since, until = (dates[0], dates[-1]) if isinstance(dates, tuple) and dates else (None, None)
+    filters = HistoryFilters(
         client_ids=client_ids,
         therapist_ids=tuple(therapists) or None,
         since=since,
         until=until,
         marker=marker,
-    ),
-)
+    )
+view = build_history(summaries, filters)
 if not view.points:
     st.info(f"None of the {view.n_all} sessions match these filters.")
     st.stop()
 
-st.markdown(f"**{len(view.points)} of {view.n_all} sessions.** {view.trend}")
-if view.usual is not None:
-    st.caption(
-        f"Usual resting lnRMSSD: {view.usual.low:.2f}-{view.usual.high:.2f} "
-        f"(where 9 in 10 resting values fall, from the last {view.usual.n_sessions} sessions)."
-    )
-st.markdown("#### Sessions over time")
-st.caption(CHART_CAPTIONS["timeline"])
-st.plotly_chart(timeline_figure(view), key="history_timeline")
+usual_words = (
+    f"Usual resting lnRMSSD: {view.usual.low:.2f}-{view.usual.high:.2f} "
+    f"(where 9 in 10 resting values fall, from the last {view.usual.n_sessions} sessions)."
+    if view.usual is not None
+    else ""
+)
+if for_client:
+    st.markdown(client_history_sentence(view.points))
+    with st.expander("Details: the figures behind this page"):
+        st.markdown(f"{view.trend} {usual_words}")
+        st.caption(CHART_CAPTIONS["timeline"])
+        st.caption(CHART_CAPTIONS["trend"])
+else:
+    st.markdown(f"**{len(view.points)} of {view.n_all} sessions.** {view.trend}")
+    if usual_words:
+        st.caption(usual_words)
+st.markdown("#### Your sessions over time" if for_client else "#### Sessions over time")
+if not for_client:
+    st.caption(CHART_CAPTIONS["timeline"])
+st.plotly_chart(timeline_figure(view, for_client=for_client), key="history_timeline")
 st.markdown("#### Week by week")
-st.caption(CHART_CAPTIONS["trend"])
-st.plotly_chart(weekly_figure(view), key="history_weekly")
+if not for_client:
+    st.caption(CHART_CAPTIONS["trend"])
+st.plotly_chart(weekly_figure(view, for_client=for_client), key="history_weekly")
 
-st.markdown("#### What relaxes most")
+st.markdown("#### What relaxes you most" if for_client else "#### What relaxes most")
 st.caption(
-    f"Mean RMSSD change against the session's baseline, with the number of sessions behind each "
-    f"bar. Light blue bars rest on fewer than {MIN_COMPARISON_SESSIONS} sessions: too few to say."
+    f"How much your heart-rate variability rose on average, with the number of sessions "
+    f"behind each bar. Pale blue bars rest on fewer than {MIN_COMPARISON_SESSIONS} sessions: "
+    "too few to say."
+    if for_client
+    else f"Mean RMSSD change against the session's baseline, with the number of sessions behind "
+    f"each bar. Light blue bars rest on fewer than {MIN_COMPARISON_SESSIONS} sessions: too few "
+    "to say."
 )
 tabs = st.tabs(["Techniques", "Pressures", "Session length"])
 for tab, group in zip(tabs, ("technique", "pressure", "session length"), strict=True):
@@ -116,9 +140,10 @@ for tab, group in zip(tabs, ("technique", "pressure", "session length"), strict=
         else:
             st.info(f"No {group} marked in these sessions yet.")
 
-st.markdown("#### All sessions")
+st.markdown("#### All your sessions" if for_client else "#### All sessions")
+table = history_frame(view, names)
 st.dataframe(
-    history_frame(view, names),
+    table.drop(columns=["Client", "Baseline lnRMSSD"]) if for_client else table,
     hide_index=True,
     column_config={"Review": st.column_config.LinkColumn("Review", display_text="open")},
 )
@@ -132,7 +157,7 @@ cols[0].download_button(
 )
 if client_id != CLINIC:
     cols[1].download_button(
-        "All my data (zip)" if viewer.role == Role.CLIENT else "All of this client's data (zip)",
+        "All your data (zip)" if for_client else "All of this client's data (zip)",
         data=lambda: client_archive(store, viewer, client_id),
         file_name=f"hrv-relax-{clients[client_id].replace(' ', '-').lower()}.zip",
         mime="application/zip",

@@ -23,7 +23,7 @@ from hrv_relax.views.explanations import CHART_CAPTIONS
 from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, full_indices_csv
 from hrv_relax.views.figure_tables import phase_notes, phase_table, rhythm_table, shift_table
 from hrv_relax.views.review import review_view
-from hrv_relax.vocabulary import FINISHED
+from hrv_relax.vocabulary import FINISHED, Role
 
 store = get_store()
 viewer = require_viewer()
@@ -56,63 +56,90 @@ except HrvRelaxError as exc:
     st.error(f"This session cannot be reviewed: {exc}. Choose another session.")
     st.stop()
 
-st.subheader(view.headline)
-if view.how_sure:
-    st.caption(view.how_sure)
+
+def _details(for_client: bool) -> None:
+    """The figures behind the headline, for staff and for a client who opens them."""
+    f = view.figures
+    if view.how_sure:
+        st.caption(view.how_sure)
+    usual = (
+        f" Resting RMSSD was **{view.baseline_position}** for "
+        f"{'you' if for_client else 'this client'} (usual range from "
+        f"{view.usual.n_sessions} earlier sessions)."
+        if view.usual
+        else ""
+    )
+    st.markdown(
+        f"{f.n_beats:,} beats over {f.duration_s / 60:.0f} min; {f.artifact_pct:.1f} % artefacts "
+        f"left out.{usual}"
+    )
+
+    st.markdown("#### Figures per phase")
+    st.dataframe(frame(phase_table(f)), hide_index=True)
+    st.caption(
+        "Breathing is read from the heartbeats. While it is slower than 9 a minute, HF, LF/HF "
+        "and PNS/SNS are left blank: the breathing rhythm has then moved below the HF band."
+    )
+    changes = shift_table(f)
+    if changes.rows:
+        st.markdown("#### Change against the resting baseline")
+        st.dataframe(frame(changes), hide_index=True)
+    for note in phase_notes(f):
+        st.caption(f":material/info: {note}")
+
+    charts = (
+        *(() if for_client else (("Heart rate and RMSSD", "hr_rmssd", hr_rmssd_figure),)),
+        ("Heartbeat intervals", "tachogram", tachogram_figure),
+        ("PNS and SNS index", "autonomic", autonomic_figure),
+    )
+    for title, key, draw in charts:
+        st.markdown(f"#### {title}")
+        st.caption(CHART_CAPTIONS[key])
+        st.plotly_chart(draw(view), key=f"chart_{key}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("#### Poincaré plot")
+        st.caption(CHART_CAPTIONS["poincare"])
+        st.plotly_chart(poincare_figure(view), key="chart_poincare")
+    with right:
+        st.markdown("#### Power spectrum")
+        st.caption(CHART_CAPTIONS["spectrum"])
+        st.plotly_chart(spectrum_figure(view), key="chart_spectrum")
+
+    st.markdown("#### Rhythm structure")
+    st.caption(CHART_CAPTIONS["rhythm"])
+    st.dataframe(frame(rhythm_table(f)), hide_index=True)
+
+    if for_client:
+        return  # she saw the techniques above the details
+    st.markdown("#### By technique and pressure")
+    if any(s.shift for s in f.segments):
+        st.caption(CHART_CAPTIONS["techniques"])
+        st.plotly_chart(segments_figure(f), key="chart_segments")
+    else:
+        st.info("No technique or pressure was marked long enough (1 minute) in this session.")
+
+
+for_client = viewer.role == Role.CLIENT
+# A client reads about her own session ("your heart rate"); staff read about the client.
+st.subheader(view.headline if for_client else view.headline_about)
 f = view.figures
-usual = (
-    f" Resting RMSSD was **{view.baseline_position}** for this client (usual range from "
-    f"{view.usual.n_sessions} earlier sessions)."
-    if view.usual
-    else ""
-)
-st.markdown(
-    f"{f.n_beats:,} beats over {f.duration_s / 60:.0f} min; {f.artifact_pct:.1f} % artefacts "
-    f"left out.{usual}"
-)
-
-st.markdown("#### Figures per phase")
-st.dataframe(frame(phase_table(f)), hide_index=True)
-st.caption(
-    "Breathing is read from the heartbeats. While it is slower than 9 a minute, HF, LF/HF "
-    "and PNS/SNS are left blank: the breathing rhythm has then moved below the HF band."
-)
-changes = shift_table(f)
-if changes.rows:
-    st.markdown("#### Change against the resting baseline")
-    st.dataframe(frame(changes), hide_index=True)
-for note in phase_notes(f):
-    st.caption(f":material/info: {note}")
-
-charts = (
-    ("Heart rate and RMSSD", "hr_rmssd", hr_rmssd_figure),
-    ("Heartbeat intervals", "tachogram", tachogram_figure),
-    ("PNS and SNS index", "autonomic", autonomic_figure),
-)
-for title, key, draw in charts:
-    st.markdown(f"#### {title}")
-    st.caption(CHART_CAPTIONS[key])
-    st.plotly_chart(draw(view), key=f"chart_{key}")
-left, right = st.columns(2)
-with left:
-    st.markdown("#### Poincaré plot")
-    st.caption(CHART_CAPTIONS["poincare"])
-    st.plotly_chart(poincare_figure(view), key="chart_poincare")
-with right:
-    st.markdown("#### Power spectrum")
-    st.caption(CHART_CAPTIONS["spectrum"])
-    st.plotly_chart(spectrum_figure(view), key="chart_spectrum")
-
-st.markdown("#### Rhythm structure")
-st.caption(CHART_CAPTIONS["rhythm"])
-st.dataframe(frame(rhythm_table(f)), hide_index=True)
-
-st.markdown("#### By technique and pressure")
-if any(s.shift for s in f.segments):
-    st.caption(CHART_CAPTIONS["techniques"])
-    st.plotly_chart(segments_figure(f), key="chart_segments")
+if for_client:
+    st.markdown(
+        f"This session lasted {f.duration_s / 60:.0f} minutes. The chart shows your heart rate "
+        "and your heart-rate variability (RMSSD: how much the time between beats varies; it "
+        "tends to rise as you relax)."
+    )
+    st.plotly_chart(hr_rmssd_figure(view), key="chart_hr_rmssd")
+    if any(s.shift for s in f.segments):
+        st.markdown("#### With each technique and pressure")
+        st.caption(CHART_CAPTIONS["techniques"])
+        st.plotly_chart(segments_figure(f), key="chart_segments")
+    # The technical figures stay one click away, for the curious and for her therapist.
+    with st.expander("Details: every figure of this session"):
+        _details(for_client)
 else:
-    st.info("No technique or pressure was marked long enough (1 minute) in this session.")
+    _details(for_client)
 
 st.markdown("#### Take home and export")
 stem = f"hrv-relax-session-{session_id}"

@@ -11,7 +11,7 @@ from hrv_relax.vocabulary import Role
 
 store = get_store()
 viewer = require_viewer()
-st.title("My sessions" if viewer.role == Role.CLIENT else "Sessions")
+st.title("Your sessions" if viewer.role == Role.CLIENT else "Sessions")
 
 clients = visible_clients(store, viewer)
 names = ["All clients", *(c.name for c in clients)]

@@ -61,8 +61,8 @@ def test_signed_out_addresses_and_a_client_probing_another_clients_session(
         assert "Accounts and privacy" not in text and "Import" not in text
         screenshot(page, "access-client-probe")
 
-        page.get_by_role("link", name="My history").click()
-        button = page.get_by_role("button", name="All my data (zip)")
+        page.get_by_role("link", name="Your history").click()
+        button = page.get_by_role("button", name="All your data (zip)")
         button.wait_for(timeout=WAIT_MS)
         with page.expect_download(timeout=WAIT_MS) as download:
             button.click()

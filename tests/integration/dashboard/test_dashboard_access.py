@@ -111,9 +111,9 @@ def test_a_client_sees_only_their_own_history_sessions_and_reviews(
     db: Path, practice: tuple[Path, AttackPractice]
 ) -> None:
     at = _signed_in_as("dana")
-    assert at.title[0].value == "My history"
-    assert at.selectbox(key="history_client").options == [DANA]  # not even "All clients"
-    assert any("All my data (zip)" in b.label for b in at.get("download_button"))  # type: ignore[attr-defined]
+    assert at.title[0].value == "Your history"
+    assert not at.selectbox and not at.multiselect and not at.date_input  # no staff filters
+    assert any("All your data (zip)" in b.label for b in at.get("download_button"))  # type: ignore[attr-defined]
     _no_eli(at)
     at.switch_page("screens/sessions.py").run()
     assert set(at.dataframe[0].value["Client"]) == {DANA}
@@ -158,8 +158,9 @@ def test_a_forged_widget_value_reaches_no_other_client(
     at.session_state["history_client"] = p.eli_client
     at.switch_page("screens/history.py").run()
     _no_eli(at)
-    # Streamlit drops a value that is not among the options: Dana's own history shows.
-    assert at.session_state["history_client"] == p.dana_client
+    # A client's history has no client picker: the forged value is never read.
+    assert not at.selectbox
+    assert any(m.value.startswith("You have had") for m in at.markdown)
     at.switch_page("screens/sessions.py").run()
     at.session_state["review_session"] = p.eli_sessions[0]
     at.switch_page("screens/review.py").run()

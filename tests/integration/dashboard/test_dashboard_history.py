@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from hrv_relax.dashboard.server import dashboard_app
 from hrv_relax.records import SYSTEM
 from hrv_relax.store import open_store
-from tests.support.accounts import signed_in_app
+from tests.support.accounts import account, signed_in_app
 from tests.support.history_practice import Practice, make_practice
 
 APP = str(dashboard_app())
@@ -41,7 +41,9 @@ def test_review_page_plain_words_first_then_figures_and_charts(
     assert not app.exception and not app.error
     assert app.title[0].value == "Session review"
     assert app.selectbox(key="review_session").value == sid
-    assert app.subheader[0].value.startswith("During the massage your heart rate was")
+    # Staff read about the client, not to her.
+    assert app.subheader[0].value.startswith("During the massage Dana Example's heart rate was")
+    assert " your " not in app.subheader[0].value
     phases = app.dataframe[0].value
     assert list(phases["Phase"]) == ["Baseline", "Massage", "Recovery"]
     assert all(6.0 <= float(b) <= 25.0 for b in phases["Breathing (/min)"])
@@ -96,6 +98,74 @@ def test_history_page_timeline_trend_comparisons_and_filters(
     app.selectbox(key="history_client").select(0).run()  # the whole clinic
     assert not app.exception
     assert set(app.dataframe[0].value["Client"]) >= {"Dana Example", "Eli Example"}
+
+
+TECHNICAL = ("lnRMSSD", "95 % CI", "ms²", "LF/HF", "PNS", "SNS")
+
+
+def _client_app(practice: Practice) -> AppTest:
+    account(practice.store, "dana", "client", client="Dana Example")
+    return signed_in_app(practice.store, "dana", "client", timeout_s=TIMEOUT_S)
+
+
+def _outside_expanders(at: AppTest) -> str:
+    """The page's texts that are not inside a "details" expander."""
+    inside = {id(e) for x in at.expander for e in _descendants(x)}
+    texts = [*at.markdown, *at.caption, *at.subheader, *at.title, *at.info]
+    return " ".join(t.value for t in texts if id(t) not in inside)
+
+
+def _descendants(node: object) -> list[object]:
+    children = list(getattr(node, "children", {}).values())
+    return [c for child in children for c in (child, *_descendants(child))]
+
+
+def test_a_client_reads_her_history_in_plain_words_without_staff_filters(
+    practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(practice.db))
+    at = _client_app(practice)
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Your history"
+    assert not at.selectbox and not at.multiselect and not at.date_input
+    assert any(m.value.startswith("You have had 6 sessions since") for m in at.markdown)
+    outside = _outside_expanders(at)
+    assert not [w for w in TECHNICAL if w in outside], outside
+    assert [e.label for e in at.expander] == ["Details: the figures behind this page"]
+    assert "lnRMSSD" in " ".join(c.value for c in at.expander[0].caption)
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    assert "(client)" not in sidebar
+
+
+def test_a_client_reads_her_session_addressed_to_her_with_figures_in_details(
+    practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(practice.db))
+    at = _client_app(practice)
+    at.query_params["session"] = str(practice.session_ids[2])
+    at.run()
+    at.switch_page("screens/review.py").run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value.startswith("During the massage your heart rate was")
+    outside = _outside_expanders(at)
+    assert not [w for w in TECHNICAL if w in outside], outside
+    details = next(e for e in at.expander if e.label.startswith("Details"))
+    assert len(details.dataframe) >= 2  # the figures per phase and the changes with 95 % CIs
+
+
+def test_staff_history_charts_have_readable_axes(practice: Practice) -> None:
+    from hrv_relax.dashboard.charts.history import weekly_figure
+    from hrv_relax.views.history import HistoryFilters, build_history
+    from hrv_relax.views.summary_cache import session_summaries
+
+    summaries = session_summaries(practice.store, SYSTEM, client_ids=(practice.client_id,))
+    fig = weekly_figure(build_history(summaries, HistoryFilters()))
+    layout = fig.layout
+    assert "yaxis2" not in layout or layout.yaxis2.overlaying is None  # no second axis on top
+    low, high = layout.yaxis.range
+    assert high - low >= 0.25 * (high + low) / 2 * 2 * 0.99  # not 0.3088 / 0.3206
+    assert layout.yaxis2.range[0] <= -20 and layout.yaxis2.range[1] >= 20
+    assert layout.yaxis.tickformat == ".0f" and layout.yaxis2.tickformat == "+.0f"
 
 
 def test_import_page_renders_its_choices(app: AppTest) -> None:
