@@ -143,14 +143,20 @@ if st.session_state.get("live_session") not in sessions:
     st.session_state["live_session"] = next(iter(sessions))
 
 
+def _state(s: SessionRecord) -> str:
+    return f"● {status_word(s)}" if s.status == "recording" else status_word(s)
+
+
 def _label(session_id: int) -> str:
     s = sessions[session_id]
     today = dt.datetime.now(dt.UTC).date()
     when = (
         f"{s.started_at:%H:%M}" if s.started_at.date() == today else f"{s.started_at:%d %b %H:%M}"
     )
-    dot = "● " if s.status == "recording" else ""
-    return f"#{s.id} · {s.client_name} · {when} UTC · {dot}{status_word(s)}"
+    simulated = " · simulated" if s.source == "simulated" else ""
+    # No state here: the browser keeps showing a chosen option's old text after the session
+    # ends, so the state is said in the label above it, which is redrawn on every run.
+    return f"#{s.id} · {s.client_name} · {when} UTC{simulated}"
 
 
 session_id: int = st.session_state["live_session"]
@@ -164,7 +170,7 @@ if glance:
 else:
     viewing_col, glance_col, stop_col = st.columns([5, 1, 1], vertical_alignment="bottom")
     session_id = viewing_col.selectbox(
-        f"Viewing ({len(recording)} recording now)",
+        f"Viewing: {_state(sessions[session_id])} ({len(recording)} recording now)",
         list(sessions),
         format_func=_label,
         key="live_session",

@@ -134,7 +134,8 @@ def test_a_session_that_ended_early_says_so_in_the_past_tense(
     at.selectbox(key="live_session").select(short).run()
     assert not at.exception
     picker = at.selectbox(key="live_session")
-    assert "Ended · simulated" in picker.format_func(short)
+    assert picker.label.startswith("Viewing: Ended · simulated")
+    assert "Recording" not in picker.format_func(short)
     assert {m.label: m.value for m in at.metric}["Signal"] == "Ended"
     notes = " ".join(c.value for c in at.caption)
     assert "the session ended within its first minute" in notes
@@ -201,12 +202,17 @@ def test_start_a_simulated_session_from_the_page_then_stop_it(
     at = signed_in_app(store)
     at.selectbox(key="start_client").select("➕ New client…").run()
     at.text_input(key="start_new_client").input("Rae New").run()
+    # Outside the demo: no strap to start with until one is scanned or a test is asked for.
+    assert next(b for b in at.button if b.label == "Start").disabled
+    assert not [r for r in at.radio if r.key == "start_strap"]
+    at.checkbox(key="start_simulated").check().run()
     start = next(b for b in at.button if b.label == "Start")
     start.click().run()
     assert not at.exception
     try:
         sessions = list_sessions(store)
         assert [s.client_name for s in sessions] == ["Rae New"]
+        assert sessions[0].source == "simulated"
         sid = sessions[0].id
         assert at.selectbox(key="live_session").value == sid
         # The recorder is its own process: it keeps recording after the page script ends.
@@ -226,6 +232,7 @@ def test_a_new_client_without_a_name_is_refused(
     at = signed_in_app(open_store(db_path))
     at.selectbox(key="start_client").select("➕ New client…").run()
     at.text_input(key="start_new_client").input("   ").run()
+    at.checkbox(key="start_simulated").check().run()
     next(b for b in at.button if b.label == "Start").click().run()
     assert not at.exception
     assert any("client name is empty" in e.value for e in at.error)

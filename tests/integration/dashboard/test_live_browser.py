@@ -54,7 +54,9 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
         page.get_by_text("Test with a simulated strap").click()
         page.get_by_text("Simulated strap (test beats, not a reading)").wait_for()
         start.click()
-        page.get_by_text("Viewing (1 recording now)").wait_for(timeout=30_000)
+        page.get_by_text("Viewing: ● Recording · simulated (1 recording now)").wait_for(
+            timeout=30_000
+        )
 
         # The heart-rate tile shows a reading and it changes as beats arrive.
         _wait_until(lambda: BPM.search(_tile_value(page, "Heart rate")), 30, "a heart rate")
@@ -77,6 +79,11 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
 
         page.get_by_role("button", name="Stop").click()
         page.get_by_text("Ended").first.wait_for(timeout=20_000)
+        # One state everywhere: the picker says what the tile says, within a refresh.
+        picker = page.locator('[data-testid="stSelectbox"]', has_text="Viewing")
+        _wait_until(lambda: "Viewing: Ended · simulated" in picker.inner_text(), 5, "the picker")
+        assert "Recording" not in picker.inner_text()
+        assert page.locator(".calm-alert").count() == 0  # nothing left to alert about
         screenshot(page, "live-stopped")
 
     store = open_store(db)

@@ -27,7 +27,8 @@ MARKERS = '.st-key-markers button[data-testid^="stBaseButton"]'
 TILES = '[class*="st-key-tile_"]'
 
 
-def _live_page(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
+def _live_page_free(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
+    """A page at `url` that notes every request to a host other than this computer."""
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.on(
         "request",
@@ -39,6 +40,11 @@ def _live_page(browser: Any, url: str, size: tuple[int, int], outside: list[str]
         ),
     )
     page.goto(url)
+    return page
+
+
+def _live_page(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
+    page = _live_page_free(browser, url, size, outside)
     page.locator(MARKERS, has_text="Massage").wait_for(timeout=60_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     time.sleep(1.5)  # a refresh or two: the tiles hold readings
@@ -135,3 +141,44 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
     undone = recent_audit(store, action="marker_undone")
     assert len(undone) == 1 and "phase 'massage'" in undone[0].detail
     store.close()
+
+
+PAGES = {
+    "sessions": "Sessions",
+    "review": "Session review",
+    "history": "Client history",
+    "import": "Import",
+}
+
+
+def test_every_staff_page_has_its_title_fits_and_reads_at_three_sizes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    outside: list[str] = []
+    argv = ["demo", "--no-browser", "--port", str(free_port())]
+    with (
+        served(argv, {"XDG_DATA_HOME": str(tmp_path)}) as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _live_page(browser, url, VIEWPORTS["laptop"], outside).close()
+        for name, size in VIEWPORTS.items():
+            for path, title in PAGES.items():
+                page = _live_page_free(browser, url + path, size, outside)
+                page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
+                time.sleep(2)  # charts drawn
+                assert page.title() == f"{title} · hrv-relax"
+                cut = page.evaluate(CUT_TEXT)
+                assert cut == [], f"{path} at {name}: text cut off: {cut}"
+                assert not page.evaluate(
+                    "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+                ), f"{path} at {name}: the page scrolls sideways"
+                low = page.evaluate(CONTRAST)
+                assert low == [], f"{path} at {name}: text below 4.5:1: {low}"
+                if path == "history":
+                    screenshot(page, f"history-{name}")
+                page.close()
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside[:3]}"
