@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_path
 
@@ -11,6 +13,8 @@ from hrv_relax.errors import ConfigurationError
 
 APP_NAME = "hrv-relax"
 ENV_DB = "HRV_RELAX_DB"
+#: The clinic's IANA time zone for every time shown (else the practice setting, else the server's).
+ENV_TIMEZONE = "HRV_RELAX_TIMEZONE"
 ENV_DEMO = "HRV_RELAX_DEMO"  # set by `hrv-relax demo` for the dashboard it serves
 # A file where the dashboard notes the sessions its pages start, so the `hrv-relax demo` that
 # serves it stops only its own recordings on Ctrl-C (hrv_relax.capture.processes).
@@ -19,6 +23,7 @@ ENV_STARTED_LIST = "HRV_RELAX_STARTED_LIST"
 ENV_BUFFER_DIR = "HRV_RELAX_BUFFER_DIR"
 DEFAULT_DB_FILENAME = "hrv-relax.db"
 DEMO_DB_FILENAME = "hrv-relax-demo.db"
+_ZONEINFO_MARK = "zoneinfo/"
 DEFAULT_DASHBOARD_PORT = 8501
 # The dashboard serves health data: localhost only unless the operator says otherwise.
 DEFAULT_DASHBOARD_ADDRESS = "127.0.0.1"
@@ -73,3 +78,37 @@ def sqlite_url(path: Path) -> str:
     if path.exists() and path.is_dir():
         raise ConfigurationError(f"database path {path} is a folder, expected a file")
     return f"sqlite:///{path.resolve()}"
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """The IANA zone named `name` (e.g. "Europe/Berlin"), or a one-line error saying so."""
+    text = name.strip()
+    try:
+        if not text or text.startswith(("/", ".")) or ".." in text:
+            raise ValueError(text)
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigurationError(
+            f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin, "
+            "America/New_York or UTC"
+        ) from None
+
+
+def server_zone() -> dt.tzinfo:
+    """This computer's zone: $TZ, else /etc/localtime's zone name, else its current offset."""
+    for candidate in (os.environ.get("TZ", "").lstrip(":"), _localtime_name()):
+        if candidate:
+            try:
+                return parse_zone(candidate)
+            except ConfigurationError:
+                continue
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
+
+
+def _localtime_name() -> str:
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        return ""
+    _, mark, name = target.partition(_ZONEINFO_MARK)
+    return name if mark else ""

@@ -47,7 +47,8 @@ def recorder_command(
     line is visible to every local user (`ps`), a client's name is health data and a
     PostgreSQL URL carries a password.
     """
-    cmd = [sys.executable, "-m", "hrv_relax", "record", "--client-id", str(client_id)]
+    # -v: the recorder's log file says what happened (connects, gaps, how it ended).
+    cmd = [sys.executable, "-m", "hrv_relax", "-v", "record", "--client-id", str(client_id)]
     if therapist is not None:
         cmd.append(f"--therapist={therapist}")
     if device is None:

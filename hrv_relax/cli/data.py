@@ -141,6 +141,7 @@ def _client_id(store: Store, name: str | None) -> int | None:
 def _cmd_export(args: argparse.Namespace) -> int:
     from hrv_relax.views.client_archive import client_archive
     from hrv_relax.views.export import full_indices_csv, render, summaries_to_csv
+    from hrv_relax.views.local_time import ClinicClock
     from hrv_relax.views.summary_cache import session_summaries
 
     store = open_store(args.db)
@@ -160,7 +161,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         rows = session_summaries(
             store, operator(), client_ids=None if client_id is None else [client_id]
         )
-        data = summaries_to_csv(rows).encode("utf-8")
+        data = summaries_to_csv(rows, ClinicClock.for_store(store)).encode("utf-8")
     else:
         client_id = _client_id(store, args.client)
         if client_id is None:
@@ -177,5 +178,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a private file (0600) beside the target and rename: never half-written."""
-    write_private(path, data)
+    """Write a private file (0600) beside the target and rename: never half-written.
+
+    A failure names the file the user asked for, never the temporary beside it.
+    """
+    if not path.parent.is_dir():
+        raise HrvRelaxError(f"cannot write {path}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise HrvRelaxError(f"cannot write {path}: it is a folder, give a file name")
+    try:
+        write_private(path, data)
+    except OSError as exc:
+        raise HrvRelaxError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -33,6 +33,7 @@ from hrv_relax.store import (
 from hrv_relax.store.access import find_visible_client, mark_session, stop_session, visible_sessions
 from hrv_relax.store.schema import PHASES
 from hrv_relax.store.sessions import discard_if_empty
+from hrv_relax.views.local_time import ClinicClock
 
 log = logging.getLogger("hrv_relax")
 
@@ -40,6 +41,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program the pipe ended
 MARK_CHOICES = (*PHASES, "technique", "pressure", "region", "note")
 
 
@@ -57,7 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
             "the demo uses its own demo file and never $HRV_RELAX_DB)"
         ),
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log what hrv-relax does on stderr (-vv: debugging detail)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
@@ -165,16 +173,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Quiet by default: stderr carries warnings, errors and what a command says it did.
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     for noisy in ("alembic", "bleak", "dbus_fast", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if not args.verbose else logging.INFO)
+        logging.getLogger(noisy).setLevel(logging.INFO if args.verbose > 1 else logging.WARNING)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        # `hrv-relax sessions | head`: the reader has all it wanted. End quietly, and keep
+        # Python from complaining when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except HrvRelaxError as exc:
         print(f"hrv-relax: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -300,31 +318,31 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
             raise HrvRelaxError(f"no client named {args.client!r}")
         client_id = client.id
     rows = visible_sessions(store, operator(), client_id=client_id)
+    clock = ClinicClock.for_store(store)
     if args.json:
-        print(json.dumps([_session_json(r) for r in rows], indent=2))
+        print(json.dumps([_session_json(r, clock) for r in rows], indent=2))
         return EXIT_OK
     if not rows:
         print("No sessions yet. Record one with: hrv-relax record --device ADDRESS --client NAME")
         return EXIT_OK
-    print(
-        f"{'id':>5}  {'client':<20} {'start (UTC)':<17} {'minutes':>7}  {'status':<11} {'beats':>6}"
-    )
+    start = f"start ({clock.name})"
+    print(f"{'id':>5}  {'client':<20} {start:<17} {'minutes':>7}  {'status':<11} {'beats':>6}")
     for r in rows:
         minutes = "" if r.duration_s is None else f"{r.duration_s / 60:.1f}"
         print(
-            f"{r.id:>5}  {r.client_name[:20]:<20} {r.started_at:%Y-%m-%d %H:%M} "
+            f"{r.id:>5}  {r.client_name[:20]:<20} {clock.stamp(r.started_at):<17} "
             f"{minutes:>7}  {r.status:<11} {r.n_beats:>6}"
         )
     return EXIT_OK
 
 
-def _session_json(r: SessionRecord) -> dict[str, object]:
+def _session_json(r: SessionRecord, clock: ClinicClock) -> dict[str, object]:
     return {
         "id": r.id,
         "client": r.client_name,
         "client_id": r.client_id,
-        "start": r.started_at.isoformat(),
-        "end": r.ended_at.isoformat() if r.ended_at else None,
+        "start": clock.iso(r.started_at),
+        "end": clock.iso(r.ended_at) if r.ended_at else None,
         "status": r.status,
         "n_beats": r.n_beats,
         "source": r.source,

@@ -22,12 +22,16 @@ from hrv_relax.store.accounts import (
     delete_client,
     list_users,
     set_active,
+    set_clinic_name,
     set_password_hash,
     set_therapists_share,
+    set_time_zone,
     therapists_share,
 )
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import ROLES
+from hrv_relax.store.settings import clinic_name
+from hrv_relax.views.local_time import ClinicClock
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -83,6 +87,19 @@ def add_account_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p = c.add_parser("share", help="whether every therapist sees every client")
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=_cmd_share_set)
+
+    p = sub.add_parser(
+        "practice",
+        help="show or set the clinic's name (on reports) and time zone (for every time shown)",
+    )
+    p.add_argument("--clinic-name", metavar="NAME", help='e.g. "Harbour Massage" ("" for none)')
+    p.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help='IANA name such as Europe/Berlin ("" for this computer\'s zone); '
+        "$HRV_RELAX_TIMEZONE overrides it",
+    )
+    p.set_defaults(func=_cmd_practice)
 
     p = sub.add_parser("audit", help="show the audit log: logins, denials, exports, deletions")
     p.add_argument("--limit", type=int, default=50)
@@ -220,7 +237,22 @@ def _cmd_share_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_practice(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.time_zone is not None:
+        set_time_zone(store, operator(), args.time_zone)
+    if args.clinic_name is not None:
+        set_clinic_name(store, operator(), args.clinic_name)
+    print(f"clinic name: {clinic_name(store) or '(none)'}")
+    print(f"time zone: {ClinicClock.for_store(store).name}")
+    return EXIT_OK
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
-    for e in recent_audit(_store(args), limit=args.limit):
-        print(f"{e.at:%Y-%m-%d %H:%M:%S} {e.username:<20} {e.action:<15} {e.target} {e.detail}")
+    store = _store(args)
+    clock = ClinicClock.for_store(store)
+    print(f"times in {clock.name}")
+    for e in recent_audit(store, limit=args.limit):
+        when = clock.when_seconds(e.at)
+        print(f"{when:<21} {e.username:<20} {e.action:<15} {e.target} {e.detail}")
     return EXIT_OK

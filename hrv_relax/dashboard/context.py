@@ -17,6 +17,7 @@ from hrv_relax.records import Viewer
 from hrv_relax.store import Store, find_user, open_store
 from hrv_relax.store.accounts import demo_only
 from hrv_relax.store.audit import audit_as
+from hrv_relax.views.local_time import ClinicClock
 
 TICKET = "auth_ticket"
 NOTICE = "auth_notice"  # why the last session ended, shown on the sign-in page
@@ -42,6 +43,16 @@ def get_store() -> Store:
         return _open(url)
     except HrvRelaxError as exc:
         st.error(f"The database cannot be opened: {exc}. Check HRV_RELAX_DB or --db and restart.")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+
+
+def get_clock() -> ClinicClock:
+    """The clinic's clock for this page run; a bad time-zone setting is explained, then stops."""
+    try:
+        return ClinicClock.for_store(get_store())
+    except HrvRelaxError as exc:
+        st.error(f"{exc}. Fix HRV_RELAX_TIMEZONE or the practice's time zone and reload.")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 

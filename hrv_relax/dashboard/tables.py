@@ -8,6 +8,7 @@ import pandas as pd
 
 from hrv_relax.dashboard.tiles import STATUS_DETAIL, STATUS_WORDS
 from hrv_relax.store import SessionRecord
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.vocabulary import SessionStatus
 
 
@@ -23,12 +24,12 @@ def _status(session: SessionRecord) -> str:
     )
 
 
-def sessions_table(rows: Sequence[SessionRecord]) -> pd.DataFrame:
+def sessions_table(rows: Sequence[SessionRecord], clock: ClinicClock) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Session": [r.id for r in rows],
             "Client": [r.client_name for r in rows],
-            "Start (UTC)": [r.started_at.strftime("%Y-%m-%d %H:%M") for r in rows],
+            "Start": [clock.stamp(r.started_at) for r in rows],
             "Minutes": [
                 None if r.duration_s is None else round(r.duration_s / 60, 1) for r in rows
             ],

@@ -8,13 +8,14 @@ import pandas as pd
 
 from hrv_relax.views.figure_tables import TextTable
 from hrv_relax.views.history import HistoryView
+from hrv_relax.views.local_time import ClinicClock
 
 
 def frame(table: TextTable) -> pd.DataFrame:
     return pd.DataFrame([list(r) for r in table.rows], columns=list(table.header))
 
 
-def history_frame(view: HistoryView, names: dict[int, str]) -> pd.DataFrame:
+def history_frame(view: HistoryView, names: dict[int, str], clock: ClinicClock) -> pd.DataFrame:
     """Newest first, with a link to each session's review."""
     pts = list(reversed(view.points))
 
@@ -24,7 +25,7 @@ def history_frame(view: HistoryView, names: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Review": [f"review?session={p.session_id}" for p in pts],
-            "Date (UTC)": [p.started_at.strftime("%Y-%m-%d %H:%M") for p in pts],
+            "Date": [clock.stamp(p.started_at) for p in pts],
             "Client": [p.client_name for p in pts],
             "Therapist": [names.get(p.therapist_id or -1, "") for p in pts],
             "Minutes": [rnd(p.duration_min, 0) for p in pts],

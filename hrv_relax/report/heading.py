@@ -31,9 +31,15 @@ def report_heading(view: ReviewView) -> ReportHeading:
         )
     if s.notes:
         context.append(f"Notes: {s.notes}")
+    clock = view.clock
+    who = [view.client.name]
+    if view.therapist_name:
+        who.append(f"with {view.therapist_name}")
+    if view.clinic_name:
+        who.append(f"at {view.clinic_name}")
     return ReportHeading(
-        title=f"Your massage session, {s.started_at:%d %B %Y}",
-        subtitle=f"{view.client.name} · session {s.id} · started {s.started_at:%H:%M} UTC",
+        title=f"Your massage session, {clock.day(s.started_at)}",
+        subtitle=f"{' '.join(who)} · session {s.id} · started {clock.clock(s.started_at)}",
         context=tuple(context),
         footer=f"hrv-relax {__version__} · {view.client.name} · session {s.id}",
     )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from hrv_relax.config import parse_zone
 from hrv_relax.errors import InvalidInputError, NotFoundError
 from hrv_relax.records import ClientRecord, UserRecord, Viewer
 from hrv_relax.store.access import require_admin
@@ -30,7 +31,13 @@ from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.people import add_user, find_client, find_user, user_from_row
 from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
-from hrv_relax.store.settings import SHARE_CLIENTS, read_setting, write_setting
+from hrv_relax.store.settings import (
+    CLINIC_NAME,
+    SHARE_CLIENTS,
+    TIME_ZONE,
+    read_setting,
+    write_setting,
+)
 from hrv_relax.vocabulary import Role
 
 MAX_USERNAME = 64
@@ -349,6 +356,34 @@ def set_therapists_share(store: Store, viewer: Viewer, share: bool) -> None:
         write_audit_as(
             conn, viewer, "setting_changed", target=SHARE_CLIENTS, detail="on" if share else "off"
         )
+
+
+#: The longest clinic name kept (it heads the report's first page).
+MAX_CLINIC_NAME = 120
+
+
+def set_time_zone(store: Store, viewer: Viewer, name: str) -> None:
+    """Set the clinic's IANA time zone ("" for the server's own); an unknown name is refused."""
+    require_admin(store, viewer, "change the practice's settings")
+    value = name.strip()
+    if value:
+        value = parse_zone(value).key
+    _write_practice_setting(store, viewer, TIME_ZONE, value)
+
+
+def set_clinic_name(store: Store, viewer: Viewer, name: str) -> None:
+    """Set the practice's name printed on reports ("" for none)."""
+    require_admin(store, viewer, "change the practice's settings")
+    value = " ".join(name.split())
+    if len(value) > MAX_CLINIC_NAME:
+        raise InvalidInputError(f"the clinic name is longer than {MAX_CLINIC_NAME} characters")
+    _write_practice_setting(store, viewer, CLINIC_NAME, value)
+
+
+def _write_practice_setting(store: Store, viewer: Viewer, key: str, value: str) -> None:
+    with store.write() as conn:
+        write_setting(conn, key, value)
+        write_audit_as(conn, viewer, "setting_changed", target=key, detail=value or "(cleared)")
 
 
 def demo_only(store: Store) -> bool:

@@ -159,8 +159,16 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
+        ours = path.parent == data_dir()
+        if not ours and not path.parent.is_dir():
+            # A typo in --db must not start a new, empty practice in a folder made for it.
+            what = "is a file, not a folder" if path.parent.exists() else "does not exist"
+            raise StoreError(
+                f"the folder {path.parent} for database {path.name} {what} "
+                "(create the folder first, or check the path)"
+            )
         try:
-            private_dir(path.parent, ours=path.parent == data_dir())
+            private_dir(path.parent, ours=ours)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for database {path}: {exc}") from exc
         _check_writable(path)

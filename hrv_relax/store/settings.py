@@ -10,6 +10,10 @@ from hrv_relax.store.schema import settings
 
 #: "1": every therapist sees every client; anything else (the default): only their own.
 SHARE_CLIENTS = "therapists_share_clients"
+#: The clinic's IANA time zone ("Europe/Berlin"); empty: the server's own zone.
+TIME_ZONE = "time_zone"
+#: The practice's name, printed on reports; empty: none printed.
+CLINIC_NAME = "clinic_name"
 
 
 def read_setting(conn: Connection, key: str, default: str = "") -> str:
@@ -26,3 +30,8 @@ def write_setting(conn: Connection, key: str, value: str) -> None:
     """Set the key in the caller's transaction (portable: delete then insert)."""
     conn.execute(delete(settings).where(settings.c.key == key))
     conn.execute(insert(settings).values(key=key, value=value, updated_at=utcnow()))
+
+
+def clinic_name(store: Store) -> str:
+    """The practice's name for reports ("" when none was set)."""
+    return get_setting(store, CLINIC_NAME).strip()

@@ -13,6 +13,7 @@ from hrv_relax.store.access import visible_beats, visible_client, visible_marker
 from hrv_relax.store.audit import audit_as
 from hrv_relax.store.imports import Progress
 from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, markers_to_csv, summaries_to_csv
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.summary_cache import session_summaries
 
 README = """Your heart-rate data from hrv-relax {version}
@@ -34,6 +35,7 @@ def client_archive(
     Only a client the viewer may see (NotFoundError else); every export is audited.
     """
     client = visible_client(store, viewer, client_id)
+    clock = ClinicClock.for_store(store)
     sessions = sorted(
         visible_sessions(store, viewer, client_id=client_id), key=lambda s: s.started_at
     )
@@ -56,8 +58,8 @@ def client_archive(
                     "sessions": [
                         {
                             "id": s.id,
-                            "started_at": s.started_at.isoformat(),
-                            "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                            "started_at": clock.iso(s.started_at),
+                            "ended_at": clock.iso(s.ended_at) if s.ended_at else None,
                             "status": s.status,
                             "source": s.source,
                             "notes": s.notes,
@@ -70,7 +72,7 @@ def client_archive(
         )
         archive.writestr(
             "sessions.csv",
-            summaries_to_csv(session_summaries(store, viewer, client_ids=[client_id])),
+            summaries_to_csv(session_summaries(store, viewer, client_ids=[client_id]), clock),
         )
         for done, s in enumerate(sessions, start=1):
             beats = visible_beats(store, viewer, s.id)

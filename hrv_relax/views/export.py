@@ -20,6 +20,7 @@ from hrv_relax.analysis.full_indices import PhaseIndexSet, session_index_sets
 from hrv_relax.records import BeatArrays, MarkerRecord, Viewer
 from hrv_relax.store import Store
 from hrv_relax.store.access import visible_beats, visible_markers
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.summary_cache import SessionSummary
 
 EXPORT_FORMATS = ("csv", "rr")
@@ -61,7 +62,7 @@ def _num(value: float, digits: int) -> str:
 
 
 SUMMARY_COLUMNS = (
-    "session_id", "client", "started_at_utc", "minutes", "beats", "artefact_pct",
+    "session_id", "client", "started_at", "minutes", "beats", "artefact_pct",
     "baseline_hr_bpm", "baseline_rmssd_ms", "baseline_ln_rmssd", "compared_phase",
     "phase_hr_bpm", "phase_rmssd_ms", "hr_change_bpm", "hr_change_ci_low", "hr_change_ci_high",
     "ln_rmssd_change", "ln_rmssd_change_ci_low", "ln_rmssd_change_ci_high", "rmssd_change_pct",
@@ -69,8 +70,11 @@ SUMMARY_COLUMNS = (
 )  # fmt: skip
 
 
-def summaries_to_csv(summaries: Sequence[SessionSummary]) -> str:
-    """One row per session: baseline, the massage (or first later) phase, its shift."""
+def summaries_to_csv(summaries: Sequence[SessionSummary], clock: ClinicClock) -> str:
+    """One row per session: baseline, the massage (or first later) phase, its shift.
+
+    `started_at` is ISO 8601 in the clinic's zone with its offset (2026-11-30T14:05:00+01:00).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(SUMMARY_COLUMNS)
@@ -83,7 +87,7 @@ def summaries_to_csv(summaries: Sequence[SessionSummary]) -> str:
             [
                 s.session_id,
                 s.client_name,
-                s.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                clock.iso(s.started_at),
                 _num(f.duration_s / 60, 1),
                 f.n_beats,
                 _num(f.artifact_pct, 2),

@@ -38,6 +38,9 @@ from hrv_relax.store import (
     Store,
 )
 from hrv_relax.store.access import visible_beats, visible_client, visible_markers, visible_session
+from hrv_relax.store.settings import clinic_name
+from hrv_relax.store.user_names import user_names
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.plain_words import headline, how_sure, possessive
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
 from hrv_relax.views.summary_cache import analyze_stored, session_summaries
@@ -95,6 +98,9 @@ class ReviewView:
     spectrum_notes: tuple[str, ...]  # phases split by gaps, or with no spectrum and why
     usual: NormalRange | None  # the client's normal range from earlier sessions
     baseline_position: str
+    clock: ClinicClock  # the clinic's zone, for every time shown
+    clinic_name: str  # the practice's name ("" when none is set)
+    therapist_name: str  # who gave the session ("" when nobody is recorded)
 
 
 def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
@@ -134,7 +140,16 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
         spectrum_notes=spectrum_notes,
         usual=usual,
         baseline_position=_position(figures.baseline, usual),
+        clock=ClinicClock.for_store(store),
+        clinic_name=clinic_name(store),
+        therapist_name=_therapist_name(store, session.therapist_id),
     )
+
+
+def _therapist_name(store: Store, therapist_id: int | None) -> str:
+    if therapist_id is None:
+        return ""
+    return user_names(store, [therapist_id]).get(therapist_id, "")
 
 
 def _position(baseline: PhaseFigures, usual: NormalRange | None) -> str:

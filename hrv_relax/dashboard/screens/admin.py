@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from hrv_relax.auth.passwords import hash_password
-from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store.access import visible_clients
 from hrv_relax.store.accounts import (
@@ -142,10 +142,11 @@ with st.form("delete_client"):
 
 st.markdown("#### Audit log")
 entries = recent_audit(store, limit=200)
+clock = get_clock()
 st.dataframe(
     pd.DataFrame(
         {
-            "When (UTC)": [f"{e.at:%Y-%m-%d %H:%M:%S}" for e in entries],
+            f"When ({clock.name})": [clock.when_seconds(e.at) for e in entries],
             "Who": [e.username for e in entries],
             "What": [e.action for e in entries],
             "Target": [e.target for e in entries],

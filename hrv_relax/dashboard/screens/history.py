@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hrv_relax.dashboard.charts.history import comparison_figure, timeline_figure, weekly_figure
-from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.store.access import visible_clients
 from hrv_relax.store.user_names import user_names
@@ -141,7 +141,7 @@ for tab, group in zip(tabs, ("technique", "pressure", "session length"), strict=
             st.info(f"No {group} marked in these sessions yet.")
 
 st.markdown("#### All your sessions" if for_client else "#### All sessions")
-table = history_frame(view, names)
+table = history_frame(view, names, get_clock())
 st.dataframe(
     table.drop(columns=["Client", "Baseline lnRMSSD"]) if for_client else table,
     hide_index=True,
@@ -150,7 +150,7 @@ st.dataframe(
 cols = st.columns(2)
 cols[0].download_button(
     "Session summaries (CSV)",
-    data=lambda: summaries_to_csv(summaries),
+    data=lambda: summaries_to_csv(summaries, get_clock()),
     file_name="hrv-relax-summaries.csv",
     mime="text/csv",
     on_click="ignore",

@@ -14,7 +14,13 @@ import streamlit as st
 from hrv_relax.capture.processes import start_recording
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
-from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, require_viewer
+from hrv_relax.dashboard.context import (
+    current_viewer,
+    get_clock,
+    get_store,
+    is_demo,
+    require_viewer,
+)
 from hrv_relax.dashboard.style import GLANCE_CSS, LIVE_CSS
 from hrv_relax.dashboard.tiles import (
     NO_VALUE,
@@ -141,6 +147,7 @@ if not sessions:
     st.stop()
 if st.session_state.get("live_session") not in sessions:
     st.session_state["live_session"] = next(iter(sessions))
+clock = get_clock()
 
 
 def _state(s: SessionRecord) -> str:
@@ -149,14 +156,10 @@ def _state(s: SessionRecord) -> str:
 
 def _label(session_id: int) -> str:
     s = sessions[session_id]
-    today = dt.datetime.now(dt.UTC).date()
-    when = (
-        f"{s.started_at:%H:%M}" if s.started_at.date() == today else f"{s.started_at:%d %b %H:%M}"
-    )
     simulated = " · simulated" if s.source == "simulated" else ""
     # No state here: the browser keeps showing a chosen option's old text after the session
     # ends, so the state is said in the label above it, which is redrawn on every run.
-    return f"#{s.id} · {s.client_name} · {when} UTC{simulated}"
+    return f"#{s.id} · {s.client_name} · {clock.when(s.started_at)}{simulated}"
 
 
 session_id: int = st.session_state["live_session"]

@@ -14,7 +14,7 @@ from hrv_relax.dashboard.charts.review import (
     spectrum_figure,
     tachogram_figure,
 )
-from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.text_tables import frame
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.report import render_html, render_pdf
@@ -42,7 +42,8 @@ if not sessions:
         "`hrv-relax record --device ADDRESS --client NAME`, or import a file."
     )
     st.stop()
-labels = {s.id: f"#{s.id} · {s.client_name} · {s.started_at:%Y-%m-%d %H:%M} UTC" for s in sessions}
+clock = get_clock()
+labels = {s.id: f"#{s.id} · {s.client_name} · {clock.when(s.started_at)}" for s in sessions}
 ids = list(labels)
 index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in labels else 0
 session_id = st.selectbox(

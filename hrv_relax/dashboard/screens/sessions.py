@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from hrv_relax.dashboard.context import get_store, require_viewer
+from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.tables import sessions_table
 from hrv_relax.store.access import visible_clients, visible_sessions
 from hrv_relax.vocabulary import Role
@@ -25,5 +25,6 @@ if not rows:
         "`hrv-relax record --device ADDRESS --client NAME`."
     )
 else:
-    st.caption(f"{len(rows)} session(s). Times are shown in UTC.")
-    st.dataframe(sessions_table(rows), hide_index=True, width="stretch")
+    clock = get_clock()
+    st.caption(f"{len(rows)} session(s). Times are in {clock.name}.")
+    st.dataframe(sessions_table(rows, clock), hide_index=True, width="stretch")

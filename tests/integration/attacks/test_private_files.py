@@ -42,9 +42,14 @@ def _common_umask() -> Iterator[None]:
     os.umask(old)
 
 
-def test_a_new_database_its_folders_and_wal_files_are_private(tmp_path: Path) -> None:
-    db = tmp_path / "new" / "practice" / "hrv-relax.db"
-    store = open_store(db)
+def test_a_new_database_its_folders_and_wal_files_are_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hrv-relax makes folders only for its own data folder (a --db folder must exist).
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new" / "practice"))
+    monkeypatch.delenv("HRV_RELAX_DB", raising=False)
+    db = tmp_path / "new" / "practice" / "hrv-relax" / "hrv-relax.db"
+    store = open_store()
     add_client(store, SECRET_NAME)  # a write: -wal and -shm exist now
     assert mode(tmp_path / "new") == 0o700 and mode(db.parent) == 0o700
     for file in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -189,7 +190,7 @@ def test_unusable_database_location_is_a_clear_error(
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     code, _, err = run(capsys, "--db", str(blocker / "x.db"), "sessions")
-    assert code == 1 and err.startswith("hrv-relax: error: cannot create the folder")
+    assert code == 1 and "is a file, not a folder" in err
     code, _, err = run(capsys, "--db", str(tmp_path), "sessions")
     assert code == 1 and "is a folder" in err
 
@@ -218,3 +219,98 @@ def test_console_script_is_installed_and_prints_help() -> None:
     assert result.returncode == 0
     for command in ("demo", "record", "sessions", "export", "dashboard", "scan"):
         assert command in result.stdout
+
+
+def test_a_db_in_a_folder_that_does_not_exist_is_an_error_not_a_new_practice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "Practise" / "hrv-relax.db"
+    code, out, err = run(capsys, "--db", str(typo), "sessions")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"hrv-relax: error: the folder {typo.parent} for database hrv-relax.db does not exist "
+        "(create the folder first, or check the path)"
+    )
+    assert not typo.parent.exists()
+
+
+def _hrv_relax(*argv: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hrv_relax", "--db", str(db), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_stderr_is_quiet_unless_asked_with_v(db_path: Path) -> None:
+    record = ("record", "--simulate", "--fast", "--client", "Ana", "--duration", "120")
+    quiet = _hrv_relax(*record, db=db_path)
+    assert quiet.returncode == 0 and quiet.stdout.strip().isdigit()
+    assert quiet.stderr == ""
+    listed = _hrv_relax("sessions", db=db_path)
+    assert listed.returncode == 0 and listed.stderr == ""
+    told = _hrv_relax("-v", *record, db=db_path)
+    assert told.returncode == 0 and " INFO hrv_relax" in told.stderr and "ended" in told.stderr
+
+
+def test_sessions_into_a_closed_pipe_ends_quietly(recorded: tuple[Path, int]) -> None:
+    db, _ = recorded
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hrv_relax", "--db", str(db), "sessions"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    child.stdout.close()  # like `| head` that has read all it wanted, before anything came
+    _, err = child.communicate(timeout=120)
+    assert err == "" and child.returncode == 141
+
+
+@pytest.mark.parametrize("where", ["missing/report.pdf", "a-folder"])
+def test_write_errors_name_the_users_path_not_a_temporary(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    db, sid = recorded
+    out_dir = db.parent / "out"
+    (out_dir / "a-folder").mkdir(parents=True)
+    target = out_dir / where
+    for argv in (
+        ["report", str(sid), "--output", str(target), "--format", "pdf"],
+        ["export", str(sid), "--output", str(target)],
+    ):
+        code, _, err = run(capsys, "--db", str(db), *argv)
+        assert code == 1 and f"cannot write {target}" in err, err
+        assert "partial" not in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out_dir.rglob("*")) == ["a-folder"]
+
+
+def test_times_are_in_the_clinics_zone_with_offsets_in_json(
+    recorded: tuple[Path, int], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, sid = recorded
+    monkeypatch.delenv("HRV_RELAX_TIMEZONE", raising=False)
+    store = open_store(db)
+    started = get_session(store, sid).started_at
+    code, out, err = run(capsys, "--db", str(db), "practice", "--time-zone", "Asia/Kathmandu")
+    assert code == 0 and "time zone: Asia/Kathmandu" in out
+    kathmandu = started.astimezone(dt.timezone(dt.timedelta(hours=5, minutes=45)))
+    code, out, _ = run(capsys, "--db", str(db), "sessions")
+    assert "start (Asia/Kathmandu)" in out and f"{kathmandu:%Y-%m-%d %H:%M}" in out
+    row = json.loads(run(capsys, "--db", str(db), "sessions", "--json")[1])[0]
+    assert row["start"] == kathmandu.isoformat(timespec="seconds")
+    assert row["start"].endswith("+05:45")
+    monkeypatch.setenv("HRV_RELAX_TIMEZONE", "Kathmandu")
+    code, out, err = run(capsys, "--db", str(db), "sessions")
+    assert code == 1 and out == ""
+    assert err.startswith("hrv-relax: error: unknown time zone 'Kathmandu': use an IANA name")
+    code, _, err = run(capsys, "--db", str(db), "practice", "--time-zone", "Nepal/Kathmandu")
+    assert code == 1 and "unknown time zone 'Nepal/Kathmandu'" in err
+    monkeypatch.delenv("HRV_RELAX_TIMEZONE")
+    code, out, _ = run(capsys, "--db", str(db), "practice", "--clinic-name", "  Harbour   Massage ")
+    assert code == 0 and "clinic name: Harbour Massage" in out
+    code, out, _ = run(capsys, "--db", str(db), "audit")
+    assert "setting_changed" in out and "clinic_name Harbour Massage" in out
+    store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import io
 import math
@@ -22,6 +23,7 @@ from hrv_relax.store.schema import beats, session_summaries, sessions
 from hrv_relax.views.client_archive import client_archive
 from hrv_relax.views.export import beats_to_csv, summaries_to_csv
 from hrv_relax.views.history import HistoryFilters, build_history, history_view
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.review import review_view
 from hrv_relax.views.summary import ANALYSIS_VERSION, from_json, to_json
 from hrv_relax.views.summary_cache import session_summaries as cached_summaries
@@ -186,7 +188,7 @@ def test_beats_csv_has_the_analysis_artefact_flags(practice: Practice) -> None:
 
 def test_summaries_csv_and_client_archive(practice: Practice) -> None:
     summaries = cached_summaries(practice.store, SYSTEM, client_ids=[practice.client_id])
-    rows = list(csv.DictReader(io.StringIO(summaries_to_csv(summaries))))
+    rows = list(csv.DictReader(io.StringIO(summaries_to_csv(summaries, ClinicClock(dt.UTC)))))
     assert len(rows) == 10 and rows[0]["compared_phase"] == "massage"
     assert all(r["verdict"] in ("more relaxed", "no clear change", "more aroused") for r in rows)
     archive = zipfile.ZipFile(
