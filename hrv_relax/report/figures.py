@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -17,6 +18,12 @@ from matplotlib.figure import Figure
 from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
 from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
 from hrv_relax.views.review import ReviewView, tachogram_line
+
+# Client names, notes and marker texts are typed by people: matplotlib would read "$...$" in
+# them as mathtext ("$\frac{1}{0}$" printed a fraction, "$\foo$" failed every report of that
+# client). No report text is meant as math, so none is parsed as math, in any thread (a
+# per-call setting would leave other threads' text parsed while one report is drawn).
+mpl.rcParams["text.parse_math"] = False
 
 #: Width of a chart on an A4 page with margins (inches).
 WIDTH_IN = 7.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -24,13 +24,42 @@ from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.summary_cache import SessionSummary
 
 EXPORT_FORMATS = ("csv", "rr")
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a client named
+#: "=HYPERLINK(...)" or a note "@SUM(...)" would run when the export is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with ' (OWASP); else as is.
+
+    Numbers written as text ("-3.20") stay numbers: they cannot hold a formula.
+    """
+    if not isinstance(cell, str) or not cell.startswith(FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
+class SafeCsvWriter:
+    """csv.writer whose every row is neutralised: the only way CSV is written here."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        # QUOTE_MINIMAL quotes a cell holding the delimiter, quotes or line breaks and doubles
+        # its quotes, so no cell can spill into the next.
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([neutralised(cell) for cell in row])
 
 
 def beats_to_csv(beats: BeatArrays, artifacts: npt.NDArray[np.bool_] | None = None) -> str:
     """t_s, rr_ms, bpm and artefact (1 = flagged by the analysis and left out of the figures)."""
     flags = detect_artifacts(beats.rr_ms) if artifacts is None else artifacts
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(["t_s", "rr_ms", "bpm", "artefact"])
     for t_s, rr_ms, bpm, bad in zip(beats.t_s, beats.rr_ms, beats.bpm, flags, strict=True):
         writer.writerow(
@@ -76,7 +105,7 @@ def summaries_to_csv(summaries: Sequence[SessionSummary], clock: ClinicClock) ->
     `started_at` is ISO 8601 in the clinic's zone with its offset (2026-11-30T14:05:00+01:00).
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(SUMMARY_COLUMNS)
     for s in summaries:
         f = s.figures
@@ -123,7 +152,7 @@ def summaries_to_csv(summaries: Sequence[SessionSummary], clock: ClinicClock) ->
 
 def markers_to_csv(markers: Sequence[MarkerRecord]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(["t_s", "end_t_s", "kind", "value"])
     for m in markers:
         end = "" if m.end_t_s is None else f"{m.end_t_s:.3f}"
@@ -143,7 +172,7 @@ def index_sets_to_csv(sets: Sequence[PhaseIndexSet]) -> str:
     for phase in sets:
         names.update(dict.fromkeys(name for name, _ in phase.values))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow([*INDEX_SET_COLUMNS, *names])
     for phase in sets:
         values = dict(phase.values)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from hrv_relax.dashboard.charts.history import comparison_figure, timeline_figure, weekly_figure
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
+from hrv_relax.dashboard.downloads import audited
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.store.access import visible_clients
 from hrv_relax.store.user_names import user_names
@@ -150,7 +151,13 @@ st.dataframe(
 cols = st.columns(2)
 cols[0].download_button(
     "Session summaries (CSV)",
-    data=lambda: summaries_to_csv(summaries, get_clock()),
+    data=audited(
+        store,
+        viewer,
+        "session summaries CSV",
+        "clinic" if client_id == CLINIC else f"client {client_id}",
+        lambda: summaries_to_csv(summaries, get_clock()),
+    ),
     file_name="hrv-relax-summaries.csv",
     mime="text/csv",
     on_click="ignore",

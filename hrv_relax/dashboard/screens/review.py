@@ -15,6 +15,7 @@ from hrv_relax.dashboard.charts.review import (
     tachogram_figure,
 )
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
+from hrv_relax.dashboard.downloads import audited
 from hrv_relax.dashboard.text_tables import frame
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.report import render_html, render_pdf
@@ -144,10 +145,11 @@ else:
 
 st.markdown("#### Take home and export")
 stem = f"hrv-relax-session-{session_id}"
+target = f"session {session_id}"
 cols = st.columns(4)
 cols[0].download_button(
     "Report (PDF)",
-    data=lambda: render_pdf(view),
+    data=audited(store, viewer, "PDF report", target, lambda: render_pdf(view)),
     file_name=f"{stem}.pdf",
     mime="application/pdf",
     on_click="ignore",
@@ -155,7 +157,7 @@ cols[0].download_button(
 )
 cols[1].download_button(
     "Report (HTML)",
-    data=lambda: render_html(view),
+    data=audited(store, viewer, "HTML report", target, lambda: render_html(view)),
     file_name=f"{stem}.html",
     mime="text/html",
     on_click="ignore",
@@ -163,14 +165,16 @@ cols[1].download_button(
 )
 cols[2].download_button(
     "Beats (CSV)",
-    data=lambda: beats_to_csv(view.beats, view.artifacts),
+    data=audited(
+        store, viewer, "beats CSV", target, lambda: beats_to_csv(view.beats, view.artifacts)
+    ),
     file_name=f"{stem}-beats.csv",
     mime="text/csv",
     on_click="ignore",
 )
 cols[3].download_button(
     "RR text (Kubios)",
-    data=lambda: beats_to_rr_text(view.beats),
+    data=audited(store, viewer, "RR text", target, lambda: beats_to_rr_text(view.beats)),
     file_name=f"{stem}-rr.txt",
     mime="text/plain",
     on_click="ignore",
@@ -185,9 +189,10 @@ if full_key not in st.session_state and st.button(
         st.session_state[full_key] = full_indices_csv(store, viewer, session_id)
     st.rerun()  # draw the download in place of the button
 if full_key in st.session_state:
+    indices_csv = str(st.session_state[full_key])
     st.download_button(
         "All HRV indices (CSV)",
-        data=st.session_state[full_key],
+        data=audited(store, viewer, "all HRV indices CSV", target, lambda: indices_csv),
         file_name=f"{stem}-full-indices.csv",
         mime="text/csv",
         on_click="ignore",
