@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from hrv_relax.analysis.artifacts import classify_artifacts
+from hrv_relax.analysis.artifacts import ArtifactClasses, classify_artifacts
 from hrv_relax.analysis.breathing import breathing_rate, slow_breathing_reason
 from hrv_relax.analysis.complexity import NO_COMPLEXITY, complexity
 from hrv_relax.analysis.constants import (
@@ -201,6 +201,7 @@ def hrv_indices(
     t_s: npt.ArrayLike | None = None,
     norms: AutonomicNorms = DEFAULT_NORMS,
     nonlinear: bool = True,
+    artifacts: ArtifactClasses | None = None,
 ) -> HrvIndices:
     """All HRV indices of one window of RR intervals (ms).
 
@@ -210,11 +211,12 @@ def hrv_indices(
     A window too short (beats, covered time, clean pairs) or too artefact- or gap-laden has
     every index NaN, mean RR and HR included; ``reason`` says why. ``nonlinear=False`` leaves
     DFA alpha1 and sample entropy NaN (they cost more than everything else together).
+    ``artifacts``: the window's artefact classes when the caller has judged them already.
     """
     series = beat_series(rr_ms, t_s)
     n = series.n
     if correct_artifacts:
-        classes = classify_artifacts(series.rr_ms)
+        classes = classify_artifacts(series.rr_ms) if artifacts is None else artifacts
         keep = ~classes.any
         irregular_pct = 100.0 * float(np.mean(classes.irregular)) if n else 0.0
     else:

@@ -41,13 +41,18 @@ from hrv_relax.analysis.usual_range import (
 
 @dataclass(frozen=True, slots=True)
 class PhaseResult:
-    """One phase: its span (s), its indices, and its shift against the baseline."""
+    """One phase: its span (s), its indices, and its shift against the baseline.
+
+    ``artifacts`` flags the phase's own beats (those in ``(start_s, end_s]``), judged on their
+    own as for its indices: what its spectrum leaves out.
+    """
 
     phase: str
     start_s: float
     end_s: float
     indices: HrvIndices
     shift: RelaxationShift | None
+    artifacts: BoolArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +75,15 @@ class SessionAnalysis:
 
 def _indices(
     series: BeatSeries, lo_s: float, hi_s: float, detrend: float | None, norms: AutonomicNorms
-) -> HrvIndices:
+) -> tuple[HrvIndices, BoolArray]:
+    """The indices of the beats in (lo_s, hi_s], and their artefact flags (judged once)."""
     inside = (series.t_s > lo_s) & (series.t_s <= hi_s)
-    return hrv_indices(series.rr_ms[inside], t_s=series.t_s[inside], detrend=detrend, norms=norms)
+    rr_ms = series.rr_ms[inside]
+    classes = classify_artifacts(rr_ms)
+    indices = hrv_indices(
+        rr_ms, t_s=series.t_s[inside], detrend=detrend, norms=norms, artifacts=classes
+    )
+    return indices, classes.any
 
 
 def analyze_session(
@@ -109,7 +120,7 @@ def analyze_session(
             series, keep, lo, hi, even=even, residual_ms=residual, detrend=detrend, norms=norms
         )
 
-    base_idx = _indices(series, base.start_s, base.end_s, detrend, norms)
+    base_idx, base_flags = _indices(series, base.start_s, base.end_s, detrend, norms)
     base_pieces = subwindows(series, keep, base.start_s, base.end_s)
     base_slow = slow(base.start_s, base.end_s)
     later = [subwindows(series, keep, span.start_s, span.end_s) for span in spans.later]
@@ -118,7 +129,7 @@ def analyze_session(
     phases = []
     for span, pieces in zip(spans.later, later, strict=True):
         lo, hi = span.start_s, span.end_s
-        idx = _indices(series, lo, hi, detrend, norms)
+        idx, flags = _indices(series, lo, hi, detrend, norms)
         shift = relaxation_shift(
             base_pieces,
             pieces,
@@ -128,7 +139,7 @@ def analyze_session(
             phase_slow=slow(lo, hi),
             variability=wander,
         )
-        phases.append(PhaseResult(span.label, lo, hi, idx, shift))
+        phases.append(PhaseResult(span.label, lo, hi, idx, shift, flags))
     usual = normal_range(past_baseline_ln_rmssd)
     spectral = rolling_spectral(series, keep, detrend, even=even, irregular=classes.irregular)
     return SessionAnalysis(
@@ -145,7 +156,7 @@ def analyze_session(
             irregular=classes.irregular,
             breathing=spectral,
         ),
-        baseline=PhaseResult(base.label, base.start_s, base.end_s, base_idx, None),
+        baseline=PhaseResult(base.label, base.start_s, base.end_s, base_idx, None, base_flags),
         phases=tuple(phases),
         usual=usual,
         baseline_vs_usual=against_normal(base_idx.ln_rmssd, usual),

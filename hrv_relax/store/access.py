@@ -17,7 +17,7 @@ the recorder, migrations and these rules use them; pages and view models never d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -37,7 +37,7 @@ from hrv_relax.store.beats import load_beats, read_beats
 from hrv_relax.store.engine import Store
 from hrv_relax.store.live import read_live, read_live_row
 from hrv_relax.store.markers import add_marker, list_markers, read_markers, undo_marker
-from hrv_relax.store.people import add_client, client_from_row, find_client, get_client
+from hrv_relax.store.people import add_client, client_from_row, find_client, get_client, read_client
 from hrv_relax.store.schema import clients
 from hrv_relax.store.sessions import (
     get_session,
@@ -63,6 +63,16 @@ def _scope(conn: Connection, viewer: Viewer) -> ColumnElement[bool] | None:
     if viewer.role == Role.CLIENT and viewer.user_id is not None:
         return clients.c.user_id == viewer.user_id
     return ~true()
+
+
+def _sees(conn: Connection, viewer: Viewer, client_id: int) -> bool:
+    """Whether the viewer may see this client, in the caller's transaction."""
+    scope = _scope(conn, viewer)
+    return (
+        scope is None
+        or conn.execute(select(clients.c.id).where(scope, clients.c.id == client_id)).first()
+        is not None
+    )
 
 
 def visible_client_ids(store: Store, viewer: Viewer) -> list[int] | None:
@@ -192,18 +202,39 @@ def visible_live_read(
     with store.read() as conn:
         new_beats = read_beats(conn, session_id, after_seq=after_seq)
         session = read_session(conn, session_id, n_beats=beats_before + len(new_beats))
-        scope = _scope(conn, viewer)
-        visible = scope is None or (
-            conn.execute(
-                select(clients.c.id).where(scope, clients.c.id == session.client_id)
-            ).first()
-            is not None
-        )
+        visible = _sees(conn, viewer, session.client_id)
         markers = tuple(read_markers(conn, session_id)) if visible else ()
         status = read_live_row(conn, session_id) if visible else None
     if not visible:
         raise deny(store, viewer, "session", session_id)
     return LiveRead(session, markers, status, new_beats)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRead:
+    """One session as the review reads it, once: the session, its client, beats and markers."""
+
+    session: SessionRecord
+    client: ClientRecord
+    beats: BeatArrays
+    markers: tuple[MarkerRecord, ...]
+
+
+def visible_session_read(store: Store, viewer: Viewer, session_id: int) -> SessionRead:
+    """One of the viewer's sessions with its client, beats and markers, in one transaction
+    (NotFoundError when it does not exist or is not theirs to see)."""
+    _real_id("session", session_id)
+    sweep_interrupted(store)
+    with store.read() as conn:
+        session = read_session(conn, session_id, n_beats=0)
+        visible = _sees(conn, viewer, session.client_id)
+        if visible:
+            client = read_client(conn, session.client_id)
+            beats = read_beats(conn, session_id)
+            markers = tuple(read_markers(conn, session_id))
+    if not visible:  # the denial is written after the read transaction ends
+        raise deny(store, viewer, "session", session_id)
+    return SessionRead(replace(session, n_beats=len(beats)), client, beats, markers)
 
 
 def visible_live(store: Store, viewer: Viewer, session_id: int) -> LiveStatus | None:

@@ -60,15 +60,16 @@ def add_client(
             )
         ).inserted_primary_key
         assert new_id is not None
-        return _get_client(conn, int(new_id[0]))
+        return read_client(conn, int(new_id[0]))
 
 
 def get_client(store: Store, client_id: int) -> ClientRecord:
     with store.read() as conn:
-        return _get_client(conn, client_id)
+        return read_client(conn, client_id)
 
 
-def _get_client(conn: Connection, client_id: int) -> ClientRecord:
+def read_client(conn: Connection, client_id: int) -> ClientRecord:
+    """`get_client` in the caller's transaction."""
     row = conn.execute(select(clients).where(clients.c.id == client_id)).first()
     if row is None:
         raise NotFoundError(f"no client with id {client_id}")

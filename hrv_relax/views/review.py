@@ -17,9 +17,9 @@ from hrv_relax.analysis import (
     NormalRange,
     RollingAutonomic,
     RollingTimeDomain,
+    SessionAnalysis,
     Span,
     against_normal,
-    classify_artifacts,
     normal_range,
     phase_marks,
     phase_spans,
@@ -37,13 +37,14 @@ from hrv_relax.store import (
     SessionRecord,
     Store,
 )
-from hrv_relax.store.access import visible_beats, visible_client, visible_markers, visible_session
+from hrv_relax.store.access import visible_session_read
 from hrv_relax.store.settings import clinic_name
 from hrv_relax.store.user_names import user_names
 from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.plain_words import headline, how_sure, possessive
 from hrv_relax.views.summary import PhaseFigures, SessionFigures, summarize
-from hrv_relax.views.summary_cache import analyze_stored, session_summaries
+from hrv_relax.views.summary_cache import cache_figures, session_summaries
+from hrv_relax.vocabulary import MarkerKind, SessionStatus
 
 FloatArray = npt.NDArray[np.float64]
 #: The spectrum is drawn up to here: HF ends at 0.4 Hz.
@@ -104,24 +105,22 @@ class ReviewView:
 
 
 def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
-    """Everything the review page draws for one of the viewer's sessions (NotFoundError else)."""
-    session = visible_session(store, viewer, session_id)
-    client = visible_client(store, viewer, session.client_id)
-    beats = visible_beats(store, viewer, session_id)
-    markers = visible_markers(store, viewer, session_id)
-    if session.status == "recording":
-        # A session still recording is not cached: its figures change with every beat.
-        result, figures = summarize(beats, markers)
-    else:
-        result, figures = analyze_stored(store, viewer, session_id)
-    earlier = [
-        s.figures.baseline.ln_rmssd
-        for s in session_summaries(store, viewer, client_ids=[client.id], recompute=False)
-        if s.started_at < session.started_at
-    ][-NORMAL_RANGE_SESSIONS:]
-    usual = normal_range(earlier)
+    """Everything the review page and the reports draw for one of the viewer's sessions
+    (NotFoundError else): the session, its beats and markers are read once, analysed once, and
+    every chart and table takes its data from that one analysis."""
+    read = visible_session_read(store, viewer, session_id)
+    session, client, beats, markers = read.session, read.client, read.beats, read.markers
+    result, figures = summarize(beats, markers)
+    summaries = session_summaries(store, viewer, client_ids=[client.id], recompute=False)
+    # A session still recording is not cached: its figures change with every beat.
+    if session.status != SessionStatus.RECORDING and all(
+        s.session_id != session_id for s in summaries
+    ):
+        cache_figures(store, {session_id: figures})
+    earlier = [s.figures.baseline.ln_rmssd for s in summaries if s.started_at < session.started_at]
+    usual = normal_range(earlier[-NORMAL_RANGE_SESSIONS:])
     end_s = float(beats.t_s[-1]) if len(beats) else 0.0
-    spectra, spectrum_notes = phase_spectra(beats, figures)
+    spectra, spectrum_notes = phase_spectra(beats, result, figures)
     return ReviewView(
         session=session,
         client=client,
@@ -134,7 +133,7 @@ def review_view(store: Store, viewer: Viewer, session_id: int) -> ReviewView:
         rolling_time=result.rolling_time,
         rolling_autonomic=result.rolling_autonomic,
         phases=phase_spans(phase_marks(markers), end_s),
-        events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
+        events=tuple(m for m in markers if m.kind not in (MarkerKind.PHASE, MarkerKind.GAP)),
         poincare=poincare_points(beats, result.artifacts),
         spectra=spectra,
         spectrum_notes=spectrum_notes,
@@ -175,16 +174,20 @@ def poincare_points(beats: BeatArrays, artifacts: npt.NDArray[np.bool_]) -> Poin
 
 
 def phase_spectra(
-    beats: BeatArrays, figures: SessionFigures
+    beats: BeatArrays, result: SessionAnalysis, figures: SessionFigures
 ) -> tuple[tuple[PhaseSpectrum, ...], tuple[str, ...]]:
-    """The spectra of the baseline and the main phase, and what the chart says about them."""
+    """The spectra of the baseline and the main phase, and what the chart says about them.
+
+    Each phase leaves out the beats its own figures left out (``result``'s phase flags).
+    """
+    flags = {(p.start_s, p.end_s): p.artifacts for p in (result.baseline, *result.phases)}
     drawn: list[PhaseSpectrum] = []
     notes: list[str] = []
     for phase in (figures.baseline, figures.main):
         if phase is None:
             continue
         name = phase.phase.capitalize()
-        spectrum = phase_spectrum(beats, phase)
+        spectrum = phase_spectrum(beats, phase, flags[phase.start_s, phase.end_s])
         if isinstance(spectrum, str):
             notes.append(f"{name}: {spectrum}")
             continue
@@ -194,19 +197,21 @@ def phase_spectra(
     return tuple(drawn), tuple(notes)
 
 
-def phase_spectrum(beats: BeatArrays, phase: PhaseFigures) -> PhaseSpectrum | str:
+def phase_spectrum(
+    beats: BeatArrays, phase: PhaseFigures, artifacts: npt.NDArray[np.bool_]
+) -> PhaseSpectrum | str:
     """The phase's spectrum as its HF figure is taken, or why it has none (HF not computable).
 
-    The phase's beats are judged for artefacts on their own, as for its figures, and the
-    analysis cuts them at long gaps (:func:`~hrv_relax.analysis.frequency.gap_free_spectra`):
-    a spline never runs across a gap it would fill with invented values.
+    ``artifacts`` flags the phase's beats as its figures judged them (on their own, see
+    :class:`~hrv_relax.analysis.PhaseResult`), and the analysis cuts them at long gaps
+    (:func:`~hrv_relax.analysis.frequency.gap_free_spectra`): a spline never runs across a gap
+    it would fill with invented values.
     """
     if not math.isfinite(phase.hf_ms2):
         return _why_no_hf(phase)
     inside = (beats.t_s > phase.start_s) & (beats.t_s <= phase.end_s)
     series = beat_series(beats.rr_ms[inside], beats.t_s[inside])
-    keep = ~classify_artifacts(series.rr_ms).any
-    stretches = gap_free_spectra(series, keep, SMOOTHNESS_PRIORS_LAMBDA)
+    stretches = gap_free_spectra(series, ~artifacts, SMOOTHNESS_PRIORS_LAMBDA)
     mean = stretches.mean_psd(MIN_HF_S)
     if mean is None:
         return _why_no_hf(phase)

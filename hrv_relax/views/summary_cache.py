@@ -48,11 +48,12 @@ def analyze_stored(
     result, figures = summarize(
         visible_beats(store, viewer, session_id), visible_markers(store, viewer, session_id)
     )
-    _save(store, {session_id: figures})
+    cache_figures(store, {session_id: figures})
     return result, figures
 
 
-def _save(store: Store, figures: dict[int, SessionFigures]) -> None:
+def cache_figures(store: Store, figures: dict[int, SessionFigures]) -> None:
+    """Store sessions' figures as their current summaries (a failed write is only logged)."""
     try:
         save_summaries(store, {k: to_json(v) for k, v in figures.items()}, ANALYSIS_VERSION)
     except StoreError as exc:
@@ -82,7 +83,7 @@ def session_summaries(
             beats = load_beats(store, row.session_id)
             _, pending[row.session_id] = summarize(beats, list_markers(store, row.session_id))
             if len(pending) >= SAVE_BATCH or done == len(stale):
-                _save(store, pending)
+                cache_figures(store, pending)
                 fresh.update(pending)
                 pending = {}
             if progress is not None:

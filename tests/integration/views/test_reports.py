@@ -155,10 +155,10 @@ def _session(gaps: list[tuple[float, float]]) -> tuple[BeatArrays, list[MarkerRe
 
 def test_phase_spectrum_is_the_one_its_hf_figure_comes_from() -> None:
     beats, markers = _session([(600.0, 620.0), (850.0, 860.0)])
-    _, figures = summarize(beats, markers)
+    result, figures = summarize(beats, markers)
     massage = figures.main
     assert massage is not None and math.isfinite(massage.hf_ms2)
-    spectra, notes = phase_spectra(beats, figures)
+    spectra, notes = phase_spectra(beats, result, figures)
     assert [s.phase for s in spectra] == ["baseline", "massage"]
     for phase, spectrum in zip((figures.baseline, massage), spectra, strict=True):
         hf = float(band_power(spectrum.f_hz, spectrum.psd_ms2_hz[np.newaxis], HF_BAND_HZ)[0])
@@ -174,13 +174,13 @@ def test_phase_spectrum_is_the_one_its_hf_figure_comes_from() -> None:
 def test_phase_cut_into_short_stretches_has_no_spectrum_and_says_why() -> None:
     # A 5 s gap every 55 s through the massage: no gap-free stretch reaches 60 s.
     beats, markers = _session([(lo, lo + 5.0) for lo in np.arange(340.0, 900.0, 55.0)])
-    _, figures = summarize(beats, markers)
+    result, figures = summarize(beats, markers)
     assert figures.main is not None and math.isnan(figures.main.hf_ms2)
-    spectra, notes = phase_spectra(beats, figures)
+    spectra, notes = phase_spectra(beats, result, figures)
     assert [s.phase for s in spectra] == ["baseline"]
     assert len(notes) == 1
     assert notes[0].startswith("Massage: no HF, LF or VLF: with the recording gaps over 3 s left")
-    assert isinstance(phase_spectrum(beats, figures.main), str)
+    assert isinstance(phase_spectrum(beats, figures.main, result.phases[0].artifacts), str)
 
 
 def test_spectrum_chart_says_why_a_phase_has_no_curve(practice: Practice) -> None:

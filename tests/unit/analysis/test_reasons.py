@@ -36,10 +36,10 @@ def test_slow_breathing_is_why_a_phase_has_no_spectrum_and_survives_the_cache():
         MarkerRecord(1, 1, 0.0, None, "phase", "baseline", when),
         MarkerRecord(2, 1, 300.0, None, "phase", "massage", when),
     ]
-    _, figures = summarize(beats, markers)
+    result, figures = summarize(beats, markers)
     massage = from_json(to_json(figures)).main
     assert massage is not None and math.isnan(massage.hf_ms2)
     assert ReasonCode.SLOW_BREATHING in {r.code for r in massage.reasons}
-    why = phase_spectrum(beats, massage)
+    why = phase_spectrum(beats, massage, result.phases[0].artifacts)
     assert isinstance(why, str)
     assert why.startswith("no spectrum, slow breathing (~6/min): HF, LF/HF and PNS/SNS do not")
