@@ -4,8 +4,11 @@ The RR model is the classic sum of autonomic rhythms (e.g. McSharry et al. 2003,
 50(3):289, doi:10.1109/TBME.2003.808805): a mean heart period, respiratory sinus arrhythmia at the
 breathing rate, a Mayer-wave LF oscillation near 0.1 Hz, and correlated noise. During massage the
 client relaxes with individual strength and speed: heart rate falls, RSA grows and breathing
-slows (Diego & Field 2009; Kaye 2008). Ectopic beats (premature beat plus compensatory pause) and
-contact-loss episodes happen at random. Everything is deterministic for a given seed.
+slows (Diego & Field 2009; Kaye 2008). A tense stretch (a painful trigger point, a client who
+braces) can be scheduled: for its length the heart speeds up and RSA shrinks, the defence
+pattern of vagal withdrawal (Berntson et al. 1997, Psychophysiology 34:623). Ectopic beats
+(premature beat plus compensatory pause) and contact-loss episodes happen at random.
+Everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from hrv_relax.heart_rate import encode_measurement, rr_ms_to_raw, rr_raw_to_ms
 NOTIFICATION_PERIOD_S = 1.0  # straps notify about once a second
 NOTIFICATION_JITTER_S = 0.05
 SIMULATED_ADDRESS = "SIM:00:00:00:00:01"  # the strap of seed 0
+#: A tense stretch: heart rate rises this much above rest, RSA loses this share, and both
+#: build and fade over this ramp (a client braces and lets go within seconds, not at once).
+TENSE_HR_RISE_BPM = 9.0
+TENSE_RSA_LOSS = 0.6
+TENSE_RAMP_S = 30.0
 
 
 def simulated_address(seed: int) -> str:
@@ -71,6 +79,7 @@ class SessionPlan:
     baseline_s: float = 300.0
     massage_s: float = 2400.0
     recovery_s: float = 300.0
+    tense_s: tuple[float, float] | None = None  # (start, end) of a tense stretch, session time
 
     @property
     def total_s(self) -> float:
@@ -90,6 +99,15 @@ class SessionPlan:
             return 0.0
         # Recovery keeps most of the response: the client rests, still relaxed.
         return 1.0 - math.exp(-min(massage_t, self.massage_s) / tau_s)
+
+    def tension(self, t_s: float) -> float:
+        """How tense the client is at session time t_s: 0 (not) to 1 (fully, mid-stretch)."""
+        if self.tense_s is None:
+            return 0.0
+        start, end = self.tense_s
+        rise = (t_s - start) / TENSE_RAMP_S
+        fall = (end - t_s) / TENSE_RAMP_S
+        return min(1.0, max(0.0, min(rise, fall)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +137,13 @@ def simulate_beats(
     pending_compensation = 0.0
     p_ectopic = profile.ectopic_per_hour / 3600.0
     while t < plan.total_s:
-        relax = plan.relaxation(t, profile.relax_tau_s)
-        hr = profile.rest_hr_bpm - profile.relax_hr_drop_bpm * relax
+        tense = plan.tension(t)
+        relax = plan.relaxation(t, profile.relax_tau_s) * (1.0 - tense)
+        hr = profile.rest_hr_bpm - profile.relax_hr_drop_bpm * relax + TENSE_HR_RISE_BPM * tense
         breath_hz = profile.breath_hz * (1.0 - 0.2 * relax)
-        rsa = profile.rsa_ms * (1.0 + profile.relax_rsa_gain * relax)
+        rsa = (
+            profile.rsa_ms * (1.0 + profile.relax_rsa_gain * relax) * (1.0 - TENSE_RSA_LOSS * tense)
+        )
         lf = profile.lf_ms * (1.0 - 0.3 * relax)
         noise = noise_keep * noise + rng.normal(0.0, profile.noise_ms)
         mean_rr = 60000.0 / hr

@@ -1,8 +1,10 @@
-"""The demo database: a demo therapist, three clients and several weeks of varied past sessions."""
+"""The demo database: a demo therapist, three clients and several weeks of varied past sessions
+(scripted in hrv_relax.demo.visits)."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 
@@ -11,6 +13,7 @@ import numpy as np
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.capture.recorder import Recorder
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, SimulatedStrap
+from hrv_relax.demo.visits import VISITS, Visit
 from hrv_relax.errors import ConfigurationError
 from hrv_relax.records import SYSTEM
 from hrv_relax.store import (
@@ -20,6 +23,7 @@ from hrv_relax.store import (
     create_session,
     find_client,
     find_user,
+    insert_marker,
     list_clients,
 )
 from hrv_relax.store.accounts import create_user, demo_counts, set_password_hash
@@ -56,8 +60,9 @@ DEMO_CLIENTS: tuple[tuple[str, ClientProfile, str], ...] = (
         ClientProfile(
             rest_hr_bpm=80,
             rsa_ms=14,
-            relax_hr_drop_bpm=3,
-            relax_rsa_gain=0.2,
+            relax_hr_drop_bpm=8,
+            relax_rsa_gain=0.8,
+            relax_tau_s=600,
             ectopic_per_hour=40,
             contact_losses_per_hour=3,
         ),
@@ -99,24 +104,20 @@ def seed_demo(
     )
     for index, (name, profile, notes) in enumerate(DEMO_CLIENTS):
         client = add_client(store, name, therapist_id=therapist.id, notes=notes, is_demo=True)
-        # About one session a week, at a plausible hour, with session lengths that vary.
+        # About one session a week, at a plausible hour, as scripted for this client.
+        visits = VISITS[name]
         for week in range(weeks, 0, -1):
             day = now - dt.timedelta(weeks=week, days=int(rng.integers(0, 5)))
             start = day.replace(hour=int(rng.integers(9, 18)), minute=0, second=0, microsecond=0)
-            plan = SessionPlan(
-                baseline_s=300.0,
-                massage_s=float(rng.choice([1500.0, 2100.0, 2700.0])),
-                recovery_s=300.0,
-            )
-            seed = DEMO_SEED + 100 * index + week
+            visit = visits[(len(visits) - week) % len(visits)]
             _record_past_session(
                 store,
                 client_id=client.id,
                 therapist_id=therapist.id,
                 started_at=start,
-                plan=plan,
+                visit=visit,
                 profile=profile,
-                seed=seed,
+                seed=DEMO_SEED + 100 * index + week,
             )
     ensure_demo_accounts(store)
     log.info("seeded the demo database with %d clients", len(list_clients(store)))
@@ -145,19 +146,47 @@ def ensure_demo_accounts(store: Store) -> None:
         )
 
 
+BASELINE_S = 300.0
+RECOVERY_S = 300.0
+
+
+def visit_plan(visit: Visit) -> SessionPlan:
+    """The simulator's plan for a scripted visit."""
+    tense = None
+    if visit.tense_min is not None:
+        tense = (BASELINE_S + 60 * visit.tense_min[0], BASELINE_S + 60 * visit.tense_min[1])
+    return SessionPlan(BASELINE_S, 60.0 * visit.massage_min, RECOVERY_S, tense_s=tense)
+
+
+def visit_profile(visit: Visit, profile: ClientProfile) -> ClientProfile:
+    """The client as she was on this visit: her response scaled by how the visit went."""
+    return dataclasses.replace(
+        profile,
+        relax_hr_drop_bpm=profile.relax_hr_drop_bpm * visit.response,
+        relax_rsa_gain=profile.relax_rsa_gain * visit.response,
+    )
+
+
 def _record_past_session(
     store: Store,
     *,
     client_id: int,
     therapist_id: int,
     started_at: dt.datetime,
-    plan: SessionPlan,
+    visit: Visit,
     profile: ClientProfile,
     seed: int,
 ) -> None:
-    strap = SimulatedStrap(seed=seed, plan=plan, profile=profile, realtime=False)
+    plan = visit_plan(visit)
+    strap = SimulatedStrap(
+        seed=seed, plan=plan, profile=visit_profile(visit, profile), realtime=False
+    )
     session_id = create_session(
         store, client_id, source="simulated", therapist_id=therapist_id, started_at=started_at
     )
     recorder = Recorder(store, session_id, strap, scheduled_phases=plan.phase_starts())
     asyncio.run(recorder.run())
+    # The therapist's taps, at the times she made them (before anything analysed the session).
+    with store.write() as conn:
+        for tap in visit.taps:
+            insert_marker(conn, session_id, tap.kind, tap.value, t_s=BASELINE_S + 60 * tap.minute)

@@ -58,3 +58,21 @@ def test_frames_are_real_measurements_about_once_a_second_with_0_to_3_rr() -> No
     assert losses and no_contact and all(m.bpm == 0 and not m.rr_ms for m in no_contact)
     sent = [rr for m in decoded for rr in m.rr_ms]
     assert 0.9 * len(beats) < len(sent) <= len(beats)
+
+
+def test_a_tense_stretch_speeds_the_heart_and_shrinks_its_variability() -> None:
+    calm = ClientProfile(relax_hr_drop_bpm=0.0, relax_rsa_gain=0.0, ectopic_per_hour=0.0)
+    plan = SessionPlan(300.0, 900.0, 300.0, tense_s=(600.0, 1080.0))
+    beats, _ = simulate_beats(plan, calm, seed=3)
+    t = np.array([b.t_s for b in beats])
+    rr = np.array([b.rr_ms for b in beats])
+
+    def stretch(start: float, end: float) -> tuple[float, float]:
+        inside = rr[(t >= start) & (t < end)]
+        return 60000.0 / float(inside.mean()), float(np.sqrt(np.mean(np.diff(inside) ** 2)))
+
+    hr_rest, rmssd_rest = stretch(60.0, 300.0)
+    hr_tense, rmssd_tense = stretch(660.0, 1020.0)
+    assert hr_tense - hr_rest > 6.0
+    assert rmssd_tense < 0.7 * rmssd_rest
+    assert plan.tension(599.0) == 0.0 and plan.tension(800.0) == 1.0 and plan.tension(1080.0) == 0.0
