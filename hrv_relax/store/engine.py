@@ -31,6 +31,7 @@ from sqlalchemy.exc import (
 from hrv_relax.config import data_dir, resolve_db_url
 from hrv_relax.errors import StoreError, StoreUnavailableError
 from hrv_relax.private_files import private_database_file, private_dir
+from hrv_relax.store.write_queue import write_queue
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,17 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A transaction: committed on success, rolled back (nothing half-written) on error."""
-        with _store_errors(), self.engine.begin() as conn:
+        """A transaction: committed on success, rolled back (nothing half-written) on error.
+
+        Writers of one SQLite file take turns in its write queue (see `write_queue`).
+        """
+        database = self.engine.url.database if self.is_sqlite else None
+        if database in (None, "", ":memory:"):
+            with _store_errors(), self.engine.begin() as conn:
+                yield conn
+            return
+        assert database is not None
+        with write_queue(database).turn(), _store_errors(), self.engine.begin() as conn:
             yield conn
 
     def close(self) -> None:
