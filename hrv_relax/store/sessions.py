@@ -43,6 +43,20 @@ from hrv_relax.vocabulary import SessionStatus
 STALE_HEARTBEAT_S = 10.0
 
 
+def database_now(conn: Connection) -> dt.datetime:
+    """Now by the database's clock: every laptop of a clinic reads the one server's clock.
+
+    Heartbeats and the interrupted-session sweep compare times written by one machine with
+    times read by another; with each laptop's own clock a laptop 15 s slow had its live session
+    flap between recording and interrupted. SQLite lives on this machine: its clock is ours.
+    """
+    if conn.dialect.name == "postgresql":
+        value = conn.execute(select(func.now())).scalar_one()
+        assert isinstance(value, dt.datetime)
+        return value.astimezone(dt.UTC)
+    return utcnow()
+
+
 def create_session(
     store: Store,
     client_id: int,
@@ -61,8 +75,8 @@ def create_session(
     """
     if source not in SESSION_SOURCES:
         raise InvalidInputError(f"unknown session source {source!r}")
-    now = utcnow()
     with store.write() as conn:
+        now = database_now(conn)
         if conn.execute(select(clients.c.id).where(clients.c.id == client_id)).first() is None:
             raise NotFoundError(f"no client with id {client_id}")
         key = conn.execute(
@@ -153,8 +167,11 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
     A session marked interrupted while the recorder could not write (e.g. the database was
     unreachable) becomes `recording` again as soon as the recorder's heartbeat gets through.
     """
-    params = {"b_session_id": session_id, "b_at": at or utcnow()}
-    conn.execute(_HEARTBEAT, params)
+    if at is None and conn.dialect.name == "postgresql":
+        conn.execute(_HEARTBEAT_SERVER_CLOCK, {"b_session_id": session_id})
+    else:
+        conn.execute(_HEARTBEAT, {"b_session_id": session_id, "b_at": at or utcnow()})
+    params = {"b_session_id": session_id}
     return bool(conn.execute(_STOP_REQUESTED, params).scalar_one_or_none())
 
 
@@ -165,15 +182,18 @@ def _taken_over() -> ColumnElement[bool]:
 
 # Built once: the recorder runs these in every commit, and building a statement costs more
 # than SQLite takes to run it (the write lock is held meanwhile).
-_HEARTBEAT = (
+_BEATING = (
     update(sessions)
     .where(
         sessions.c.id == bindparam("b_session_id"),
         sessions.c.status != SessionStatus.COMPLETE,
         ~_taken_over(),
     )
-    .values(heartbeat_at=bindparam("b_at"), status=SessionStatus.RECORDING)
+    # A revived session has not ended: the sweep's ended_at goes.
+    .values(status=SessionStatus.RECORDING, ended_at=None)
 )
+_HEARTBEAT = _BEATING.values(heartbeat_at=bindparam("b_at"))
+_HEARTBEAT_SERVER_CLOCK = _BEATING.values(heartbeat_at=func.now())
 _STOP_REQUESTED = select(sessions.c.stop_requested).where(
     sessions.c.id == bindparam("b_session_id")
 )
@@ -232,11 +252,11 @@ def request_stop(store: Store, session_id: int) -> None:
 
 def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
     """Mark sessions whose recorder stopped writing as interrupted; return how many."""
-    cutoff = (now or utcnow()) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
-    stale = and_(sessions.c.status == SessionStatus.RECORDING, sessions.c.heartbeat_at < cutoff)
     # Read first: pages call this every second, and a write each time would contend with
     # the recorders for the SQLite lock (and fail for a read-only database user).
     with store.read() as conn:
+        cutoff = (now or database_now(conn)) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
+        stale = and_(sessions.c.status == SessionStatus.RECORDING, sessions.c.heartbeat_at < cutoff)
         if conn.execute(select(sessions.c.id).where(stale).limit(1)).first() is None:
             return 0
     with store.write() as conn:
