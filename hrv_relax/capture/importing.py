@@ -11,7 +11,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from hrv_relax.errors import NotFoundError, StoreError
+from hrv_relax.errors import InvalidInputError, NotFoundError, StoreError
 from hrv_relax.formats import Recording, parse_recording
 from hrv_relax.records import Viewer
 from hrv_relax.store.access import (
@@ -33,6 +33,8 @@ from hrv_relax.vocabulary import Role
 
 log = logging.getLogger(__name__)
 MAX_NOTE_NAME = 120
+#: A given start is refused if the recording would end later than this after now (clock skew).
+FUTURE_SLACK = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,27 @@ class ImportResult:
     started_at: dt.datetime
     client_id: int
     client_name: str
+
+
+class MissingDateError(InvalidInputError):
+    """The file records no date and none was given: a guessed "now" would misplace the session."""
+
+
+def _start(recording: Recording, given: dt.datetime | None) -> dt.datetime:
+    if given is None:
+        if recording.started_at is None:
+            raise MissingDateError(
+                f"the file ({recording.description}) records no date: say when the recording began"
+            )
+        return recording.started_at
+    if given.tzinfo is None:
+        raise ValueError("started_at must be timezone-aware")
+    if given + dt.timedelta(seconds=recording.duration_s) > utcnow() + FUTURE_SLACK:
+        raise InvalidInputError(
+            f"a recording that began {given.isoformat(timespec='minutes')} would end in the "
+            "future: check the date"
+        )
+    return given.astimezone(dt.UTC)
 
 
 def file_digest(data: bytes) -> str:
@@ -62,11 +85,14 @@ def import_recording(
     fmt: str = "auto",
     progress: Progress | None = None,
     recording: Recording | None = None,
+    started_at: dt.datetime | None = None,
 ) -> ImportResult:
     """Import one file as a complete session of the viewer's client.
 
     `client`: a client's id, or a name (that client, created if new once the file is read).
     `recording`: the file already parsed (`data` is still needed, to know it again).
+    `started_at`: when the recording began, as the person importing confirmed or changed it
+    (timezone-aware); without it, the file's own date. A file without a date needs it.
 
     The caller then caches its summary (views.summary_cache.analyze_stored): capture sits below
     the views and never computes what a page shows.
@@ -85,12 +111,11 @@ def import_recording(
         raise DuplicateImportError(earlier)
     if recording is None:
         recording = parse_recording(data, filename=filename, fmt=fmt)
+    started_at = _start(recording, started_at)
     if isinstance(client, int):
         target = visible_client(store, viewer, client)
     else:
         target = client_for_recording(store, viewer, client)
-    # A file without a clock (plain RR text, CSV) is dated as if it ended now.
-    started_at = recording.started_at or utcnow() - dt.timedelta(seconds=recording.duration_s)
     name = filename.replace("\\", "/").rsplit("/", 1)[-1][:MAX_NOTE_NAME]
     notes = f"Imported from {name or 'a file'} ({recording.description})"
     session_id = import_beats(

@@ -40,6 +40,12 @@ def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default="auto",
         help="; ".join(f"{k}: {v}" for k, v in FORMAT_HELP.items()),
     )
+    p.add_argument(
+        "--started-at",
+        metavar="ISO",
+        help="when the recording began, e.g. 2026-11-30T14:05 (clinic time) or with an offset; "
+        "default: the date in the file (needed for a file without one)",
+    )
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("report", help="write a session's take-home report (PDF or HTML)")
@@ -88,10 +94,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     # written: a file that cannot be imported costs little memory and leaves no client behind.
     data = read_recording_file(args.path)
     recording = parse_recording(data, filename=args.path.name, fmt=args.format)
+    if recording.started_at is None and args.started_at is None:
+        raise HrvRelaxError(
+            f"{args.path} ({recording.description}) records no date: say when it began with "
+            "--started-at, e.g. --started-at 2026-11-30T14:05 (clinic time)"
+        )
     from hrv_relax.capture.importing import import_recording
+    from hrv_relax.views.local_time import ClinicClock
     from hrv_relax.views.summary_cache import analyze_stored
 
     store = open_store(args.db)
+    clock = ClinicClock.for_store(store)
+    started_at = None if args.started_at is None else clock.parse(args.started_at)
     result = import_recording(
         store,
         operator(),
@@ -101,12 +115,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
         fmt=args.format,
         progress=_progress,
         recording=recording,
+        started_at=started_at,
     )
     analyze_stored(store, operator(), result.session_id)
     print(result.session_id, flush=True)
+    dated = (
+        "as given" if started_at is not None else "the date in the file; --started-at changes it"
+    )
     print(
         f"imported {result.n_beats:,} beats ({result.duration_s / 60:.1f} min, "
-        f"{result.description}) for {result.client_name} as session {result.session_id}",
+        f"{result.description}) for {result.client_name} as session {result.session_id}, "
+        f"recorded {clock.when(result.started_at)} {clock.name} ({dated})",
         file=sys.stderr,
     )
     return EXIT_OK

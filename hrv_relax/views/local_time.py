@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 
 from hrv_relax.config import ENV_TIMEZONE, parse_zone, server_zone
+from hrv_relax.errors import InvalidInputError
 from hrv_relax.store.engine import Store
 from hrv_relax.store.settings import TIME_ZONE, get_setting
 
@@ -83,6 +84,24 @@ class ClinicClock:
         """ "14:05" with the zone's abbreviation, e.g. "14:05 CET"."""
         t = self.local(at)
         return f"{t:%H:%M %Z}".strip()
+
+    def parse(self, text: str) -> dt.datetime:
+        """ISO 8601 typed by a person ("2026-11-30T14:05", with or without an offset) -> UTC.
+
+        Without an offset the time is the clinic's.
+        """
+        try:
+            at = dt.datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise InvalidInputError(
+                f"{text!r} is not a date and time: use ISO 8601 such as 2026-11-30T14:05 "
+                "(clinic time) or 2026-11-30T14:05+01:00"
+            ) from None
+        return self.combine(at) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+    def combine(self, local: dt.datetime) -> dt.datetime:
+        """A clinic wall-clock time (naive) -> UTC."""
+        return local.replace(tzinfo=self.zone).astimezone(dt.UTC)
 
     def iso(self, at: dt.datetime) -> str:
         """ISO 8601 to the second with the offset: "2026-11-30T14:05:00+01:00"."""

@@ -21,6 +21,7 @@ from hrv_relax.store import (
     list_markers,
     open_store,
 )
+from tests.conftest import reference
 from tests.support.accounts import account
 
 
@@ -314,3 +315,42 @@ def test_times_are_in_the_clinics_zone_with_offsets_in_json(
     code, out, _ = run(capsys, "--db", str(db), "audit")
     assert "setting_changed" in out and "clinic_name Harbour Massage" in out
     store.close()
+
+
+def test_import_shows_the_files_date_and_asks_for_one_when_it_has_none(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_TIMEZONE", "Europe/Berlin")
+    db = ("--db", str(db_path))
+    fit = reference("garmin_fit", "garmin-fenix-5-run.fit")
+    code, out, err = run(capsys, *db, "import", str(fit), "--client", "Ana")
+    assert code == 0, err
+    assert "recorded " in err and "2017" in err and "Europe/Berlin (the date in the file;" in err
+    assert get_session(open_store(db_path), int(out)).started_at.year == 2017
+
+    rr = tmp_path / "elite.txt"
+    rr.write_text("".join(f"{800 + 30 * (i % 4)}\n" for i in range(400)))
+    code, out, err = run(capsys, *db, "import", str(rr), "--client", "Bo")
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"hrv-relax: error: {rr} (plain RR text (ms)) records no date: say when it began with "
+        "--started-at, e.g. --started-at 2026-11-30T14:05 (clinic time)"
+    )
+    assert find_client(open_store(db_path), "Bo") is None  # nothing left behind
+    for bad, says in (
+        ("30.11.2026 14:05", "is not a date and time: use ISO 8601"),
+        ("2999-01-01T10:00", "would end in the future"),
+    ):
+        code, _, err = run(capsys, *db, "import", str(rr), "--client", "Bo", "--started-at", bad)
+        assert code == 1 and says in err and len(err.strip().splitlines()) == 1
+    assert find_client(open_store(db_path), "Bo") is None
+    # Clinic time in winter: 14:05 in Berlin is 13:05 UTC.
+    code, out, err = run(
+        capsys, *db, "import", str(rr), "--client", "Bo", "--started-at", "2026-11-30T14:05"
+    )
+    assert code == 0 and "recorded 30 Nov" in err and "14:05 Europe/Berlin (as given)" in err
+    started = get_session(open_store(db_path), int(out)).started_at
+    assert started == dt.datetime(2026, 11, 30, 13, 5, tzinfo=dt.UTC)

@@ -31,6 +31,9 @@ from hrv_relax.views.summary_cache import stale_count
 from tests.conftest import reference
 from tests.support.history_practice import Practice, make_practice
 
+# When the dateless RR text file below was recorded, as the person importing says.
+RECORDED = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
 
 @pytest.fixture(scope="module")
 def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Practice]:
@@ -146,7 +149,9 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_recording(store, SYSTEM, data, client=client.id, progress=fail_midway)
+        import_recording(
+            store, SYSTEM, data, client=client.id, progress=fail_midway, started_at=RECORDED
+        )
     assert (_count(practice, sessions), _count(practice, beats)) == (n_sessions, n_beats)
 
     seen: list[tuple[int, int]] = []
@@ -157,6 +162,7 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
         client=client.id,
         filename="nsr001.txt",
         progress=lambda d, t: seen.append((d, t)),
+        started_at=RECORDED,
     )
     assert result.n_beats == 106_459 and len(seen) > 10 and seen[-1] == (106_459, 106_459)
     session = next(s for s in list_sessions(store, client_id=client.id))
@@ -168,6 +174,7 @@ def test_import_is_one_transaction_and_detects_the_same_file(practice: Practice)
     with pytest.raises(DuplicateImportError, match=f"as session {result.session_id}"):
         import_recording(store, SYSTEM, data, client=client.id)
     assert _count(practice, sessions) == n_sessions + 1
+    assert session.started_at == RECORDED
 
 
 def test_imported_fit_keeps_its_start_time(practice: Practice) -> None:
