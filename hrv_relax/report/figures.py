@@ -7,7 +7,7 @@ Figures are built with `Figure()` directly (not pyplot): thread-safe inside the 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -15,9 +15,18 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
-from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
-from hrv_relax.views.review import ReviewView, tachogram_line
+from hrv_relax.views.chart_data import (
+    Band,
+    EventMark,
+    autonomic_data,
+    event_marks,
+    hr_rmssd_data,
+    poincare_data,
+    spectrum_data,
+    tachogram_data,
+)
+from hrv_relax.views.palette import GREY
+from hrv_relax.views.review import ReviewView
 
 # Client names, notes and marker texts are typed by people: matplotlib would read "$...$" in
 # them as mathtext ("$\frac{1}{0}$" printed a fraction, "$\foo$" failed every report of that
@@ -29,26 +38,22 @@ mpl.rcParams["text.parse_math"] = False
 WIDTH_IN = 7.0
 
 
-def _phases(ax: Axes, view: ReviewView, *, label: bool = False) -> None:
-    for band in view.phases:
-        ax.axvspan(
-            band.start_s / 60,
-            band.end_s / 60,
-            color=PHASE_COLOURS.get(band.label, GREY),
-            alpha=0.15,
-            lw=0,
-        )
+def _phases(
+    ax: Axes, phases: Sequence[Band], events: Sequence[EventMark] = (), *, label: bool = False
+) -> None:
+    for band in phases:
+        ax.axvspan(band.start, band.end, color=band.colour, alpha=0.15, lw=0)
         if label:
             ax.text(
-                band.start_s / 60,
+                band.start,
                 1.01,
                 band.label.capitalize(),
                 transform=ax.get_xaxis_transform(),
                 fontsize=8,
                 va="bottom",
             )
-    for event in view.events:
-        ax.axvline(event.t_s / 60, color=GREY, ls=":", lw=0.8)
+    for event in events:
+        ax.axvline(event.t_min, color=GREY, ls=":", lw=0.8)
 
 
 def _tidy(ax: Axes) -> None:
@@ -59,14 +64,12 @@ def _tidy(ax: Axes) -> None:
 
 def hr_rmssd(view: ReviewView, top: Axes, bottom: Axes) -> None:
     """Heart rate above, RMSSD below, phases shaded, baseline dashed."""
-    rt = view.rolling_time
-    base = view.figures.baseline
-    top.plot(rt.t_s / 60, rt.hr_bpm, color=VERMILION, lw=1.5)
-    bottom.plot(rt.t_s / 60, rt.rmssd_ms, color=BLUE, lw=1.5)
-    for ax, value in ((top, base.hr_bpm), (bottom, base.rmssd_ms)):
+    d = hr_rmssd_data(view)
+    for ax, line, value in ((top, d.hr, d.baseline_hr_bpm), (bottom, d.rmssd, d.baseline_rmssd_ms)):
+        ax.plot(line.x, line.y, color=line.colour, lw=1.5)
         if np.isfinite(value):
             ax.axhline(value, color=GREY, ls="--", lw=0.8)
-        _phases(ax, view, label=ax is top)
+        _phases(ax, d.phases, d.events, label=ax is top)
         _tidy(ax)
     top.set_ylabel("Heart rate (bpm)", fontsize=9)
     bottom.set_ylabel("RMSSD (ms)", fontsize=9)
@@ -76,20 +79,19 @@ def hr_rmssd(view: ReviewView, top: Axes, bottom: Axes) -> None:
 
 
 def tachogram(view: ReviewView, ax: Axes) -> None:
-    t_min = view.beats.t_s / 60
-    bad = view.artifacts
-    ax.plot(*tachogram_line(view.beats), color=BLUE, lw=0.5)
+    d = tachogram_data(view)
+    ax.plot(d.line.x, d.line.y, color=d.line.colour, lw=0.5)
     ax.scatter(
-        t_min[bad],
-        view.beats.rr_ms[bad],
+        d.artefacts.x,
+        d.artefacts.y,
         s=12,
-        color=ORANGE,
+        color=d.artefacts.colour,
         edgecolor="black",
         lw=0.3,
         zorder=3,
-        label=f"artefacts ({int(bad.sum())})",
+        label=d.artefacts.name,
     )
-    _phases(ax, view)
+    _phases(ax, d.phases, event_marks(view))
     _tidy(ax)
     ax.set_xlabel("minutes", fontsize=9)
     ax.set_ylabel("RR interval (ms)", fontsize=9)
@@ -97,17 +99,15 @@ def tachogram(view: ReviewView, ax: Axes) -> None:
 
 
 def poincare(view: ReviewView, ax: Axes) -> None:
-    pc = view.poincare
-    ax.scatter(pc.rr_ms, pc.next_rr_ms, s=3, color=BLUE, alpha=0.35, lw=0)
-    if pc.rr_ms.size:
-        lo = float(min(pc.rr_ms.min(), pc.next_rr_ms.min()))
-        hi = float(max(pc.rr_ms.max(), pc.next_rr_ms.max()))
-        ax.plot([lo, hi], [lo, hi], color=GREY, ls="--", lw=0.8)
+    d = poincare_data(view)
+    ax.scatter(d.points.x, d.points.y, s=3, color=d.points.colour, alpha=0.35, lw=0)
+    if d.identity_ms is not None:
+        ax.plot(d.identity_ms, d.identity_ms, color=GREY, ls="--", lw=0.8)
     ax.set_aspect("equal", adjustable="datalim")
     ax.text(
         0.03,
         0.97,
-        f"SD1 {pc.sd1_ms:.0f} ms\nSD2 {pc.sd2_ms:.0f} ms",
+        d.label.replace(" · ", "\n"),
         transform=ax.transAxes,
         fontsize=8,
         va="top",
@@ -123,19 +123,24 @@ SPECTRUM_NOTE_CHARS = 46
 
 
 def spectrum(view: ReviewView, ax: Axes) -> None:
-    for band, colour, label in ((LF_BAND_HZ, ORANGE, "LF"), (HF_BAND_HZ, SKY, "HF")):
-        ax.axvspan(*band, color=colour, alpha=0.15, lw=0)
+    d = spectrum_data(view)
+    for band in d.bands:
+        ax.axvspan(band.start, band.end, color=band.colour, alpha=0.15, lw=0)
         ax.text(
-            band[0] + 0.005, 0.97, label, transform=ax.get_xaxis_transform(), fontsize=8, va="top"
+            band.start + 0.005,
+            0.97,
+            band.label,
+            transform=ax.get_xaxis_transform(),
+            fontsize=8,
+            va="top",
         )
-    for s in view.spectra:
-        colour = GREY if s.phase == view.figures.baseline.phase else GREEN
-        ax.plot(s.f_hz, s.psd_ms2_hz, color=colour, lw=1.5, label=s.phase.capitalize())
-    if view.spectrum_notes:  # phases split by gaps, or without a spectrum, and why
+    for curve in d.curves:
+        ax.plot(curve.x, curve.y, color=curve.colour, lw=1.5, label=curve.name)
+    if d.notes:  # phases split by gaps, or without a spectrum, and why
         ax.text(
             0.98,
             0.72,
-            "\n".join(textwrap.fill(note, SPECTRUM_NOTE_CHARS) for note in view.spectrum_notes),
+            "\n".join(textwrap.fill(note, SPECTRUM_NOTE_CHARS) for note in d.notes),
             transform=ax.transAxes,
             fontsize=6.5,
             ha="right",
@@ -143,21 +148,21 @@ def spectrum(view: ReviewView, ax: Axes) -> None:
             color=GREY,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
         )
-    ax.set_xlim(0, 0.5)
+    ax.set_xlim(0, d.max_hz)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("frequency (Hz)", fontsize=9)
     ax.set_ylabel("power (ms²/Hz)", fontsize=9)
-    if view.spectra:
+    if d.curves:
         ax.legend(fontsize=8, frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.9))
     _tidy(ax)
 
 
 def autonomic(view: ReviewView, ax: Axes) -> None:
-    ra = view.rolling_autonomic
-    ax.plot(ra.t_s / 60, ra.pns_index, color=GREEN, lw=1.5, label="PNS index")
-    ax.plot(ra.t_s / 60, ra.sns_index, color=VERMILION, lw=1.5, label="SNS index")
+    d = autonomic_data(view)
+    for line in d.lines:
+        ax.plot(line.x, line.y, color=line.colour, lw=1.5, label=line.name)
     ax.axhline(0, color=GREY, ls=":", lw=0.8)
-    _phases(ax, view)
+    _phases(ax, d.phases, event_marks(view))
     _tidy(ax)
     ax.set_xlabel("minutes", fontsize=9)
     ax.set_ylabel("SD from norm", fontsize=9)

@@ -28,7 +28,7 @@ from hrv_relax.analysis.constants import MAX_SPECTRAL_GAP_S, MIN_HF_S, SMOOTHNES
 from hrv_relax.analysis.frequency import gap_free_spectra
 from hrv_relax.analysis.nonlinear import poincare
 from hrv_relax.analysis.reasons import NO_HF, ReasonCode, joined
-from hrv_relax.analysis.series import beat_series, gap_before_s, select_nn
+from hrv_relax.analysis.series import beat_series, select_nn
 from hrv_relax.records import Viewer
 from hrv_relax.store import (
     BeatArrays,
@@ -153,17 +153,6 @@ def _therapist_name(store: Store, therapist_id: int | None) -> str:
 
 def _position(baseline: PhaseFigures, usual: NormalRange | None) -> str:
     return against_normal(baseline.ln_rmssd, usual)
-
-
-def tachogram_line(beats: BeatArrays) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Beat times (min) and RR (ms) for a line chart, broken (NaN) where beats were not recorded.
-
-    A line drawn straight across a lost-contact stretch would show beats that never were.
-    """
-    gaps = np.flatnonzero(gap_before_s(beat_series(beats.rr_ms, beats.t_s)) > 0)
-    t_min = np.insert(beats.t_s / 60.0, gaps, math.nan)
-    rr = np.insert(beats.rr_ms.astype(np.float64), gaps, math.nan)
-    return t_min, rr
 
 
 def poincare_points(beats: BeatArrays, artifacts: npt.NDArray[np.bool_]) -> PoincarePoints:

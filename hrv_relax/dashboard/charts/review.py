@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
-from hrv_relax.analysis.constants import HF_BAND_HZ, LF_BAND_HZ
+from hrv_relax.analysis.phases import Span
 from hrv_relax.dashboard.charts.live import EventLine, live_chart
-from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, PHASE_COLOURS, SKY, VERMILION
-from hrv_relax.views.review import ReviewView, tachogram_line
+from hrv_relax.views.chart_data import (
+    Band,
+    autonomic_data,
+    hr_rmssd_data,
+    poincare_data,
+    spectrum_data,
+    tachogram_data,
+)
+from hrv_relax.views.palette import GREEN, GREY, VERMILION
+from hrv_relax.views.review import ReviewView
 from hrv_relax.views.summary import SessionFigures
 
 GRID = "#eeeeee"
@@ -36,92 +45,88 @@ def style(fig: go.Figure, height: int, *, legend: bool = False) -> go.Figure:
 
 def hr_rmssd_figure(view: ReviewView) -> go.Figure:
     """HR and RMSSD over the session with phases and markers (the live page's chart)."""
-    base = view.figures.baseline
+    d = hr_rmssd_data(view)
+    # The live chart works in seconds, as the live page's data comes.
     return live_chart(
-        view.rolling_time.t_s,
-        view.rolling_time.hr_bpm,
-        view.rolling_time.t_s,
-        view.rolling_time.rmssd_ms,
-        phases=view.phases,
-        events=_merged_events(view),
-        baseline_hr_bpm=base.hr_bpm,
-        baseline_rmssd_ms=base.rmssd_ms,
+        d.hr.x * 60,
+        d.hr.y,
+        d.rmssd.x * 60,
+        d.rmssd.y,
+        phases=[Span(b.label, b.start * 60, b.end * 60) for b in d.phases],
+        events=[EventLine(e.t_min * 60, e.label) for e in d.events],
+        baseline_hr_bpm=d.baseline_hr_bpm,
+        baseline_rmssd_ms=d.baseline_rmssd_ms,
     )
-
-
-def _merged_events(view: ReviewView) -> list[EventLine]:
-    """One line per moment: a technique and a pressure marked together share one label."""
-    labels: dict[float, list[str]] = {}
-    for e in view.events:
-        labels.setdefault(round(e.t_s, 1), []).append(f"{e.kind}: {e.value}")
-    return [EventLine(t, " · ".join(texts)) for t, texts in sorted(labels.items())]
 
 
 def tachogram_figure(view: ReviewView) -> go.Figure:
     """RR intervals in order, artefacts marked."""
-    t_min = view.beats.t_s / 60
-    rr = view.beats.rr_ms
-    bad = view.artifacts
+    d = tachogram_data(view)
     fig = go.Figure()
-    line_t_min, line_rr = tachogram_line(view.beats)
     fig.add_trace(
         go.Scattergl(
-            x=line_t_min,
-            y=line_rr,
+            x=d.line.x,
+            y=d.line.y,
             mode="lines",
-            name="RR",
-            line={"color": BLUE, "width": 1},
+            name=d.line.name,
+            line={"color": d.line.colour, "width": 1},
             hovertemplate="%{x:.2f} min: %{y:.0f} ms<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scattergl(
-            x=t_min[bad],
-            y=rr[bad],
+            x=d.artefacts.x,
+            y=d.artefacts.y,
             mode="markers",
-            name=f"artefacts ({int(bad.sum())})",
-            marker={"color": ORANGE, "size": 7, "line": {"color": "black", "width": 0.5}},
+            name=d.artefacts.name,
+            marker={
+                "color": d.artefacts.colour,
+                "size": 7,
+                "line": {"color": "black", "width": 0.5},
+            },
             hovertemplate="%{x:.2f} min: %{y:.0f} ms (artefact)<extra></extra>",
         )
     )
-    _phase_bands(fig, view)
+    _bands(fig, d.phases, opacity=0.12)
     fig.update_xaxes(title_text="minutes")
     fig.update_yaxes(title_text="RR interval (ms)")
     return style(fig, 320, legend=True)
 
 
-def _phase_bands(fig: go.Figure, view: ReviewView) -> None:
-    for band in view.phases:
+def _bands(
+    fig: go.Figure, bands: Sequence[Band], *, opacity: float, labelled: bool = False
+) -> None:
+    for band in bands:
+        label = {"annotation_text": band.label, "annotation_position": "top left"}
         fig.add_vrect(
-            x0=band.start_s / 60,
-            x1=band.end_s / 60,
+            x0=band.start,
+            x1=band.end,
             line_width=0,
-            opacity=0.12,
-            fillcolor=PHASE_COLOURS.get(band.label, GREY),
+            opacity=opacity,
+            fillcolor=band.colour,
+            **(label if labelled else {}),
         )
 
 
 def poincare_figure(view: ReviewView) -> go.Figure:
     """Poincare plot of clean successive intervals with the identity line."""
-    pc = view.poincare
+    d = poincare_data(view)
     fig = go.Figure()
     fig.add_trace(
         go.Scattergl(
-            x=pc.rr_ms,
-            y=pc.next_rr_ms,
+            x=d.points.x,
+            y=d.points.y,
             mode="markers",
-            name="beats",
-            marker={"color": BLUE, "size": 4, "opacity": 0.4},
+            name=d.points.name,
+            marker={"color": d.points.colour, "size": 4, "opacity": 0.4},
             hovertemplate="RR %{x:.0f} -> %{y:.0f} ms<extra></extra>",
         )
     )
-    if pc.rr_ms.size:
-        lo = float(min(pc.rr_ms.min(), pc.next_rr_ms.min()))
-        hi = float(max(pc.rr_ms.max(), pc.next_rr_ms.max()))
+    if d.identity_ms is not None:
         fig.add_trace(
             go.Scatter(
-                x=[lo, hi],
-                y=[lo, hi],
+                x=d.identity_ms,
+                y=d.identity_ms,
                 mode="lines",
                 line={"color": GREY, "dash": "dash"},
                 hoverinfo="skip",
@@ -131,7 +136,7 @@ def poincare_figure(view: ReviewView) -> go.Figure:
     fig.update_xaxes(title_text="RR interval n (ms)")
     fig.update_yaxes(title_text="RR interval n+1 (ms)", scaleanchor="x", scaleratio=1)
     fig.add_annotation(
-        text=f"SD1 {pc.sd1_ms:.0f} ms · SD2 {pc.sd2_ms:.0f} ms",
+        text=d.label,
         xref="paper",
         yref="paper",
         x=0.02,
@@ -148,32 +153,23 @@ def spectrum_figure(view: ReviewView) -> go.Figure:
     Under the axis, in words: phases averaged over gap-free stretches, and phases with no
     spectrum and why (no curve is drawn for them).
     """
+    d = spectrum_data(view)
     fig = go.Figure()
-    for band, colour, label in ((LF_BAND_HZ, ORANGE, "LF"), (HF_BAND_HZ, SKY, "HF")):
-        fig.add_vrect(
-            x0=band[0],
-            x1=band[1],
-            fillcolor=colour,
-            opacity=0.15,
-            line_width=0,
-            annotation_text=label,
-            annotation_position="top left",
-        )
-    for spectrum in view.spectra:
-        baseline = spectrum.phase == view.figures.baseline.phase
+    _bands(fig, d.bands, opacity=0.15, labelled=True)
+    for curve in d.curves:
         fig.add_trace(
             go.Scatter(
-                x=spectrum.f_hz,
-                y=spectrum.psd_ms2_hz,
+                x=curve.x,
+                y=curve.y,
                 mode="lines",
-                name=spectrum.phase.capitalize(),
-                line={"color": GREY if baseline else GREEN, "width": 2},
+                name=curve.name,
+                line={"color": curve.colour, "width": 2},
                 hovertemplate="%{x:.3f} Hz: %{y:.0f} ms²/Hz<extra></extra>",
             )
         )
-    fig.update_xaxes(title_text="frequency (Hz)", range=[0, 0.5])
+    fig.update_xaxes(title_text="frequency (Hz)", range=[0, d.max_hz])
     fig.update_yaxes(title_text="power (ms²/Hz)", rangemode="tozero")
-    lines = [line for note in view.spectrum_notes for line in textwrap.wrap(note, NOTE_WIDTH)]
+    lines = [line for note in d.notes for line in textwrap.wrap(note, NOTE_WIDTH)]
     style(fig, 380 + NOTE_LINE_PX * len(lines), legend=True)
     if lines:
         fig.add_annotation(
@@ -195,25 +191,22 @@ def spectrum_figure(view: ReviewView) -> go.Figure:
 
 def autonomic_figure(view: ReviewView) -> go.Figure:
     """PNS and SNS index over 5-minute windows."""
-    ra = view.rolling_autonomic
+    d = autonomic_data(view)
     fig = go.Figure()
-    for values, colour, name in (
-        (ra.pns_index, GREEN, "PNS index"),
-        (ra.sns_index, VERMILION, "SNS index"),
-    ):
+    for line in d.lines:
         fig.add_trace(
             go.Scatter(
-                x=ra.t_s / 60,
-                y=values,
+                x=line.x,
+                y=line.y,
                 mode="lines",
-                name=name,
-                line={"color": colour, "width": 2},
+                name=line.name,
+                line={"color": line.colour, "width": 2},
                 hovertemplate="%{x:.1f} min: %{y:.2f}<extra></extra>",
                 connectgaps=False,
             )
         )
     fig.add_hline(y=0, line={"color": GREY, "dash": "dot", "width": 1})
-    _phase_bands(fig, view)
+    _bands(fig, d.phases, opacity=0.12)
     fig.update_xaxes(title_text="minutes")
     fig.update_yaxes(title_text="SD from population norm")
     return style(fig, 320, legend=True)

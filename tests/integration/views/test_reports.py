@@ -20,7 +20,8 @@ from hrv_relax.dashboard.charts.review import spectrum_figure
 from hrv_relax.records import SYSTEM
 from hrv_relax.report import render_html, render_pdf
 from hrv_relax.store import BeatArrays, MarkerRecord
-from hrv_relax.views.review import phase_spectra, phase_spectrum, review_view, tachogram_line
+from hrv_relax.views.chart_data import tachogram_line
+from hrv_relax.views.review import phase_spectra, phase_spectrum, review_view
 from hrv_relax.views.summary import summarize
 from tests.conftest import reference, require_tool
 from tests.support.history_practice import Practice, make_practice
