@@ -8,15 +8,17 @@ from __future__ import annotations
 CHART_CAPTIONS: dict[str, str] = {
     "hr_rmssd": (
         "Heart rate and RMSSD (beat-to-beat variability, 60 s windows) over the session, with "
-        "its phases shaded: a relaxing massage brings heart rate down and RMSSD up."
+        "its phases shaded: heart rate falling and RMSSD rising against the baseline are "
+        "shifts toward rest."
     ),
     "tachogram": (
         "Every heartbeat interval (RR) in order; orange dots are artefacts (extra, missed or "
         "ectopic beats) that the figures leave out."
     ),
     "poincare": (
-        "Each clean interval against the next: a wide cloud across the diagonal (SD1) means "
-        "strong breathing-linked variability, the calm-body signature."
+        "Each clean interval against the next: the cloud's width across the diagonal (SD1) "
+        "is the beat-to-beat, breathing-linked variability; its length along it (SD2) the "
+        "slower swings."
     ),
     "spectrum": (
         "How the rhythm's variability splits by speed: HF (0.15-0.4 Hz) follows breathing and "
@@ -59,8 +61,10 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     (
         "RMSSD (ms)",
         "Root mean square of successive RR differences: the standard short-term measure of "
-        "the vagus nerve's calming influence (Task Force 1996). Higher means more relaxed. "
-        "lnRMSSD is its natural logarithm, which makes day-to-day comparisons fairer.",
+        "the vagus nerve's calming influence (Task Force 1996). It differs a lot from person to "
+        "person, so compare it only with your own earlier readings: a rise against your own "
+        "baseline is a shift toward rest. lnRMSSD is its natural logarithm, which makes "
+        "day-to-day comparisons fairer.",
     ),
     (
         "Baseline",
@@ -69,9 +73,11 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Relaxation shift",
-        "A phase minus the baseline. The 95 % interval comes from re-sampling 30-second "
-        "pieces: when it excludes zero and the change is worthwhile (1 bpm, 10 % RMSSD), "
-        "we call it a clear change.",
+        "A phase minus the baseline, in 30-second pieces. Its 95 % interval allows for how "
+        "much this session's heart wandered at rest (neighbouring pieces alike, slow drift): "
+        "when it leaves out zero and the change is worthwhile (1 bpm, 10 % RMSSD), we call "
+        "it a clear change. It says what changed, not what caused it: resting on the table "
+        "alone can relax.",
     ),
     (
         "Usual range",
