@@ -55,10 +55,10 @@ def timeline_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure
         shared_xaxes=True,
         vertical_spacing=0.1,
         subplot_titles=(
-            "Your resting variability (RMSSD, ms) at the start of each session"
+            "Resting variability at the start (ms)"
             if for_client
             else "Resting lnRMSSD at the start of each session",
-            "How much it rose (+) or fell during the massage (%)"
+            "Rise (+) or fall during the massage (%)"
             if for_client
             else "RMSSD change during the massage (%)",
         ),
@@ -125,7 +125,10 @@ def timeline_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure
     )
     fig.add_hline(y=0, line={"color": GREY, "width": 1}, row=2, col=1)
     fig.update_yaxes(
-        range=_level_range(baseline), tickformat=".0f" if for_client else ".1f", row=1, col=1
+        range=_level_range(np.concatenate([baseline, low, high])),
+        tickformat=".0f" if for_client else ".1f",
+        row=1,
+        col=1,
     )
     fig.update_yaxes(range=_change_range(shifts), tickformat="+.0f", row=2, col=1)
     return style(fig, 520)
@@ -147,12 +150,10 @@ def weekly_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure:
         shared_xaxes=True,
         vertical_spacing=0.16,
         subplot_titles=(
-            "Your resting variability, week by week (RMSSD, ms)"
+            "Resting variability, weekly (ms)" if for_client else "Resting RMSSD, weekly mean (ms)",
+            "Rise during the massage, weekly (%)"
             if for_client
-            else "Resting RMSSD, weekly mean (ms)",
-            "How much it rose during the massage (%)"
-            if for_client
-            else "RMSSD change during the massage, weekly mean (%)",
+            else "RMSSD change in the massage, weekly (%)",
         ),
     )
     fig.add_trace(

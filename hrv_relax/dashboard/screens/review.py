@@ -135,7 +135,12 @@ if for_client:
     st.plotly_chart(hr_rmssd_figure(view), key="chart_hr_rmssd")
     if any(s.shift for s in f.segments):
         st.markdown("#### With each technique and pressure")
-        st.caption(CHART_CAPTIONS["techniques"])
+        st.caption(
+            "How much your heart-rate variability rose or fell with each technique and "
+            "pressure your therapist marked, against your rest before the massage. Where a "
+            "bar's whiskers cross zero, the change was too small to tell apart from your "
+            "heart's own ups and downs."
+        )
         st.plotly_chart(segments_figure(f), key="chart_segments")
     # The technical figures stay one click away, for the curious and for her therapist.
     with st.expander("Details: every figure of this session"):

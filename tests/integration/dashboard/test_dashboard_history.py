@@ -100,7 +100,7 @@ def test_history_page_timeline_trend_comparisons_and_filters(
     assert set(app.dataframe[0].value["Client"]) >= {"Dana Example", "Eli Example"}
 
 
-TECHNICAL = ("lnRMSSD", "95 % CI", "ms²", "LF/HF", "PNS", "SNS")
+TECHNICAL = ("lnRMSSD", "95 %", "ms²", "LF/HF", "PNS", "SNS")
 
 
 def _client_app(practice: Practice) -> AppTest:

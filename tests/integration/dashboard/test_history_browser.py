@@ -27,7 +27,7 @@ def test_review_and_history_pages_in_chromium(tmp_path: Path) -> None:
         page.goto(f"{url}review?session={sid}")
         sign_in(page, "boss", PASSWORD)  # then the page the link asked for opens
         page.get_by_text("Heart-rate variability for massage").first.wait_for(timeout=WAIT_MS)
-        page.get_by_text("your heart rate was").first.wait_for(timeout=WAIT_MS)
+        page.get_by_text("Dana Example's heart rate was").first.wait_for(timeout=WAIT_MS)
         page.get_by_text("By technique and pressure").first.wait_for(timeout=WAIT_MS)
         page.wait_for_function(
             "document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=WAIT_MS
