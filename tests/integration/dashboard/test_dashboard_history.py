@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,7 +65,13 @@ def test_review_of_a_session_without_markers_says_what_it_compares(
     data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(600)).encode()
     from hrv_relax.capture.importing import import_recording
 
-    result = import_recording(practice.store, SYSTEM, data, client=practice.other_client_id)
+    result = import_recording(
+        practice.store,
+        SYSTEM,
+        data,
+        client=practice.other_client_id,
+        started_at=dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC),  # a text file records no date
+    )
     app.query_params["session"] = str(result.session_id)
     app.run()
     app.switch_page("screens/review.py").run()
