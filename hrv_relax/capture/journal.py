@@ -111,6 +111,7 @@ class Journal:
         folder = database_folder(root, db_url)
         self.path = folder / f"session-{session_id}{JOURNAL_SUFFIX}"
         self._pending: list[Batch] = []
+        self._unwritten = 0  # pending beats the disk refused (they live in memory only)
         self._fd: int | None = None
         try:
             private_dir(folder)
@@ -132,12 +133,24 @@ class Journal:
     def pending_beats(self) -> int:
         return sum(len(b.beats) for b in self._pending)
 
+    def where_kept(self) -> str:
+        """Where the pending beats are, for a person: "N beats kept in PATH" only if on disk."""
+        n = self.pending_beats
+        beats = f"{n:,} beat{'' if n == 1 else 's'}"
+        if self._fd is not None and self._unwritten == 0:
+            return f"{beats} kept in {self.path}"
+        return (
+            f"{beats} kept in memory only ({self.path} could not be written): "
+            "they are lost if this process ends"
+        )
+
     def append(self, batch: Batch) -> None:
         """Keep `batch`; on disk before this returns (fsync), unless the disk refuses."""
         if batch.empty:
             return
         self._pending.append(batch)
         if self._fd is None:
+            self._unwritten += len(batch.beats)
             return
         size = os.fstat(self._fd).st_size
         try:
@@ -147,6 +160,7 @@ class Journal:
             # Cut a half-written line off, so the next batch starts on a line of its own.
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, size)
+            self._unwritten += len(batch.beats)
             log.error(
                 "cannot write the local journal %s (%s): keeping beats in memory", self.path, exc
             )
@@ -154,6 +168,7 @@ class Journal:
     def clear(self) -> None:
         """The database has every pending batch: forget them."""
         self._pending.clear()
+        self._unwritten = 0
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, 0)
@@ -163,10 +178,9 @@ class Journal:
         """Release the journal: removed if empty, else left for `flush_leftovers`."""
         if self._pending:
             log.warning(
-                "%d beats the database has not confirmed are kept in %s; the next recording on "
-                "this database writes them",
-                self.pending_beats,
-                self.path if self._fd is not None else "memory only: they are lost",
+                "the database has not confirmed %s; the next recording on this database "
+                "writes what is on disk",
+                self.where_kept(),
             )
         if self._fd is None:
             return

@@ -70,6 +70,7 @@ class RecordingResult:
     stats: RecorderStats
     stopped_by: str  # "duration", "stop request", "source ended", "signal"
     journaled_beats: int = 0  # left in the local journal: the database was unreachable at the end
+    kept: str = ""  # where they are, for a person (Journal.where_kept: on disk or memory only)
 
 
 class Recorder:
@@ -152,11 +153,7 @@ class Recorder:
             journal.append(self._take_batch(final=False))
             raise StoreError(
                 f"session {self.session_id} stopped: {exc}"
-                + (
-                    f" ({journal.pending_beats} beats kept in {journal.path})"
-                    if journal.pending
-                    else ""
-                )
+                + (f" ({journal.where_kept()})" if journal.pending else "")
             ) from exc
         finally:
             source_error = await self._stop_source(pump)
@@ -169,7 +166,11 @@ class Recorder:
         if source_error is not None:
             raise source_error
         return RecordingResult(
-            self.session_id, self.stats, self._stop_reason or "signal", journal.pending_beats
+            self.session_id,
+            self.stats,
+            self._stop_reason or "signal",
+            journal.pending_beats,
+            journal.where_kept() if journal.pending else "",
         )
 
     def _duration_reached(self, duration_s: float) -> bool:
@@ -298,11 +299,10 @@ class Recorder:
             self._retry_s = min(max(2 * self._retry_s, RETRY_MIN_S), RETRY_MAX_S)
             self._retry_at = time.monotonic() + self._retry_s
             log.warning(
-                "session %s: %s; %d beats kept in %s, next try in %.0f s",
+                "session %s: %s; %s, next try in %.0f s",
                 self.session_id,
                 exc,
-                journal.pending_beats,
-                journal.path,
+                journal.where_kept(),
                 self._retry_s,
             )
             return False

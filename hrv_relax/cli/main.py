@@ -266,9 +266,9 @@ def _cmd_record(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if result.journaled_beats:
         log.warning(
-            "the database was unreachable at the end: %d beats wait in the local journal and "
-            "are written when hrv-relax next records with this database",
-            result.journaled_beats,
+            "the database was unreachable at the end: %s; what is on disk is written when "
+            "hrv-relax next records with this database",
+            result.kept,
         )
     return EXIT_OK
 
