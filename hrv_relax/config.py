@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +22,12 @@ ENV_DEMO = "HRV_RELAX_DEMO"  # set by `hrv-relax demo` for the dashboard it serv
 ENV_STARTED_LIST = "HRV_RELAX_STARTED_LIST"
 # Where a recorder keeps beats the database has not confirmed yet (hrv_relax.capture.journal).
 ENV_BUFFER_DIR = "HRV_RELAX_BUFFER_DIR"
+# Minutes without a click after which a dashboard sign-in ends (OWASP: 15-30 for health data).
+ENV_IDLE_MINUTES = "HRV_RELAX_IDLE_MINUTES"
+DEFAULT_IDLE_MINUTES = 30.0
+# Host names the dashboard answers to besides 127.0.0.1, localhost and --host: the public name
+# a TLS reverse proxy passes on (comma-separated). Any other Host header is refused.
+ENV_ALLOWED_HOSTS = "HRV_RELAX_ALLOWED_HOSTS"
 DEFAULT_DB_FILENAME = "hrv-relax.db"
 DEMO_DB_FILENAME = "hrv-relax-demo.db"
 _ZONEINFO_MARK = "zoneinfo/"
@@ -38,6 +45,20 @@ def buffer_dir() -> Path:
     """The recorders' local journals: `HRV_RELAX_BUFFER_DIR`, else beside the user's data."""
     raw = os.environ.get(ENV_BUFFER_DIR, "").strip()
     return Path(raw).expanduser() if raw else data_dir() / "buffer"
+
+
+def idle_limit_s() -> float:
+    """`HRV_RELAX_IDLE_MINUTES` (default 30) in seconds; a clear error if it is not a number."""
+    raw = os.environ.get(ENV_IDLE_MINUTES, "").strip()
+    try:
+        minutes = float(raw) if raw else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        minutes = math.nan
+    if not 0 < minutes <= 24 * 60:
+        raise ConfigurationError(
+            f"{ENV_IDLE_MINUTES} must be a number of minutes from 0 to 1440, not {raw!r}"
+        )
+    return minutes * 60.0
 
 
 def default_db_path() -> Path:

@@ -32,6 +32,18 @@ class UserRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SignInRecord:
+    """One browser's sign-in, as the database keeps it (never the browser's cookie itself)."""
+
+    id: int
+    user_id: int
+    created_at: dt.datetime
+    last_active_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SessionRecord:
     id: int
     client_id: int

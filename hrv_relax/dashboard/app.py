@@ -7,7 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from hrv_relax import __version__
-from hrv_relax.dashboard.context import current_viewer, get_store, is_demo, sign_out
+from hrv_relax.dashboard.context import (
+    current_viewer,
+    get_store,
+    is_demo,
+    sign_out,
+    watch_sign_in,
+)
 from hrv_relax.dashboard.signin import sign_in_page
 from hrv_relax.dashboard.style import SHARED_CSS
 from hrv_relax.vocabulary import Role
@@ -76,8 +82,9 @@ with st.sidebar:
         # A client knows she is a client; staff see their role (admin, therapist, reception).
         role = "" if viewer.role == Role.CLIENT else f" ({viewer.role})"
         st.caption(f"Signed in as **{viewer.label}**{role}")
+        watch_sign_in()
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            sign_out(store, viewer, "You signed out.")
+            sign_out(store, viewer, "You signed out (in every browser).")
             st.rerun()
     st.caption(f"v{__version__} · data: {'demo database' if is_demo() else 'this clinic'}")
 

@@ -1,46 +1,59 @@
-"""What every page shares: the store (one engine per server process), the demo flag, and who is
-signed in (from a server-signed ticket, re-read from the database on every page run)."""
+"""What every page shares: the store, the demo flag, and who is signed in in this browser.
+
+Who is signed in is the database's answer for this browser's cookie (auth/sign_ins.py), asked
+again on every page run: never something the Streamlit session remembers, since any websocket
+that names a session's id resumes that session, state and all.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import time
+from collections.abc import Callable
+from typing import TypeVar
+from unittest.mock import Mock
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from hrv_relax.auth.login import refresh_viewer, viewer_for
-from hrv_relax.auth.tickets import Ticket, is_expired, is_genuine, issue, new_key, touch
-from hrv_relax.config import ENV_DEMO, resolve_db_url
+from hrv_relax.auth.login import viewer_for
+from hrv_relax.auth.sign_ins import (
+    BROWSER_COOKIE,
+    check_browser,
+    is_browser_secret,
+    new_browser_secret,
+    sign_in_browser,
+    sign_out_everywhere,
+)
+from hrv_relax.config import ENV_DEMO, idle_limit_s
+from hrv_relax.dashboard.guards import connection_browser
+from hrv_relax.dashboard.shared import shared_store
 from hrv_relax.demo.practice import DEMO_THERAPIST
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.records import Viewer
-from hrv_relax.store import Store, find_user, open_store
+from hrv_relax.store import Store, find_user
 from hrv_relax.store.accounts import demo_only
-from hrv_relax.store.audit import audit_as
+from hrv_relax.store.sign_ins import SIGNED_OUT
 from hrv_relax.views.local_time import ClinicClock
 
-TICKET = "auth_ticket"
-NOTICE = "auth_notice"  # why the last session ended, shown on the sign-in page
-DEMO_SIGNED_OUT = "demo_signed_out"
+NOTICE = "auth_notice"  # why the last sign-in ended, shown on the sign-in page
+SIGN_IN_ID = "sign_in_id"  # the sign-in the page was last shown for (to check downloads)
+NO_BROWSER = "test_browser"  # AppTest only: stands in for the browser's cookie jar
+#: How often an open page checks that its sign-in still holds (without counting as use).
+SIGN_IN_WATCH = dt.timedelta(seconds=20)
+
+Data = TypeVar("Data", str, bytes)
 
 
-@st.cache_resource(show_spinner=False)
-def _open(url: str) -> Store:
-    # One engine with its pool per server process; connections are never shared across threads.
-    return open_store(url)
-
-
-@st.cache_resource(show_spinner=False)
-def _ticket_key() -> bytes:
-    # Lives only in this server process: a restart signs everyone out.
-    return new_key()
+class DownloadRefusedError(HrvRelaxError):
+    """A download asked for by a browser not signed in as the page was."""
 
 
 def get_store() -> Store:
     """The store the dashboard was started with; on failure, explain and stop the page."""
-    url = resolve_db_url()
     try:
-        return _open(url)
+        return shared_store()
     except HrvRelaxError as exc:
         st.error(f"The database cannot be opened: {exc}. Check HRV_RELAX_DB or --db and restart.")
         st.stop()
@@ -58,53 +71,69 @@ def get_clock() -> ClinicClock:
 
 
 def is_demo() -> bool:
-    """Started by `hrv-relax demo` on the demo database (every account in it a demo account)."""
+    """Started by `hrv-relax demo` on the demo database (every account and client a demo one)."""
     return os.environ.get(ENV_DEMO) == "1" and demo_only(get_store())
 
 
-def sign_in(viewer: Viewer) -> None:
-    assert viewer.user_id is not None
-    st.session_state[TICKET] = issue(_ticket_key(), viewer.user_id, time.time())
+def browser_secret() -> str | None:
+    """The browser cookie of the connection this page run answers (None: no browser)."""
+    client = _client()
+    if client is None:
+        return None  # nobody connected: nobody to show anything to
+    if not isinstance(client, Mock):
+        return st.context.cookies.get(BROWSER_COOKIE)
+    # AppTest runs pages on a mock runtime, with no browser: its session state is the jar.
+    secret = st.session_state.setdefault(NO_BROWSER, new_browser_secret())
+    assert isinstance(secret, str)
+    return secret
+
+
+def sign_in(viewer: Viewer) -> bool:
+    """Sign this browser in as `viewer`; False if the browser keeps no cookie."""
+    secret = browser_secret()
+    if not is_browser_secret(secret):
+        return False
+    assert secret is not None
+    st.session_state[SIGN_IN_ID] = sign_in_browser(get_store(), viewer, secret)
     st.session_state.pop(NOTICE, None)
-    st.session_state.pop(DEMO_SIGNED_OUT, None)
+    return True
 
 
-def sign_out(store: Store, viewer: Viewer | None, notice: str = "") -> None:
-    st.session_state.pop(TICKET, None)
+def sign_out(store: Store, viewer: Viewer, notice: str = "") -> None:
+    """Sign the account out of every browser."""
+    sign_out_everywhere(store, viewer)
+    st.session_state.pop(SIGN_IN_ID, None)
     if notice:
         st.session_state[NOTICE] = notice
-    if is_demo():
-        st.session_state[DEMO_SIGNED_OUT] = True
-    if viewer is not None:
-        audit_as(store, viewer, "logout")
 
 
 def current_viewer(*, active: bool = True) -> Viewer | None:
-    """Who is signed in, or None. `active=False` (automatic refreshes) does not count as use."""
+    """Who this browser is signed in as, or None.
+
+    `active=False` (automatic refreshes) does not count as use: the idle limit runs on.
+    """
     store = get_store()
-    if TICKET not in st.session_state and is_demo() and not st.session_state.get(DEMO_SIGNED_OUT):
+    secret = browser_secret()
+    found = check_browser(store, secret, idle_s=idle_limit_s(), active=active)
+    if found.viewer is None and found.end_reason != SIGNED_OUT and is_demo():
+        # The demo signs a browser in as the demo therapist, unless it signed out.
         demo = find_user(store, DEMO_THERAPIST)
-        if demo is not None and demo.is_demo:
-            sign_in(viewer_for(demo))
-    ticket = st.session_state.get(TICKET)
-    if ticket is None:
+        if demo is not None and demo.is_demo and sign_in(viewer_for(demo)):
+            found = check_browser(store, secret, idle_s=idle_limit_s(), active=active)
+    if found.viewer is None:
+        st.session_state.pop(SIGN_IN_ID, None)
+        if found.notice:
+            st.session_state[NOTICE] = found.notice
         return None
-    now = time.time()
-    if not is_genuine(_ticket_key(), ticket):
-        st.session_state.pop(TICKET, None)
-        st.session_state[NOTICE] = "Please sign in."
-        return None
-    assert isinstance(ticket, Ticket)
-    viewer = refresh_viewer(store, ticket.user_id)
-    if viewer is None:
-        sign_out(store, None, "Your account is not active any more. Ask an admin.")
-        return None
-    if is_expired(ticket, now):
-        sign_out(store, viewer, "You were signed out after a while without activity.")
-        return None
-    if active:
-        st.session_state[TICKET] = touch(ticket, now)
-    return viewer
+    st.session_state[SIGN_IN_ID] = found.sign_in_id
+    return found.viewer
+
+
+@st.fragment(run_every=SIGN_IN_WATCH)
+def watch_sign_in() -> None:
+    """Take a page off the screen soon after its sign-in ends (idle, or signed out elsewhere)."""
+    if current_viewer(active=False) is None:
+        st.rerun(scope="app")
 
 
 def require_viewer() -> Viewer:
@@ -115,3 +144,29 @@ def require_viewer() -> Viewer:
         st.stop()
         raise AssertionError("unreachable: st.stop() ends the script run")
     return viewer
+
+
+def guarded(make: Callable[[], Data]) -> Callable[[], Data]:
+    """`make`, run only for the browser signed in as this page was, while it still is.
+
+    Streamlit makes a download when a browser asks for it over its websocket, after the page
+    ran, and would make it for any session that names the download's id.
+    """
+    expected = st.session_state.get(SIGN_IN_ID)
+
+    def download() -> Data:
+        # Runs for the websocket that asked (guards.py keeps its cookie), not a page run.
+        secret = connection_browser.get()
+        found = check_browser(shared_store(), secret, idle_s=idle_limit_s(), active=True)
+        if expected is None or found.sign_in_id != expected:
+            raise DownloadRefusedError(
+                "this browser is not signed in as the page was: sign in again"
+            )
+        return make()
+
+    return download
+
+
+def _client() -> object:
+    ctx = get_script_run_ctx()
+    return runtime.get_instance().get_client(ctx.session_id) if ctx is not None else None

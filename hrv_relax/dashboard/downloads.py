@@ -2,7 +2,8 @@
 
 Streamlit calls a download button's `data` function when the browser asks for the file (not
 when the page is drawn), so wrapping that function audits every download that happened, and
-only those: a page that shows a download button and is never clicked leaves no entry.
+only those: a page that shows a download button and is never clicked leaves no entry. It runs
+only while the browser asking is signed in as the page was (context.guarded).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from hrv_relax.dashboard.context import guarded
 from hrv_relax.records import Viewer
 from hrv_relax.store import Store
 from hrv_relax.store.audit import audit_as
@@ -27,4 +29,4 @@ def audited(
         audit_as(store, viewer, "export", target=target, detail=f"download: {what}")
         return data
 
-    return serve
+    return guarded(serve)  # made only for the browser signed in as the page was

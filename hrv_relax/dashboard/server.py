@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import math
 import os
 import signal
 import socket
@@ -26,6 +27,7 @@ from hrv_relax.capture.processes import (
 from hrv_relax.config import (
     DEFAULT_DASHBOARD_ADDRESS,
     DEFAULT_DASHBOARD_PORT,
+    ENV_ALLOWED_HOSTS,
     ENV_DB,
     ENV_DEMO,
     ENV_STARTED_LIST,
@@ -35,6 +37,7 @@ from hrv_relax.config import (
     shown_db_url,
     sqlite_url,
 )
+from hrv_relax.dashboard.guards import MAX_UPLOAD_BYTES, allowed_hosts_for
 from hrv_relax.demo.practice import (
     DEMO_ACCOUNTS,
     DEMO_CLIENTS,
@@ -57,6 +60,11 @@ SERVER_START_TIMEOUT_S = 60.0
 def dashboard_app() -> Path:
     """The dashboard's entry script, wherever the package is installed."""
     return Path(str(files("hrv_relax.dashboard").joinpath("app.py")))
+
+
+def dashboard_server() -> Path:
+    """The web server `streamlit run` serves: the entry script behind hrv-relax's guards."""
+    return Path(str(files("hrv_relax.dashboard").joinpath("asgi.py")))
 
 
 def port_is_free(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> bool:
@@ -91,7 +99,7 @@ def streamlit_command(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> li
         "-m",
         "streamlit",
         "run",
-        str(dashboard_app()),
+        str(dashboard_server()),
         "--server.port",
         str(port),
         "--server.address",
@@ -101,6 +109,13 @@ def streamlit_command(port: int, address: str = DEFAULT_DASHBOARD_ADDRESS) -> li
         "--browser.gatherUsageStats",
         "false",
         "--server.fileWatcherType",
+        "none",
+        # What import accepts, in whole MB (the guards refuse anything larger, and anything
+        # from a browser not signed in as staff, before Streamlit reads it).
+        "--server.maxUploadSize",
+        str(math.ceil(MAX_UPLOAD_BYTES / 2**20)),
+        # An error a page did not handle shows a message, never a traceback (asgi.py).
+        "--client.showErrorDetails",
         "none",
         "--client.toolbarMode",
         "minimal",
@@ -137,7 +152,9 @@ def serve_dashboard(
             file=sys.stderr,
             flush=True,
         )
-    env = {**os.environ, ENV_DB: db_url}
+    # The names it answers to; behind a reverse proxy, HRV_RELAX_ALLOWED_HOSTS adds the public one.
+    hosts = [*allowed_hosts_for(host), *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")]
+    env = {**os.environ, ENV_DB: db_url, ENV_ALLOWED_HOSTS: ",".join(h for h in hosts if h)}
     if demo:
         env[ENV_DEMO] = "1"
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does

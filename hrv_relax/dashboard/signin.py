@@ -45,5 +45,9 @@ def sign_in_page() -> None:
                 "Signing in is not possible right now (the database cannot be reached). Try again."
             )
         else:
-            sign_in(viewer)
-            st.rerun()
+            if sign_in(viewer):
+                st.rerun()
+            st.error(
+                "This browser keeps no cookie for this address, and signing in needs one. "
+                "Allow cookies for it, then reload the page."
+            )

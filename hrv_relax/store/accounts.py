@@ -38,6 +38,7 @@ from hrv_relax.store.settings import (
     read_setting,
     write_setting,
 )
+from hrv_relax.store.sign_ins import DISABLED, PASSWORD_RESET, end_user_sign_ins
 from hrv_relax.vocabulary import Role
 
 MAX_USERNAME = 64
@@ -253,13 +254,15 @@ def _existing(store: Store, username: str) -> UserRecord:
 
 
 def set_active(store: Store, viewer: Viewer, username: str, active: bool) -> UserRecord:
-    """Disable (nobody can log in as it; open dashboards end at their next click) or enable."""
+    """Disable (nobody can sign in as it; its sign-ins end at once) or enable."""
     require_admin(store, viewer, "disable or enable users")
     user = _existing(store, username)
     if not active and user.id == viewer.user_id:
         raise InvalidInputError("you cannot disable your own account")
     with store.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(active=active))
+        if not active:
+            end_user_sign_ins(conn, user.id, DISABLED)
         write_audit_as(
             conn,
             viewer,
@@ -275,6 +278,7 @@ def set_password_hash(store: Store, viewer: Viewer, username: str, password_hash
     user = _existing(store, username)
     with store.write() as conn:
         conn.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
+        end_user_sign_ins(conn, user.id, PASSWORD_RESET)  # whoever knew the old one is out
         # Counts as a success for the lockout: a reset lifts a lock at once.
         conn.execute(
             insert(login_attempts).values(username=user.username, at=utcnow(), success=True)

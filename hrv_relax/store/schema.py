@@ -228,6 +228,22 @@ AUDIT_ACTIONS = (
 
 # Who did what to whom: logins, denials, account changes, exports and deletions. `username` is
 # copied so the entry still says who acted after the account is gone.
+# One row per browser signed in: the browser presents a random cookie, this keeps its SHA-256.
+# Ended (signed out, idle, account disabled, password reset) rows stay for the audit trail.
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("browser_digest", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_active_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("end_reason", String(32)),
+    Index("ix_sign_ins_browser", "browser_digest"),
+    Index("ix_sign_ins_user", "user_id"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from hrv_relax.dashboard.charts.history import comparison_figure, timeline_figure, weekly_figure
-from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
+from hrv_relax.dashboard.context import get_clock, get_store, guarded, require_viewer
 from hrv_relax.dashboard.downloads import audited
 from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.store.access import visible_clients
@@ -165,7 +165,7 @@ cols[0].download_button(
 if client_id != CLINIC:
     cols[1].download_button(
         "All your data (zip)" if for_client else "All of this client's data (zip)",
-        data=lambda: client_archive(store, viewer, client_id),
+        data=guarded(lambda: client_archive(store, viewer, client_id)),
         file_name=f"hrv-relax-{clients[client_id].replace(' ', '-').lower()}.zip",
         mime="application/zip",
         on_click="ignore",

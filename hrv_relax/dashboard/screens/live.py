@@ -352,8 +352,9 @@ def _feed() -> LiveFeed:
 
 @st.fragment(run_every=REFRESH if viewing.status == "recording" else None)
 def live_panel() -> None:
-    # Automatic refreshes do not count as activity, but end with the sign-in.
-    if current_viewer(active=False) is None:
+    # While the session records, a therapist watching it is using the dashboard: its refreshes
+    # keep the sign-in, so the idle limit counts from the end of the recording. They end with it.
+    if current_viewer(active=viewing.status == "recording") is None:
         st.rerun(scope="app")
     try:
         view = _feed().refresh(store, viewer)

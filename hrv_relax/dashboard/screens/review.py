@@ -32,10 +32,13 @@ st.title("Session review")
 
 sessions = visible_sessions(store, viewer, statuses=FINISHED)
 wanted = st.query_params.get("session", "")
-if wanted and not any(str(s.id) == wanted for s in sessions):
-    with contextlib.suppress(ValueError, HrvRelaxError):
-        visible_session(store, viewer, int(wanted))  # audits a probe of someone else's session
-    asked = f"Session {wanted}" if wanted.isdigit() and len(wanted) <= 9 else "That session"
+# ASCII digits only: str.isdigit() also accepts "²" and "١", which int() then refuses or reads.
+wanted_id = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) <= 9 else None
+if wanted and not any(s.id == wanted_id for s in sessions):
+    if wanted_id is not None:
+        with contextlib.suppress(HrvRelaxError):
+            visible_session(store, viewer, wanted_id)  # audits a probe of someone else's session
+    asked = f"Session {wanted_id}" if wanted_id is not None else "That session"
     st.warning(f"{asked} was not found among your finished sessions. Choose one of yours below.")
 if not sessions:
     st.info(
@@ -46,7 +49,7 @@ if not sessions:
 clock = get_clock()
 labels = {s.id: f"#{s.id} · {s.client_name} · {clock.when(s.started_at)}" for s in sessions}
 ids = list(labels)
-index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in labels else 0
+index = ids.index(wanted_id) if wanted_id in labels else 0
 session_id = st.selectbox(
     "Session", ids, index=index, format_func=labels.__getitem__, key="review_session"
 )

