@@ -6,7 +6,6 @@ Figures are built with `Figure()` directly (not pyplot): thread-safe inside the 
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -118,10 +117,6 @@ def poincare(view: ReviewView, ax: Axes) -> None:
     _tidy(ax)
 
 
-#: Characters per line of the notes inside the half-width spectrum chart.
-SPECTRUM_NOTE_CHARS = 46
-
-
 def spectrum(view: ReviewView, ax: Axes) -> None:
     d = spectrum_data(view)
     for band in d.bands:
@@ -136,18 +131,6 @@ def spectrum(view: ReviewView, ax: Axes) -> None:
         )
     for curve in d.curves:
         ax.plot(curve.x, curve.y, color=curve.colour, lw=1.5, label=curve.name)
-    if d.notes:  # phases split by gaps, or without a spectrum, and why
-        ax.text(
-            0.98,
-            0.72,
-            "\n".join(textwrap.fill(note, SPECTRUM_NOTE_CHARS) for note in d.notes),
-            transform=ax.transAxes,
-            fontsize=6.5,
-            ha="right",
-            va="top",
-            color=GREY,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8},
-        )
     ax.set_xlim(0, d.max_hz)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("frequency (Hz)", fontsize=9)

@@ -50,8 +50,14 @@ def _figure(chart: Chart, view: ReviewView) -> str:
     return (
         f'<figure><img alt="{html.escape(chart.title)}" src="data:image/png;base64,{data}">'
         f"<figcaption><b>{html.escape(chart.title)}.</b> "
-        f"{html.escape(CHART_CAPTIONS[chart.key])}</figcaption></figure>"
+        f"{html.escape(CHART_CAPTIONS[chart.key])}{_notes(chart, view)}</figcaption></figure>"
     )
+
+
+def _notes(chart: Chart, view: ReviewView) -> str:
+    if chart.key != "spectrum":
+        return ""
+    return "".join(f" {html.escape(note)}." for note in view.spectrum_notes)
 
 
 def render_html(view: ReviewView) -> str:

@@ -38,6 +38,8 @@ BOLD_WIDTH_FACTOR = 1.12
 POINTS_PER_INCH = 72.0
 LINE_SPACING = 1.35
 TABLE_ROW_IN = 0.24
+#: A 14 pt section title with its gap, kept on the page of what follows it.
+SECTION_TITLE_IN = 0.45
 
 
 class Page:
@@ -207,6 +209,9 @@ def render_pdf(view: ReviewView) -> bytes:
         if changes.rows:
             page.text("Change against the resting baseline", size=12, bold=True)
             page.table(changes)
+        page.text("Rhythm structure", size=12, bold=True)
+        page.table(rhythm_table(view.figures))
+        page.text(CHART_CAPTIONS["rhythm"], size=8.5, colour="#444444", gap_in=0.15)
         notes = phase_notes(view.figures)
         if notes:
             page.text("Why some figures are missing", size=10, bold=True)
@@ -215,18 +220,23 @@ def render_pdf(view: ReviewView) -> bytes:
         page.text("", size=6)
         page.text(DISCLAIMER, size=8.5, colour="#555555")
 
-        page.new()
+        # The charts follow on from the tables: the first page is not left half empty.
+        first = by_key["hr_rmssd"]
+        page.need(SECTION_TITLE_IN + first.height_in + 0.75)
         page.text("Your session in charts", size=14, bold=True, colour=BLUE, gap_in=0.12)
         for key in ("hr_rmssd", "tachogram", "autonomic"):
             _captioned(page, by_key[key], view)
-        page.new()
+        pair = max(by_key["poincare"].height_in, by_key["spectrum"].height_in)
+        page.need(SECTION_TITLE_IN + pair + 1.0)
         page.text("The rhythm in detail", size=14, bold=True, colour=BLUE, gap_in=0.12)
         page.side_by_side(by_key["poincare"], by_key["spectrum"], view)
         page.text(CHART_CAPTIONS["poincare"], size=8.5, colour="#444444")
-        page.text(CHART_CAPTIONS["spectrum"], size=8.5, colour="#444444", gap_in=0.15)
-        page.text("Rhythm structure", size=11, bold=True)
-        page.table(rhythm_table(view.figures))
-        page.text(CHART_CAPTIONS["rhythm"], size=8.5, colour="#444444", gap_in=0.15)
+        spectrum_gap = 0.04 if view.spectrum_notes else 0.15
+        page.text(CHART_CAPTIONS["spectrum"], size=8.5, colour="#444444", gap_in=spectrum_gap)
+        for note in view.spectrum_notes:  # below the chart, never over its legend
+            page.text(note, size=8.5, colour="#444444", gap_in=0.04)
+        if view.spectrum_notes:
+            page.text("", size=4)
 
         page.text("Words used in this report", size=14, bold=True, colour=BLUE, gap_in=0.12)
         for term, meaning in DEFINITIONS:

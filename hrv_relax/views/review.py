@@ -211,15 +211,17 @@ def phase_spectrum(
     if stretches.split:
         n, used_min, all_min = len(used_s), sum(used_s) / 60, sum(stretches.durations_s) / 60
         left_out = len(stretches.durations_s) - n
-        covered = (
-            f"{used_min:.1f} of {all_min:.1f} min recorded; {left_out} under "
-            f"{MIN_HF_S:.0f} s left out"
+        pieces = f"{n} unbroken stretch{'es' if n > 1 else ''}"
+        short = (
+            f" ({left_out} shorter than {MIN_HF_S:.0f} s {'was' if left_out == 1 else 'were'} "
+            "too short to use)"
             if left_out
-            else f"{used_min:.1f} min"
+            else ""
         )
         note = (
-            f"average of {n} gap-free stretch{'es' if n > 1 else ''} ({covered}): "
-            f"gaps over {MAX_SPECTRAL_GAP_S:.0f} s are not bridged"
+            f"the strap missed beats for over {MAX_SPECTRAL_GAP_S:.0f} s, so this curve is "
+            f"the average of {pieces}, {used_min:.1f} of {all_min:.1f} min{short}; "
+            "the missing beats are not made up"
         )
     return PhaseSpectrum(phase.phase, f_hz[shown], psd[shown], note)
 

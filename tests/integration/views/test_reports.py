@@ -8,7 +8,9 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
@@ -19,6 +21,7 @@ from hrv_relax.cli.main import main
 from hrv_relax.dashboard.charts.review import spectrum_figure
 from hrv_relax.records import SYSTEM
 from hrv_relax.report import render_html, render_pdf
+from hrv_relax.report.figures import spectrum as draw_spectrum
 from hrv_relax.store import BeatArrays, MarkerRecord
 from hrv_relax.views.chart_data import tachogram_line
 from hrv_relax.views.review import phase_spectra, phase_spectrum, review_view
@@ -70,7 +73,10 @@ def test_pdf_pages_as_images(practice: Practice, tmp_path: Path) -> None:
         # Nothing runs into the margins (0.5 in = 25 px at 50 dpi): the footer sits at 0.3 in.
         margin = PAGE_DPI // 2
         assert _ink(page[:, : margin // 2]) == 0 and _ink(page[:, -margin // 2 :]) == 0, number
-    assert _has_colour(pages[1], VERMILION), "the charts page has no heart-rate line"
+    # The first page holds every table (and a chart when one fits): it is not left half empty.
+    assert any(_has_colour(p, VERMILION) for p in pages[:2]), "no heart-rate line"
+    height = pages[0].shape[0]
+    assert _ink(pages[0][int(height * 0.6) : int(height * 0.9)]) > 0.02
     text = subprocess.run(
         [require_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
@@ -83,6 +89,39 @@ def test_pdf_pages_as_images(practice: Practice, tmp_path: Path) -> None:
         "not a medical",
     ):
         assert phrase in text
+
+
+def test_spectrum_notes_are_below_the_chart_in_plain_words(
+    practice: Practice, tmp_path: Path
+) -> None:
+    view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
+    why = "Massage: the strap missed beats for over 3 s, so this curve is the average of 2 pieces"
+    gappy = replace(view, spectrum_notes=(why,))
+    _, ax = plt.subplots()
+    draw_spectrum(gappy, ax)
+    # Only the band names are written on the chart: nothing lies over its legend.
+    assert sorted(t.get_text() for t in ax.texts) == ["HF", "LF"]
+    plt.close("all")
+    pdf = tmp_path / "gappy.pdf"
+    pdf.write_bytes(render_pdf(gappy))
+    text = subprocess.run(
+        [require_tool("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert " ".join(why.split()) in " ".join(text.split())
+    assert why in render_html(gappy)
+
+
+def test_the_report_names_the_clinic_the_therapist_and_local_time(
+    practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_TIMEZONE", "America/New_York")
+    view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
+    local = view.session.started_at.astimezone(ZoneInfo("America/New_York"))
+    heading = replace(view, clinic_name="Harbour Massage", therapist_name="Kim Therapist")
+    html = render_html(heading)
+    assert f"Your massage session, {local.day} {local:%B %Y}" in html
+    assert f"with Kim Therapist at Harbour Massage · session {view.session.id}" in html
+    assert f"started {local:%H:%M %Z}</p>" in html
 
 
 def test_html_report_is_self_contained(practice: Practice) -> None:
@@ -167,8 +206,13 @@ def test_phase_spectrum_is_the_one_its_hf_figure_comes_from() -> None:
     # The gaps are cut out, not bridged by one spline: the massage is two stretches averaged,
     # and the last 40 s, too short for HF, are left out as they are for its HF figure.
     assert spectra[0].note == ""
-    assert spectra[1].note.startswith("average of 2 gap-free stretches (")
-    assert "; 1 under 60 s left out): gaps over 3 s are not bridged" in spectra[1].note
+    assert spectra[1].note.startswith(
+        "the strap missed beats for over 3 s, so this curve is the average of 2 unbroken "
+        "stretches, "
+    )
+    assert spectra[1].note.endswith(
+        " min (1 shorter than 60 s was too short to use); the missing beats are not made up"
+    )
     assert notes == (f"Massage: {spectra[1].note}",)
 
 
