@@ -25,6 +25,7 @@ from hrv_relax.analysis.phases import (
     phase_spans,
     session_phases,
 )
+from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import Change, RelaxationShift
 from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
 from hrv_relax.analysis.session import PhaseResult, SessionAnalysis, analyze_session
@@ -44,6 +45,8 @@ __all__ = [
     "NormalRange",
     "PhaseMark",
     "PhaseResult",
+    "Reason",
+    "ReasonCode",
     "RelaxationShift",
     "RollingAutonomic",
     "RollingSpectral",
