@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from hrv_relax.dashboard.charts import plain
 from hrv_relax.dashboard.charts.review import style
 from hrv_relax.views.history import Comparison, HistoryView
 from hrv_relax.views.palette import BLUE, GREEN, GREY, ORANGE, SKY, VERMILION
@@ -97,7 +98,7 @@ def timeline_figure(view: HistoryView, *, for_client: bool = False) -> go.Figure
             line={"color": BLUE, "width": 1},
             marker={"size": 7, "color": BLUE},
             name="baseline",
-            customdata=np.array([[p.session_id, p.client_name] for p in pts], dtype=object),
+            customdata=np.array([[p.session_id, plain(p.client_name)] for p in pts], dtype=object),
             hovertemplate=(
                 ("%{x|%Y-%m-%d}: %{y:.0f} ms" if for_client else "%{x|%Y-%m-%d}: %{y:.2f}")
                 + " (session %{customdata[0]}, %{customdata[1]})<extra></extra>"

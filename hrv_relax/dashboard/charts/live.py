@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from hrv_relax.dashboard.charts import plain
 from hrv_relax.views.live import LiveView, Span
 from hrv_relax.views.palette import BLUE, GREY, PHASE_COLOURS, VERMILION
 
@@ -160,7 +161,7 @@ def live_chart(
                 "y": HR_DOMAIN[1],
                 "xref": "x",
                 "yref": "paper",
-                "text": band.label.capitalize(),
+                "text": plain(band.label.capitalize()),
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "top",
@@ -188,8 +189,8 @@ def live_chart(
                 "y": HR_DOMAIN[0],
                 "xref": "x",
                 "yref": "paper",
-                "text": _short(event.label),
-                "hovertext": event.label,
+                "text": plain(_short(event.label)),
+                "hovertext": plain(event.label),
                 "showarrow": False,
                 "textangle": -90,
                 "xanchor": "right",
