@@ -1,11 +1,16 @@
-"""Accounts and privacy (admins): users, client logins, sharing, client deletion, audit log."""
+"""Accounts and privacy (admins): the practice, users, client logins, sharing, client deletion,
+audit log."""
 
 from __future__ import annotations
+
+import os
+from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
 from hrv_relax.auth.passwords import hash_password
+from hrv_relax.config import ENV_TIMEZONE
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store.access import visible_clients
@@ -15,12 +20,15 @@ from hrv_relax.store.accounts import (
     delete_client,
     list_users,
     set_active,
+    set_clinic_name,
     set_password_hash,
     set_therapists_share,
+    set_time_zone,
     therapists_share,
 )
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import ROLES
+from hrv_relax.store.settings import TIME_ZONE, clinic_name, get_setting
 from hrv_relax.vocabulary import Role
 
 store = get_store()
@@ -38,6 +46,31 @@ def _done(message: str) -> None:
 
 users = list_users(store, viewer)
 clients = visible_clients(store, viewer)
+
+st.markdown("#### The practice")
+SERVER_ZONE = "This computer's time zone"
+with st.form("practice"):
+    c1, c2 = st.columns(2)
+    name_typed = c1.text_input(
+        "Clinic name (printed on reports)", value=clinic_name(store), max_chars=120
+    )
+    zones = [SERVER_ZONE, *sorted(available_timezones())]
+    stored_zone = get_setting(store, TIME_ZONE)
+    zone_choice = c2.selectbox(
+        "Time zone (for every time shown)",
+        zones,
+        index=zones.index(stored_zone) if stored_zone in zones else 0,
+    )
+    if os.environ.get(ENV_TIMEZONE, "").strip():
+        st.caption(f"{ENV_TIMEZONE} is set on the server and wins over this choice.")
+    if st.form_submit_button("Save"):
+        try:
+            set_clinic_name(store, viewer, name_typed)
+            set_time_zone(store, viewer, "" if zone_choice == SERVER_ZONE else zone_choice)
+        except HrvRelaxError as exc:
+            st.error(f"Not saved: {exc}.")
+        else:
+            _done("Practice settings saved")
 st.markdown("#### Users")
 st.dataframe(
     pd.DataFrame(

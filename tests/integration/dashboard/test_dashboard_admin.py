@@ -13,6 +13,8 @@ from hrv_relax.demo.practice import DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PASSWORD, 
 from hrv_relax.store import add_client, find_client, list_sessions, open_store
 from hrv_relax.store.accounts import demo_only, therapists_share
 from hrv_relax.store.audit import recent_audit
+from hrv_relax.store.settings import clinic_name
+from hrv_relax.views.local_time import ClinicClock
 from tests.support.accounts import account, signed_in_app
 from tests.support.attack_practice import DANA, ELI, make_attack_practice
 
@@ -68,3 +70,24 @@ def test_demo_accounts_sign_in_with_the_printed_password(db_path: Path) -> None:
     assert demo_only(store)
     account(store, "real-admin", "admin")  # a real account: this is no demo database any more
     assert not demo_only(store)
+
+
+def test_the_practice_name_and_time_zone_are_set_on_the_admin_page(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    monkeypatch.delenv("HRV_RELAX_TIMEZONE", raising=False)
+    store = open_store(db_path)
+    at = signed_in_app(store, "admin")
+    at.switch_page("screens/admin.py").run()
+    next(t for t in at.text_input if t.label.startswith("Clinic name")).input("Harbour Massage")
+    next(s for s in at.selectbox if s.label.startswith("Time zone")).select("Europe/Lisbon")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception and not at.error
+    assert clinic_name(store) == "Harbour Massage"
+    assert ClinicClock.for_store(store).name == "Europe/Lisbon"
+    assert "When (Europe/Lisbon)" in at.dataframe[-1].value.columns
+    assert {e.target for e in recent_audit(store, action="setting_changed")} >= {
+        "clinic_name",
+        "time_zone",
+    }
