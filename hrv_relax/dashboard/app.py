@@ -14,6 +14,7 @@ from hrv_relax.dashboard.context import (
     sign_out,
     watch_sign_in,
 )
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.dashboard.signin import sign_in_page
 from hrv_relax.dashboard.style import SHARED_CSS
 from hrv_relax.vocabulary import Role
@@ -81,7 +82,7 @@ with st.sidebar:
     if viewer is not None:
         # A client knows she is a client; staff see their role (admin, therapist, reception).
         role = "" if viewer.role == Role.CLIENT else f" ({viewer.role})"
-        st.caption(f"Signed in as **{viewer.label}**{role}")
+        st.caption(f"Signed in as **{literal(viewer.label)}**{role}")
         watch_sign_in()
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out(store, viewer, "You signed out (in every browser).")

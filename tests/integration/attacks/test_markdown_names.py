@@ -1,0 +1,40 @@
+"""A display name is shown as typed: markdown in it never makes the browser fetch anything.
+
+A display name "![x](https://attacker.test/p.png)" made every browser showing "Signed in as"
+fetch that image from outside the clinic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hrv_relax.auth.passwords import hash_password
+from hrv_relax.dashboard.literal import literal
+from hrv_relax.records import SYSTEM
+from hrv_relax.store import open_store
+from hrv_relax.store.accounts import create_user
+from tests.support.accounts import PASSWORD, signed_in_app
+
+IMAGE = "![x](https://attacker.test/p.png)"
+
+
+def test_markdown_in_a_display_name_is_shown_literally(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    create_user(
+        store, SYSTEM, "sam", role="therapist", password_hash=hash_password(PASSWORD),
+        display_name=IMAGE,
+    )  # fmt: skip
+    at = signed_in_app(store, "sam", "therapist")
+    captions = [c.value for c in at.caption if "Signed in as" in c.value]
+    assert captions == [f"Signed in as **{literal(IMAGE)}** (therapist)"]
+    assert "![" not in captions[0] and "](" not in captions[0]
+    store.close()
+
+
+def test_literal_escapes_every_markdown_sign() -> None:
+    assert literal("[a](b) *c* _d_ `e` <f>") == r"\[a\]\(b\) \*c\* \_d\_ \`e\` \<f\>"
