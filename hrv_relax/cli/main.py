@@ -326,11 +326,12 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
         print("No sessions yet. Record one with: hrv-relax record --device ADDRESS --client NAME")
         return EXIT_OK
     start = f"start ({clock.name})"
-    print(f"{'id':>5}  {'client':<20} {start:<17} {'minutes':>7}  {'status':<11} {'beats':>6}")
+    width = max(len(start), 16)  # "2026-11-30 14:05" or the header with the zone's name
+    print(f"{'id':>5}  {'client':<20} {start:<{width}} {'minutes':>7}  {'status':<11} {'beats':>6}")
     for r in rows:
         minutes = "" if r.duration_s is None else f"{r.duration_s / 60:.1f}"
         print(
-            f"{r.id:>5}  {r.client_name[:20]:<20} {clock.stamp(r.started_at):<17} "
+            f"{r.id:>5}  {r.client_name[:20]:<20} {clock.stamp(r.started_at):<{width}} "
             f"{minutes:>7}  {r.status:<11} {r.n_beats:>6}"
         )
     return EXIT_OK
