@@ -134,7 +134,8 @@ def test_exports_and_reports_are_private(tmp_path: Path) -> None:
     db = tmp_path / "practice.db"
     rr = tmp_path / "rr.txt"
     rr.write_bytes(RR_FILE)
-    assert main(["--db", str(db), "import", str(rr), "--client", SECRET_NAME]) == 0
+    argv = ["--db", str(db), "import", str(rr), "--client", SECRET_NAME]
+    assert main([*argv, "--started-at", "2026-11-30T14:05"]) == 0
     outputs = {
         "beats.csv": ["export", "1", "--format", "csv"],
         "summaries.csv": ["export", "--format", "summaries"],
