@@ -39,7 +39,7 @@ from hrv_relax.analysis.change_variance import (
     PieceGroup,
     Variogram,
     change_variance,
-    fit_variogram,
+    fit_with_steps,
     hr_floor_slope,
 )
 from hrv_relax.analysis.constants import (
@@ -231,7 +231,8 @@ def session_variability(baseline: SubWindows, later: Sequence[SubWindows]) -> Pi
     leaves fewer than MIN_SETTLED_PIECES: then the whole phase counts, build-up and all (wider,
     never narrower: a few pieces alone mis-measured the wander, and 13 % of no-change live
     readings 5 minutes into a session were clear). Pairs never straddle two stretches, where
-    a true change would pose as drift.
+    a true change would pose as drift. Each later stretch may hold one step, a level shift
+    within it (``fit_with_steps``): pairs do not straddle it either.
     """
     settled = [p.settled() for p in later]
     stretches = [
@@ -245,8 +246,8 @@ def session_variability(baseline: SubWindows, later: Sequence[SubWindows]) -> Pi
     ln = [PieceGroup(p.position, p.ln_rmssd) for p in stretches]
     level = float(np.mean(baseline.hr_bpm)) if baseline.hr_bpm.size else math.nan
     return PieceVariability(
-        hr_bpm=fit_variogram(hr, hr_floor_slope(level)),
-        ln_rmssd=fit_variogram(ln, LN_RMSSD_FLOOR_SLOPE),
+        hr_bpm=fit_with_steps(hr[0], hr[1:], hr_floor_slope(level)),
+        ln_rmssd=fit_with_steps(ln[0], ln[1:], LN_RMSSD_FLOOR_SLOPE),
     )
 
 

@@ -26,6 +26,7 @@ NOISE_AR = 0.7  # beat-to-beat noise is correlated, as in hrv_relax.capture.simu
 #: Successive differences grow with the interval at a fixed breathing rate (2 A sin(pi f RR)):
 #: a heart rate 4 bpm lower lengthens RR by ~6 %, which alone raises RMSSD by ~3 %.
 RMSSD_PER_RR = 0.5
+STEP_RAMP_S = 30.0  # a step within a phase builds within seconds (as the capture simulator's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,14 @@ def simulate_sessions(
     hr_drop_bpm: float = 0.0,
     rmssd_gain: float = 0.0,
     drift_sd_ms: tuple[float, float] = (10.0, 40.0),
+    onset_s: tuple[float, float] | None = None,
 ) -> list[SimulatedSession]:
-    """``n_sessions`` sessions of a baseline and one phase (durations in s), seeded."""
+    """``n_sessions`` sessions of a baseline and one phase (durations in s), seeded.
+
+    With ``onset_s`` (a range, s into the phase) the response is a step within the phase
+    instead: it starts at a uniform time in that range, is complete 30 s later and is held to
+    the end (a client who tenses when the therapist moves to trigger points, or lets go late).
+    """
     rng = np.random.default_rng(seed)
     phase = np.broadcast_to(np.asarray(phase_s, np.float64), (n_sessions,))
     total = baseline_s + phase
@@ -87,9 +94,13 @@ def simulate_sessions(
     noise_ms = rng.uniform(3.0, 8.0, n_sessions)
     drift = _pink(rng, n_sessions, n, rng.uniform(*drift_sd_ms, n_sessions))
     ramp_s = rng.uniform(30.0, 180.0, n_sessions)
+    start_s = np.full(n_sessions, float(baseline_s))
+    if onset_s is not None:
+        start_s += rng.uniform(*onset_s, n_sessions)
+        ramp_s = np.full(n_sessions, STEP_RAMP_S)
 
-    # Relaxation progress 0..1 from the phase start over the ramp, then held.
-    progress = np.clip((t[None, :] - baseline_s) / ramp_s[:, None], 0.0, 1.0)
+    # Response progress 0..1 from its start over the ramp, then held.
+    progress = np.clip((t[None, :] - start_s[:, None]) / ramp_s[:, None], 0.0, 1.0)
     hr = hr0[:, None] - hr_drop_bpm * progress
     mean_rr = 60_000.0 / hr
     rr_ratio = mean_rr / (60_000.0 / hr0[:, None])

@@ -6,8 +6,10 @@ import pytest
 from hrv_relax.analysis.change_variance import (
     PieceGroup,
     Variogram,
+    best_split,
     change_variance,
     fit_variogram,
+    fit_with_steps,
 )
 
 
@@ -35,6 +37,27 @@ def test_fitted_variogram_of_independent_pieces_is_flat_at_their_variance():
     # The step of 5 between the stretches is not drift: pairs never straddle two stretches.
     assert model.nugget == pytest.approx(4.0, rel=0.35)
     assert model.at(np.array([50.0]))[0] < 6.0
+
+
+def test_a_step_inside_a_phase_is_cut_out_of_the_variogram():
+    rng = np.random.default_rng(4)
+    base = PieceGroup(np.arange(10), rng.normal(0, 2, 10))
+    level = np.where(np.arange(50) < 12, 0.0, 9.0)  # +9 six minutes into the phase
+    phase = PieceGroup(np.arange(10, 60), level + rng.normal(0, 2, 50))
+    cut = best_split(phase)
+    assert cut is not None and cut[1].position[0] == 22
+    model = fit_with_steps(base, [phase], floor_slope=0.0)
+    # The step is change, not wander: the variogram is that of the noise about each level.
+    assert model.at(np.array([40.0]))[0] < 6.0
+    assert fit_variogram([base, phase], floor_slope=0.0).at(np.array([40.0]))[0] > 20.0
+
+
+def test_a_steady_phase_is_not_cut():
+    rng = np.random.default_rng(5)
+    base = PieceGroup(np.arange(10), rng.normal(0, 2, 10))
+    phase = PieceGroup(np.arange(10, 60), rng.normal(0, 2, 50))
+    assert fit_with_steps(base, [phase], 0.0) == fit_variogram([base, phase], 0.0)
+    assert best_split(PieceGroup(np.arange(11), np.zeros(11))) is None  # too short to cut
 
 
 def test_the_floor_holds_the_drift_allowance_up():
