@@ -12,7 +12,7 @@ import pytest
 
 from hrv_relax.capture.processes import start_recording, stop_all_recordings
 from hrv_relax.config import sqlite_url
-from hrv_relax.store import get_session, open_store
+from hrv_relax.store import find_client, get_session, open_store
 from tests.integration.attacks.conftest import IDLE_MINUTES, Served
 from tests.support.accounts import PASSWORD
 from tests.support.attack_practice import DANA
@@ -76,8 +76,10 @@ def test_idle_signs_out_but_watching_a_recording_does_not(
     dashboard: Served, tmp_path: Path
 ) -> None:
     db_url = sqlite_url(dashboard.db)
-    started = start_recording(db_url, client=DANA, seed=7, log_dir=tmp_path)
     store = open_store(dashboard.db)
+    dana = find_client(store, DANA)
+    assert dana is not None
+    started = start_recording(db_url, client_id=dana.id, seed=7, log_dir=tmp_path)
     try:
         with chromium_page() as page:
             page.goto(dashboard.url)
