@@ -231,7 +231,8 @@ def prepare_demo_database(db_url: str) -> None:
         store.close()
         return
     partial = path.with_name(path.name + ".seeding")
-    for leftover in (partial, *(Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm"))):
+    companions = [Path(f"{partial}{suffix}") for suffix in ("-wal", "-shm", "-writers.lock")]
+    for leftover in (partial, *companions):
         leftover.unlink(missing_ok=True)
     store = open_store(sqlite_url(partial))
     seed_demo(store)
@@ -239,6 +240,8 @@ def prepare_demo_database(db_url: str) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything into the main file
     store.close()
     partial.replace(path)
+    for leftover in companions:
+        leftover.unlink(missing_ok=True)
 
 
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:

@@ -167,7 +167,13 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
     """Open (and by default create or upgrade) the database: `db`, `HRV_RELAX_DB` or the default."""
     url = make_url(resolve_db_url(db))
     kwargs: dict[str, Any] = {}
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    # An SQLite URI (file:...?uri=true, e.g. mode=ro) is taken as given: it names its own file.
+    is_uri = url.query.get("uri") == "true"
+    if (
+        url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
+        and not is_uri
+    ):
         path = Path(url.database)
         ours = path.parent == data_dir()
         if not ours and not path.parent.is_dir():
