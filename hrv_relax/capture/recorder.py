@@ -307,7 +307,8 @@ class Recorder:
             )
             return False
         if journal.pending:
-            log.info(
+            # As loud as the "unreachable" warning it answers: whoever saw that sees this.
+            log.warning(
                 "session %s: database back, wrote %d journaled beats",
                 self.session_id,
                 journal.pending_beats,
