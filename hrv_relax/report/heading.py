@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hrv_relax import __version__
 from hrv_relax.views.review import ReviewView
+from hrv_relax.vocabulary import SessionSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ def report_heading(view: ReviewView) -> ReportHeading:
             f"Your resting RMSSD at the start was {view.baseline_position} compared with your "
             f"previous {view.usual.n_sessions} sessions."
         )
+    if s.source == SessionSource.SIMULATED:
+        context.append("Simulated session: the beats came from the simulated strap, not a person.")
     if s.notes:
         context.append(f"Notes: {s.notes}")
     clock = view.clock

@@ -24,7 +24,7 @@ from hrv_relax.views.explanations import CHART_CAPTIONS
 from hrv_relax.views.export import beats_to_csv, beats_to_rr_text, full_indices_csv
 from hrv_relax.views.figure_tables import phase_notes, phase_table, rhythm_table, shift_table
 from hrv_relax.views.review import review_view
-from hrv_relax.vocabulary import FINISHED, Role
+from hrv_relax.vocabulary import FINISHED, Role, SessionSource
 
 store = get_store()
 viewer = require_viewer()
@@ -47,7 +47,11 @@ if not sessions:
     )
     st.stop()
 clock = get_clock()
-labels = {s.id: f"#{s.id} · {s.client_name} · {clock.when(s.started_at)}" for s in sessions}
+labels = {
+    s.id: f"#{s.id} · {s.client_name} · {clock.when(s.started_at)}"
+    + (" · simulated" if s.source == SessionSource.SIMULATED else "")
+    for s in sessions
+}
 ids = list(labels)
 index = ids.index(wanted_id) if wanted_id in labels else 0
 session_id = st.selectbox(
@@ -60,6 +64,8 @@ try:
 except HrvRelaxError as exc:
     st.error(f"This session cannot be reviewed: {exc}. Choose another session.")
     st.stop()
+if view.session.source == SessionSource.SIMULATED:
+    st.info("Simulated session: these beats came from the simulated strap, not from a person.")
 
 
 def _details(for_client: bool) -> None:

@@ -42,6 +42,8 @@ def test_review_page_plain_words_first_then_figures_and_charts(
     assert not app.exception and not app.error
     assert app.title[0].value == "Session review"
     assert app.selectbox(key="review_session").value == sid
+    # The practice's sessions come from the simulated strap, and the page says so.
+    assert any(i.value.startswith("Simulated session") for i in app.info)
     # Staff read about the client, not to her.
     assert app.subheader[0].value.startswith("During the massage Dana Example's heart rate was")
     assert " your " not in app.subheader[0].value

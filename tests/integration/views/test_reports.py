@@ -243,3 +243,10 @@ def test_tachogram_line_breaks_where_beats_were_not_recorded() -> None:
     at = int(np.flatnonzero(np.isnan(rr))[0])
     assert t_min[at - 1] * 60 <= 600.0 and t_min[at + 1] * 60 > 620.0
     assert np.array_equal(rr[~np.isnan(rr)], beats.rr_ms)
+
+
+def test_a_simulated_session_says_so_in_the_report(practice: Practice) -> None:
+    view = review_view(practice.store, SYSTEM, practice.session_ids[-1])
+    assert view.session.source == "simulated"
+    html = render_html(view)
+    assert "Simulated session: the beats came from the simulated strap" in html
