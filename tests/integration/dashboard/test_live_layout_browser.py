@@ -9,6 +9,8 @@ AA-legible, focus shows, and no request leaves the machine.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -60,18 +62,24 @@ def _bottom(page: Any, selector: str) -> float:
     )
 
 
-def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Path) -> None:
+@contextmanager
+def _demo_in_chromium(tmp_path: Path) -> Iterator[tuple[Any, str]]:
+    """A fresh demo served on a free port, and a Chromium to look at it with."""
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    outside: list[str] = []
     argv = ["demo", "--no-browser", "--port", str(free_port())]
     with (
         served(argv, {"XDG_DATA_HOME": str(tmp_path)}) as url,
         sync_playwright() as pw,
     ):
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS), url
+
+
+def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Path) -> None:
+    outside: list[str] = []
+    with _demo_in_chromium(tmp_path) as (browser, url):
         for name, size in VIEWPORTS.items():
             page = _live_page(browser, url, size, outside)
             assert page.title() == "Live session · hrv-relax"
@@ -152,17 +160,8 @@ PAGES = {
 
 
 def test_every_staff_page_has_its_title_fits_and_reads_at_three_sizes(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     outside: list[str] = []
-    argv = ["demo", "--no-browser", "--port", str(free_port())]
-    with (
-        served(argv, {"XDG_DATA_HOME": str(tmp_path)}) as url,
-        sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with _demo_in_chromium(tmp_path) as (browser, url):
         _live_page(browser, url, VIEWPORTS["laptop"], outside).close()
         for name, size in VIEWPORTS.items():
             for path, title in PAGES.items():
