@@ -77,6 +77,12 @@ def test_therapist_starts_watches_marks_and_stops_a_session(tmp_path: Path) -> N
         page.locator(".js-plotly-plot text", has_text="effleurage").first.wait_for(timeout=15_000)
         screenshot(page, "live-marked")
 
+        # Some seconds of beats are stored before Stop, however fast the steps above went.
+        watching = open_store(db)
+        try:
+            _wait_until(lambda: list_sessions(watching)[0].n_beats > 5, 30, "stored beats")
+        finally:
+            watching.close()
         page.get_by_role("button", name="Stop").click()
         page.get_by_text("Ended").first.wait_for(timeout=20_000)
         # One state everywhere: the picker says what the tile says, within a refresh.
