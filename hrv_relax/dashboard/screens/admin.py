@@ -12,6 +12,7 @@ import streamlit as st
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.config import ENV_TIMEZONE
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.store.access import visible_clients
 from hrv_relax.store.accounts import (
@@ -150,7 +151,7 @@ with st.form("assign"):
         except HrvRelaxError as exc:
             st.error(f"Not assigned: {exc}.")
         else:
-            _done(f"{therapist} is now the therapist of {client_name}")
+            _done(f"{literal(therapist)} is now the therapist of {literal(client_name)}")
 
 st.markdown("#### Delete a client and all their data")
 st.caption(

@@ -21,6 +21,7 @@ from hrv_relax.dashboard.context import (
     is_demo,
     require_viewer,
 )
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.dashboard.style import GLANCE_CSS, LIVE_CSS
 from hrv_relax.dashboard.tiles import (
     NO_VALUE,
@@ -126,7 +127,7 @@ def _start(client: str, device: str | None) -> None:
         st.error(f"Could not start: {exc}")
         return
     st.session_state["live_session"] = started.session_id
-    st.toast(f"Recording session {started.session_id} for {name}")
+    st.toast(f"Recording session {started.session_id} for {literal(name)}")
     st.rerun()
 
 
@@ -262,7 +263,7 @@ def _mark(kind: str, value: str) -> None:
         return
     st.session_state["last_marker"] = (session_id, marker.id, f"{kind} {value}", time.monotonic())
     st.session_state.pop("mark_error", None)
-    st.toast(f"Marked {value}")
+    st.toast(f"Marked {literal(value)}")
 
 
 def _undo() -> None:

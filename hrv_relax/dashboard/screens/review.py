@@ -16,6 +16,7 @@ from hrv_relax.dashboard.charts.review import (
 )
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.downloads import audited
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.dashboard.text_tables import frame
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.report import render_html, render_pdf
@@ -133,7 +134,7 @@ def _details(for_client: bool) -> None:
 
 for_client = viewer.role == Role.CLIENT
 # A client reads about her own session ("your heart rate"); staff read about the client.
-st.subheader(view.headline if for_client else view.headline_about)
+st.subheader(literal(view.headline if for_client else view.headline_about))
 f = view.figures
 if for_client:
     st.markdown(

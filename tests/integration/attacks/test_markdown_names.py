@@ -6,6 +6,7 @@ fetch that image from outside the clinic.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,24 @@ def test_markdown_in_a_display_name_is_shown_literally(
 
 def test_literal_escapes_every_markdown_sign() -> None:
     assert literal("[a](b) *c* _d_ `e` <f>") == r"\[a\]\(b\) \*c\* \_d\_ \`e\` \<f\>"
+
+
+def test_markdown_in_a_client_name_is_literal_in_the_review_headline(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hrv_relax.capture.importing import import_recording
+
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(900)).encode()
+    result = import_recording(
+        store, SYSTEM, data, client=IMAGE, started_at=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    )
+    at = signed_in_app(store)
+    at.query_params["session"] = str(result.session_id)
+    at.run()
+    at.switch_page("screens/review.py").run()
+    assert not at.exception
+    headline = at.subheader[0].value
+    assert literal(IMAGE) in headline and "![" not in headline
+    store.close()
