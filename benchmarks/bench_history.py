@@ -37,6 +37,7 @@ from hrv_relax.store import Store, add_client, list_markers, load_beats, open_st
 from hrv_relax.store.schema import sessions
 from hrv_relax.store.summaries import save_summaries, summary_rows
 from hrv_relax.views.history import HistoryFilters, history_view
+from hrv_relax.views.local_time import ClinicClock
 from hrv_relax.views.summary import ANALYSIS_VERSION, summarize, to_json
 
 FIRST_DAY = dt.datetime(2020, 1, 6, 10, tzinfo=dt.UTC)
@@ -122,7 +123,7 @@ def page_work(store: Store, filters: HistoryFilters) -> None:
     weekly_figure(view)
     for group in ("technique", "pressure", "session length"):
         comparison_figure(view.comparisons, group)
-    history_frame(view, {})
+    history_frame(view, {}, ClinicClock.for_store(store))
 
 
 def apptest_s(store: Store, db: Path, clinic: bool, repeats: int) -> float:
