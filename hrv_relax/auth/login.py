@@ -35,14 +35,19 @@ log = logging.getLogger(__name__)
 WRONG = "Wrong user name or password."
 
 
+def _in_minutes(wait_s: float) -> str:
+    """The "try again in N minute(s)" words: the wait rounded up to whole minutes, at least one."""
+    minutes = max(1, math.ceil(wait_s / 60))
+    return f"Try again in {minutes} minute{'s' if minutes > 1 else ''}"
+
+
 class LockedOut(LoginError):  # noqa: N818 - reads as a state
     """Too many recent failures for this user name."""
 
     def __init__(self, wait_s: float) -> None:
-        minutes = max(1, math.ceil(wait_s / 60))
         super().__init__(
-            f"Too many failed attempts for this user name. Try again in {minutes} "
-            f"minute{'s' if minutes > 1 else ''}, or ask an admin to reset the password."
+            f"Too many failed attempts for this user name. {_in_minutes(wait_s)}, "
+            "or ask an admin to reset the password."
         )
         self.wait_s = wait_s
 
@@ -51,11 +56,7 @@ class ClientLockedOut(LoginError):  # noqa: N818 - reads as a state
     """Too many recent failures from this client, on any names."""
 
     def __init__(self, wait_s: float) -> None:
-        minutes = max(1, math.ceil(wait_s / 60))
-        super().__init__(
-            f"Too many failed sign-ins from this computer. Try again in {minutes} "
-            f"minute{'s' if minutes > 1 else ''}."
-        )
+        super().__init__(f"Too many failed sign-ins from this computer. {_in_minutes(wait_s)}.")
         self.wait_s = wait_s
 
 
