@@ -23,6 +23,10 @@ class FormatError(InvalidInputError):
     """A file that cannot be read as an RR recording; the message says where and why."""
 
 
+class AmbiguousClientError(InvalidInputError):
+    """A client name several clients share; the message lists their numbers (`#N`)."""
+
+
 class ConfigurationError(HrvRelaxError):
     """A setting (database location, port, flag) that cannot be used as given."""
 

@@ -33,7 +33,11 @@ def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Register `import`, `report` and `export` on the main parser's subcommands."""
     p = sub.add_parser("import", help="import an RR recording made elsewhere as a session")
     p.add_argument("path", type=Path, metavar="PATH")
-    p.add_argument("--client", default=DEFAULT_IMPORT_CLIENT, help="client name (created if new)")
+    p.add_argument(
+        "--client",
+        default=DEFAULT_IMPORT_CLIENT,
+        help="client name (created if new) or number (#N)",
+    )
     p.add_argument(
         "--format",
         choices=FORMATS,
@@ -67,7 +71,7 @@ def add_data_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument(
         "--format", choices=(*BEAT_FORMATS, *INDEX_FORMATS, *CLIENT_FORMATS), default="csv"
     )
-    p.add_argument("--client", help="client name (summaries, archive)")
+    p.add_argument("--client", help="client name or number #N (summaries, archive)")
     p.add_argument("--output", type=Path, metavar="PATH", help="file to write (default: stdout)")
     p.set_defaults(func=_cmd_export)
 

@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--device", metavar="ADDRESS", help="Bluetooth address of the strap")
     # No default client: a session filed under an anonymous name is one nobody can find.
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--client", help="client name (created if new)")
+    who.add_argument("--client", help="client name (created if new) or number (#N)")
     who.add_argument(
         "--client-id",
         type=_client_id,
@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_scan)
 
     p = sub.add_parser("sessions", help="list sessions")
-    p.add_argument("--client", help="only this client's sessions")
+    p.add_argument("--client", help="only this client's sessions (name or #N)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_sessions)
 

@@ -15,7 +15,7 @@ from hrv_relax.auth.passwords import hash_password
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.records import Viewer
 from hrv_relax.store import Store, find_client, open_store
-from hrv_relax.store.access import local_operator
+from hrv_relax.store.access import local_operator, visible_clients
 from hrv_relax.store.accounts import (
     assign_therapist,
     create_user,
@@ -31,6 +31,7 @@ from hrv_relax.store.accounts import (
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import ROLES
 from hrv_relax.store.settings import clinic_name
+from hrv_relax.store.user_names import user_names
 from hrv_relax.views.local_time import ClinicClock
 
 EXIT_OK = 0
@@ -59,7 +60,9 @@ def add_account_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p.add_argument("username", metavar="NAME")
     p.add_argument("--role", choices=ROLES, required=True)
     p.add_argument("--display-name", default="", help="the name shown in the dashboard")
-    p.add_argument("--client", metavar="CLIENT", help="role client: the client record it opens")
+    p.add_argument(
+        "--client", metavar="CLIENT", help="role client: the client record it opens (name or #N)"
+    )
     _password_flag(p)
     p.set_defaults(func=_cmd_users_add)
 
@@ -73,15 +76,21 @@ def add_account_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
     _password_flag(p)
     p.set_defaults(func=_cmd_users_reset)
 
-    clients = sub.add_parser("clients", help="assign, delete clients; therapists sharing clients")
+    clients = sub.add_parser(
+        "clients", help="list, assign, delete clients; therapists sharing clients"
+    )
     clients.set_defaults(func=_cmd_share_show)
     c = clients.add_subparsers(dest="clients_command", metavar="ACTION")
+    p = c.add_parser(
+        "list", help="list clients with their numbers (#N names one where names repeat)"
+    )
+    p.set_defaults(func=_cmd_clients_list)
     p = c.add_parser("assign", help="make a therapist the client's therapist")
-    p.add_argument("client", metavar="CLIENT")
+    p.add_argument("client", metavar="CLIENT", help="the client's name or number (#N)")
     p.add_argument("--therapist", required=True, metavar="USER")
     p.set_defaults(func=_cmd_clients_assign)
     p = c.add_parser("delete", help="delete a client with all their data (irreversible)")
-    p.add_argument("client", metavar="CLIENT")
+    p.add_argument("client", metavar="CLIENT", help="the client's name or number (#N)")
     p.add_argument("--yes", action="store_true", help="do not ask to type the name to confirm")
     p.set_defaults(func=_cmd_clients_delete)
     p = c.add_parser("share", help="whether every therapist sees every client")
@@ -193,6 +202,20 @@ def _cmd_users_reset(args: argparse.Namespace) -> int:
         store, operator(), args.username, hash_password(password, username=args.username)
     )
     print(f"new password set for {args.username}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_clients_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    rows = visible_clients(store, operator())
+    if not rows:
+        print("No clients yet. They are added by recording or importing a session for them.")
+        return EXIT_OK
+    therapists = user_names(store, (c.therapist_id for c in rows if c.therapist_id is not None))
+    print(f"{'number':<8} {'therapist':<24} name")
+    for c in rows:
+        therapist = "—" if c.therapist_id is None else therapists.get(c.therapist_id, "?")
+        print(f"{'#' + str(c.id):<8} {therapist:<24} {c.name}")
     return EXIT_OK
 
 

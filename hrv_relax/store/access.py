@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from hrv_relax.errors import AccessDeniedError, NotFoundError
+from hrv_relax.errors import AccessDeniedError, AmbiguousClientError, NotFoundError
 from hrv_relax.records import (
     ADMIN_ROLES,
     BeatArrays,
@@ -37,7 +37,14 @@ from hrv_relax.store.beats import load_beats, read_beats
 from hrv_relax.store.engine import Store
 from hrv_relax.store.live import read_live, read_live_row
 from hrv_relax.store.markers import add_marker, list_markers, read_markers, undo_marker
-from hrv_relax.store.people import add_client, client_from_row, find_client, get_client, read_client
+from hrv_relax.store.people import (
+    ambiguity,
+    client_from_row,
+    clients_named,
+    get_client,
+    get_or_add_client,
+    read_client,
+)
 from hrv_relax.store.schema import clients
 from hrv_relax.store.sessions import (
     get_session,
@@ -128,15 +135,14 @@ def visible_client(store: Store, viewer: Viewer, client_id: int) -> ClientRecord
 
 
 def find_visible_client(store: Store, viewer: Viewer, name: str) -> ClientRecord | None:
-    """The visible client with this name (case and spacing ignored), else None."""
-    found = find_client(store, name)
-    if found is None:
-        return None
-    visible = visible_client_ids(store, viewer)
-    if visible is not None and found.id not in visible:
-        deny(store, viewer, "client", found.id)
-        return None
-    return found
+    """The visible client with this name (case and spacing ignored) or number (`#N`), else
+    None; AmbiguousClientError when several visible clients have the name."""
+    with store.read() as conn:
+        scope = _scope(conn, viewer)
+        found = clients_named(conn, name, scope)
+    if len(found) > 1:
+        raise AmbiguousClientError(ambiguity(found))
+    return found[0] if found else None
 
 
 def visible_sessions(
@@ -282,24 +288,18 @@ def stop_session(store: Store, viewer: Viewer, session_id: int) -> None:
 
 
 def client_for_recording(store: Store, viewer: Viewer, name: str) -> ClientRecord:
-    """The viewer's client of this name, created (assigned to a therapist viewer) if new.
+    """The viewer's client of this name (or `#N`), created (assigned to a therapist viewer) if
+    the viewer has none.
 
-    Client names are unique in the practice: a name taken by a client outside the viewer's
-    scope is refused without saying whose it is.
+    Names are unique per therapist: only clients the viewer sees are looked at, so a name
+    another therapist's client has gives this therapist a client of their own, and says
+    nothing about the other.
     """
     require_writer(store, viewer, "add clients or sessions")
-    found = find_client(store, name)
-    if found is None:
-        therapist_id = viewer.user_id if viewer.role == Role.THERAPIST else None
-        return add_client(store, name, therapist_id=therapist_id)
-    visible = visible_client_ids(store, viewer)
-    if visible is not None and found.id not in visible:
-        deny(store, viewer, "client", found.id)
-        raise AccessDeniedError(
-            "another client of the practice has this name: choose a distinguishable name "
-            "(e.g. add an initial), or ask an admin"
-        )
-    return found
+    with store.read() as conn:
+        scope = _scope(conn, viewer)
+    therapist_id = viewer.user_id if viewer.role == Role.THERAPIST else None
+    return get_or_add_client(store, name, therapist_id=therapist_id, within=scope)
 
 
 def local_operator(os_user: str) -> Viewer:

@@ -29,7 +29,14 @@ from hrv_relax.store.access import require_admin
 from hrv_relax.store.audit import write_audit, write_audit_as
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.people import add_user, find_client, find_user, user_from_row
+from hrv_relax.store.people import (
+    add_user,
+    client_from_row,
+    find_client,
+    find_user,
+    move_client,
+    user_from_row,
+)
 from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
 from hrv_relax.store.settings import (
     CLINIC_NAME,
@@ -296,7 +303,7 @@ def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: 
     if user.role != Role.THERAPIST:
         raise InvalidInputError(f"{user.username!r} is not a therapist")
     with store.write() as conn:
-        conn.execute(update(clients).where(clients.c.id == client.id).values(therapist_id=user.id))
+        move_client(conn, client, user.id)
         write_audit_as(
             conn,
             viewer,
@@ -309,8 +316,8 @@ def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: 
 def linked_client(store: Store, user_id: int) -> ClientRecord | None:
     """The client record a client login belongs to."""
     with store.read() as conn:
-        row = conn.execute(select(clients.c.name).where(clients.c.user_id == user_id)).first()
-    return None if row is None else find_client(store, row.name)
+        row = conn.execute(select(clients).where(clients.c.user_id == user_id)).first()
+    return None if row is None else client_from_row(row)
 
 
 def delete_client(store: Store, viewer: Viewer, client_id: int) -> DeletedClient:

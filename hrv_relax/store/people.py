@@ -1,10 +1,19 @@
-"""Clients and users."""
+"""Clients and users.
+
+Client names are unique within one therapist's clients (and within the clients nobody is
+assigned to), ignoring case and spacing: two therapists may each have an "Alex Smith", and a
+therapist adding a client never learns whether another therapist has one of that name. Where one
+name means several clients, `#N` names client number N.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Row, insert, select
+import re
 
-from hrv_relax.errors import InvalidInputError, NotFoundError
+from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from hrv_relax.errors import AmbiguousClientError, InvalidInputError, NotFoundError
 from hrv_relax.records import ClientRecord, UserRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
@@ -12,6 +21,7 @@ from hrv_relax.store.schema import ROLES, clients, users
 from hrv_relax.vocabulary import Role
 
 MAX_NAME_LENGTH = 200
+_CLIENT_NUMBER = re.compile(r"#([0-9]{1,10})")
 
 
 def client_from_row(row: Row[tuple[object, ...]]) -> ClientRecord:
@@ -38,6 +48,55 @@ def clean_name(name: str, what: str = "name") -> str:
     return cleaned
 
 
+def name_key(name: str) -> str:
+    """What makes two client names the same: spacing and case ignored (Unicode case folding,
+    which SQL's lower() does not do for non-ASCII letters)."""
+    return " ".join(name.split()).casefold()
+
+
+def clean_client_name(name: str) -> str:
+    cleaned = clean_name(name, "client name")
+    if _CLIENT_NUMBER.fullmatch(cleaned):
+        raise InvalidInputError(f"{cleaned!r} names client number {cleaned[1:]}, not a new client")
+    return cleaned
+
+
+def _same_therapist(therapist_id: int | None) -> ColumnElement[bool]:
+    """The clients of this therapist (None: the clients assigned to nobody)."""
+    if therapist_id is None:
+        return clients.c.therapist_id.is_(None)
+    return clients.c.therapist_id == therapist_id
+
+
+def clients_named(
+    conn: Connection, name: str, within: ColumnElement[bool] | None = None
+) -> list[ClientRecord]:
+    """The clients called `name` (or the one numbered `#N`), among `within` (None: all)."""
+    number = _CLIENT_NUMBER.fullmatch(name.strip())
+    if number is not None:
+        query = select(clients).where(clients.c.id == int(number.group(1)))
+    else:
+        query = select(clients).where(clients.c.name_key == name_key(name))
+    if within is not None:
+        query = query.where(within)
+    return [client_from_row(r) for r in conn.execute(query.order_by(clients.c.id))]
+
+
+def ambiguity(found: list[ClientRecord]) -> str:
+    """Why a name does not say which client is meant (the clients are the asker's to see)."""
+    numbers = ", ".join(f"#{c.id}" for c in found)
+    return (
+        f"{len(found)} clients are named {found[0].name!r} ({numbers}): "
+        f"give the one you mean by its number, e.g. {'#' + str(found[-1].id)!r}"
+    )
+
+
+def _one(found: list[ClientRecord]) -> ClientRecord | None:
+    if len(found) > 1:
+        raise AmbiguousClientError(ambiguity(found))
+    return found[0] if found else None
+
+
 def add_client(
     store: Store,
     name: str,
@@ -46,21 +105,33 @@ def add_client(
     notes: str = "",
     is_demo: bool = False,
 ) -> ClientRecord:
-    cleaned = clean_name(name, "client name")
+    cleaned = clean_client_name(name)
     with store.write() as conn:
-        if _find_client(conn, cleaned) is not None:
-            raise InvalidInputError(f"a client named {cleaned!r} exists already")
-        new_id = conn.execute(
-            insert(clients).values(
-                name=cleaned,
-                therapist_id=therapist_id,
-                notes=notes,
-                is_demo=is_demo,
-                created_at=utcnow(),
-            )
-        ).inserted_primary_key
-        assert new_id is not None
-        return read_client(conn, int(new_id[0]))
+        return _insert_client(conn, cleaned, therapist_id, notes=notes, is_demo=is_demo)
+
+
+def _insert_client(
+    conn: Connection,
+    cleaned: str,
+    therapist_id: int | None,
+    *,
+    notes: str = "",
+    is_demo: bool = False,
+) -> ClientRecord:
+    if clients_named(conn, cleaned, _same_therapist(therapist_id)):
+        raise InvalidInputError(f"a client named {cleaned!r} exists already")
+    new_id = conn.execute(
+        insert(clients).values(
+            name=cleaned,
+            name_key=name_key(cleaned),
+            therapist_id=therapist_id,
+            notes=notes,
+            is_demo=is_demo,
+            created_at=utcnow(),
+        )
+    ).inserted_primary_key
+    assert new_id is not None
+    return read_client(conn, int(new_id[0]))
 
 
 def get_client(store: Store, client_id: int) -> ClientRecord:
@@ -77,27 +148,46 @@ def read_client(conn: Connection, client_id: int) -> ClientRecord:
 
 
 def find_client(store: Store, name: str) -> ClientRecord | None:
-    """The client with this name, ignoring case and spacing; None if there is none."""
+    """The client with this name (case and spacing ignored) or number (`#N`); None if there is
+    none; AmbiguousClientError when several clients have the name."""
     with store.read() as conn:
-        return _find_client(conn, name)
+        return _one(clients_named(conn, name))
 
 
-def _find_client(conn: Connection, name: str) -> ClientRecord | None:
-    cleaned = " ".join(name.split())
-    exact = conn.execute(select(clients).where(clients.c.name == cleaned)).first()
-    if exact is not None:
-        return client_from_row(exact)
-    # Case-insensitive in Python: SQLite's lower() folds ASCII only ("Émilie" stays "É").
-    key = cleaned.casefold()
-    for row in conn.execute(select(clients)):
-        if row.name.casefold() == key:
-            return client_from_row(row)
-    return None
+def get_or_add_client(
+    store: Store,
+    name: str,
+    *,
+    therapist_id: int | None = None,
+    within: ColumnElement[bool] | None = None,
+) -> ClientRecord:
+    """The client called `name` among `within` (the asker's scope; None: all), else a new
+    client of `therapist_id`, in one transaction.
+
+    The therapist's own client of that name comes first; otherwise the only one in scope;
+    several in scope: AmbiguousClientError. Clients outside `within` are never looked at, so
+    the answer says nothing about them.
+    """
+    with store.write() as conn:
+        found = clients_named(conn, name, within)
+        own = [c for c in found if therapist_id is not None and c.therapist_id == therapist_id]
+        chosen = _one(own or found)
+        if chosen is not None:
+            return chosen
+        if _CLIENT_NUMBER.fullmatch(name.strip()):
+            raise NotFoundError(f"no client numbered {name.strip()}")
+        return _insert_client(conn, clean_client_name(name), therapist_id)
 
 
-def get_or_add_client(store: Store, name: str, *, therapist_id: int | None = None) -> ClientRecord:
-    existing = find_client(store, name)
-    return existing or add_client(store, name, therapist_id=therapist_id)
+def move_client(conn: Connection, client: ClientRecord, therapist_id: int) -> None:
+    """Assign a client to a therapist, unless that therapist has a client of the same name."""
+    same = clients_named(conn, client.name, _same_therapist(therapist_id))
+    for other in (c for c in same if c.id != client.id):
+        raise InvalidInputError(
+            f"that therapist has a client named {client.name!r} already (#{other.id}): "
+            "two clients of one therapist cannot share a name"
+        )
+    conn.execute(update(clients).where(clients.c.id == client.id).values(therapist_id=therapist_id))
 
 
 def list_clients(store: Store) -> list[ClientRecord]:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 
 from hrv_relax.vocabulary import ACCOUNT_ROLES, MarkerKind, Phase, SessionSource, SessionStatus
@@ -88,12 +89,20 @@ clients = Table(
     "clients",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    # people.name_key(name): unique per therapist (0: assigned to nobody), not practice-wide.
+    Column("name_key", String(800), nullable=False),
     Column("user_id", ForeignKey("users.id", ondelete="SET NULL")),
     Column("therapist_id", ForeignKey("users.id", ondelete="SET NULL")),
     Column("notes", Text, nullable=False, default=""),
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime, nullable=False),
+)
+Index(
+    "uq_clients_therapist_name",
+    func.coalesce(clients.c.therapist_id, 0),
+    clients.c.name_key,
+    unique=True,
 )
 
 straps = Table(

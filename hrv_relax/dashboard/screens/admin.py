@@ -30,6 +30,7 @@ from hrv_relax.store.accounts import (
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.schema import ROLES
 from hrv_relax.store.settings import TIME_ZONE, clinic_name, get_setting
+from hrv_relax.views.client_choice import client_labels, client_reference
 from hrv_relax.vocabulary import Role
 
 store = get_store()
@@ -47,6 +48,7 @@ def _done(message: str) -> None:
 
 users = list_users(store, viewer)
 clients = visible_clients(store, viewer)
+labels = client_labels(clients)
 
 st.markdown("#### The practice")
 SERVER_ZONE = "This computer's time zone"
@@ -93,8 +95,8 @@ with add_col, st.form("add_user", clear_on_submit=True):
     role = st.selectbox("Role", ROLES, index=1)
     linked = st.selectbox(
         "Client record (role client)",
-        [None, *(c.name for c in clients if c.user_id is None)],
-        format_func=lambda n: n or "—",
+        [None, *(c.id for c in clients if c.user_id is None)],
+        format_func=lambda i: "—" if i is None else labels[i],
     )
     password = st.text_input("Password", type="password", max_chars=1024)
     if st.form_submit_button("Add user"):
@@ -106,7 +108,7 @@ with add_col, st.form("add_user", clear_on_submit=True):
                 role=role,
                 password_hash=hash_password(password, username=username),
                 display_name=display,
-                client_name=linked,
+                client_name=None if linked is None else client_reference(linked),
             )
         except HrvRelaxError as exc:
             st.error(f"Not added: {exc}.")
@@ -143,15 +145,15 @@ if share != therapists_share(store):
 therapists = [u.username for u in users if u.role == Role.THERAPIST and u.active]
 with st.form("assign"):
     c1, c2 = st.columns(2)
-    client_name = c1.selectbox("Client", [c.name for c in clients])
+    assigned = c1.selectbox("Client", list(labels), format_func=labels.__getitem__)
     therapist = c2.selectbox("Therapist", therapists)
-    if st.form_submit_button("Assign") and client_name and therapist:
+    if st.form_submit_button("Assign") and assigned is not None and therapist:
         try:
-            assign_therapist(store, viewer, client_name, therapist)
+            assign_therapist(store, viewer, client_reference(assigned), therapist)
         except HrvRelaxError as exc:
             st.error(f"Not assigned: {exc}.")
         else:
-            _done(f"{literal(therapist)} is now the therapist of {literal(client_name)}")
+            _done(f"{literal(therapist)} is now the therapist of {literal(labels[assigned])}")
 
 st.markdown("#### Delete a client and all their data")
 st.caption(
@@ -160,10 +162,12 @@ st.caption(
     "asked for it."
 )
 with st.form("delete_client"):
-    doomed = st.selectbox("Client to delete", [c.name for c in clients], index=None)
+    doomed = st.selectbox(
+        "Client to delete", list(labels), format_func=labels.__getitem__, index=None
+    )
     typed = st.text_input("Type the client's name to confirm", max_chars=200)
     if st.form_submit_button("Delete for good", type="primary"):
-        target = next((c for c in clients if c.name == doomed), None)
+        target = next((c for c in clients if c.id == doomed), None)
         if target is None or typed.strip() != target.name:
             st.error("Nothing was deleted: choose the client and type their name exactly.")
         else:

@@ -11,6 +11,7 @@ from hrv_relax.dashboard.text_tables import history_frame
 from hrv_relax.store.access import visible_clients
 from hrv_relax.store.user_names import user_names
 from hrv_relax.views.client_archive import client_archive
+from hrv_relax.views.client_choice import client_labels
 from hrv_relax.views.explanations import CHART_CAPTIONS
 from hrv_relax.views.export import summaries_to_csv
 from hrv_relax.views.history import (
@@ -30,7 +31,7 @@ viewer = require_viewer()
 # A client sees her own history, addressed to her, without the staff's filters.
 for_client = viewer.role == Role.CLIENT
 st.title("Your history" if for_client else "Client history")
-clients = {c.id: c.name for c in visible_clients(store, viewer)}
+clients = client_labels(visible_clients(store, viewer))
 if not clients:
     st.info(
         "No clients yet. Record a session with "

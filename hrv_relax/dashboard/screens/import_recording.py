@@ -11,6 +11,7 @@ from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording
 from hrv_relax.store.access import visible_clients
+from hrv_relax.views.client_choice import client_labels, client_reference
 from hrv_relax.views.summary_cache import analyze_stored
 
 NEW = "New client…"
@@ -22,9 +23,14 @@ st.caption(
     "Polar Sensor Logger RR, Polar .hrm, Elite HRV / Kubios / plain RR text (ms or s), CSV with "
     "a header, Garmin FIT with HRV logging. The file becomes a finished session of the client."
 )
-names = [c.name for c in visible_clients(store, viewer)]
-choice = st.selectbox("Client", [*names, NEW], key="import_client")
-name = st.text_input("New client's name", key="import_new_client") if choice == NEW else choice
+labels = client_labels(visible_clients(store, viewer))
+choice = st.selectbox(
+    "Client", [*labels, NEW], format_func=lambda c: labels.get(c, NEW), key="import_client"
+)
+if isinstance(choice, int):
+    name = client_reference(choice)
+else:
+    name = st.text_input("New client's name", key="import_new_client")
 fmt = st.selectbox(
     "Format", FORMATS, format_func=lambda k: f"{k}: {FORMAT_HELP[k]}", key="import_format"
 )

@@ -43,6 +43,7 @@ from hrv_relax.store.access import (
 from hrv_relax.store.markers import UNDO_MARKER_S
 from hrv_relax.store.schema import PHASES
 from hrv_relax.views.alerts import AlertInputs, AlertTracker, arousal_change
+from hrv_relax.views.client_choice import client_labels, client_reference
 from hrv_relax.views.live import LiveFeed, LiveView
 from hrv_relax.vocabulary import MARKER_GROUPS
 
@@ -61,10 +62,15 @@ st.html(GLANCE_CSS if glance else LIVE_CSS)
 
 def _start_panel(expanded: bool) -> None:
     with st.expander("Start a session", expanded=expanded, icon=":material/play_circle:"):
-        names = [c.name for c in visible_clients(store, viewer)]
-        pick = st.selectbox("Client", [*names, NEW_CLIENT], key="start_client")
+        labels = client_labels(visible_clients(store, viewer))
+        pick = st.selectbox(
+            "Client",
+            [*labels, NEW_CLIENT],
+            format_func=lambda c: labels.get(c, NEW_CLIENT),
+            key="start_client",
+        )
         new_name = ""
-        if pick == NEW_CLIENT:
+        if not isinstance(pick, int):
             new_name = st.text_input("New client's name", max_chars=200, key="start_new_client")
         found = st.session_state.get("straps_found", [])
         labels = {s.address: s.describe() for s in found}
@@ -90,7 +96,8 @@ def _start_panel(expanded: bool) -> None:
         if start_col.button(
             "Start", type="primary", icon=":material/play_arrow:", disabled=strap is None
         ):
-            _start(pick if pick != NEW_CLIENT else new_name, None if strap == SIMULATED else strap)
+            client = client_reference(pick) if isinstance(pick, int) else new_name
+            _start(client, None if strap == SIMULATED else strap)
 
 
 def _scan() -> None:

@@ -7,16 +7,19 @@ import streamlit as st
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.tables import sessions_table
 from hrv_relax.store.access import visible_clients, visible_sessions
+from hrv_relax.views.client_choice import client_labels
 from hrv_relax.vocabulary import Role
 
 store = get_store()
 viewer = require_viewer()
 st.title("Your sessions" if viewer.role == Role.CLIENT else "Sessions")
 
-clients = visible_clients(store, viewer)
-names = ["All clients", *(c.name for c in clients)]
-choice = st.selectbox("Client", names, index=0) if len(clients) > 1 else names[0]
-client_id = None if choice == names[0] else next(c.id for c in clients if c.name == choice)
+labels = client_labels(visible_clients(store, viewer))
+client_id: int | None = None
+if len(labels) > 1:
+    client_id = st.selectbox(
+        "Client", [None, *labels], format_func=lambda i: "All clients" if i is None else labels[i]
+    )
 rows = visible_sessions(store, viewer, client_id=client_id)
 
 if not rows:

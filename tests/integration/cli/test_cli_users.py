@@ -123,6 +123,31 @@ def test_deleting_a_client_needs_confirmation_and_removes_everything(
     assert "client_deleted" in audit and "Bo Gone" not in audit
 
 
+def test_clients_sharing_a_name_are_listed_and_named_by_number(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = ("--db", str(db_path))
+    store = open_store(db_path)
+    assert "No clients yet" in run(capsys, monkeypatch, *db, "clients", "list")[1]
+    run(
+        capsys, monkeypatch, *db, "users", "add", "ana", "--role", "therapist",
+        "--password-stdin", stdin=GOOD + "\n",
+    )  # fmt: skip
+    ana = find_user(store, "ana")
+    assert ana is not None
+    first = add_client(store, "Alex Smith", therapist_id=ana.id)
+    second = add_client(store, "alex smith")
+    code, out, _ = run(capsys, monkeypatch, *db, "clients", "list")
+    assert code == 0
+    assert f"#{first.id:<7} ana" in out and f"#{second.id:<7} —" in out
+    code, _, err = run(capsys, monkeypatch, *db, "clients", "delete", "Alex Smith", "--yes")
+    assert code == 1 and f"(#{first.id}, #{second.id})" in err and "by its number" in err
+    assert len(err.strip().splitlines()) == 1  # one line, no traceback
+    code, _, err = run(capsys, monkeypatch, *db, "clients", "delete", f"#{second.id}", "--yes")
+    assert code == 0 and "deleted alex smith" in err
+    assert find_client(store, "Alex Smith") == first
+
+
 def test_sharing_setting(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

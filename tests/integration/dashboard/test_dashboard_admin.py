@@ -19,6 +19,28 @@ from tests.support.accounts import account, signed_in_app
 from tests.support.attack_practice import DANA, ELI, make_attack_practice
 
 
+def test_clients_sharing_a_name_are_told_apart_by_number_in_the_pickers(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    practice = make_attack_practice(store, n_sessions=1)
+    namesake = add_client(store, ELI.lower())  # another therapist's, or nobody's, "Eli Target"
+    at = signed_in_app(store, "admin")
+    at.switch_page("screens/admin.py").run()
+    form = next(s for s in at.selectbox if s.label == "Client to delete")
+    assert f"{ELI} (#{practice.eli_client})" in form.options
+    assert f"{ELI.lower()} (#{namesake.id})" in form.options and DANA in form.options
+    form.select(namesake.id)
+    next(t for t in at.text_input if t.label.startswith("Type the client")).input(ELI.lower())
+    next(b for b in at.button if b.label == "Delete for good").click().run()
+    assert not at.exception
+    assert find_client(store, ELI) is not None and find_client(store, f"#{namesake.id}") is None
+    at.switch_page("screens/live.py").run()
+    assert not at.exception
+    assert ELI in at.selectbox(key="start_client").options  # one of the name left: no number
+
+
 def test_deleting_a_client_from_the_admin_page_needs_the_name_typed(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from hrv_relax.auth.login import WRONG, LockedOut, authenticate, refresh_viewer
 from hrv_relax.auth.passwords import hash_password
 from hrv_relax.auth.throttle import DEFAULT_POLICY
 from hrv_relax.capture.importing import import_recording
-from hrv_relax.errors import AccessDeniedError, LoginError, NotFoundError
+from hrv_relax.errors import AccessDeniedError, AmbiguousClientError, LoginError, NotFoundError
 from hrv_relax.records import SYSTEM, Viewer
 from hrv_relax.store import Store, find_user, list_sessions, open_store, schema
 from hrv_relax.store.access import (
@@ -172,11 +172,33 @@ def test_a_therapist_cannot_write_to_or_import_for_another_therapists_client(
         mark_session(practice.store, sam, practice.eli_sessions[0], "note", "x")
     with pytest.raises(NotFoundError):
         import_recording(practice.store, sam, RR_FILE, client=practice.eli_client)
-    with pytest.raises(AccessDeniedError, match="another client") as refused:
-        client_for_recording(practice.store, sam, ELI.upper())
-    assert "Kim" not in str(refused.value) and "kim" not in str(refused.value)
     new = client_for_recording(practice.store, sam, "Fresh Client")
     assert new.therapist_id == sam.user_id  # a therapist's new client is theirs
+    with pytest.raises(NotFoundError, match=f"no client numbered #{practice.eli_client}"):
+        client_for_recording(practice.store, sam, f"#{practice.eli_client}")
+
+
+def test_a_name_another_therapists_client_has_is_a_new_client_and_says_nothing(
+    practice: AttackPractice,
+) -> None:
+    sam = _as(practice, "sam")
+    denials = _denials(practice.store)
+    namesake = client_for_recording(practice.store, sam, ELI.upper())
+    # The same answer as for a name nobody has: a new client of Sam's, and no refusal.
+    assert namesake.id != practice.eli_client
+    assert (namesake.name, namesake.therapist_id) == (ELI.upper(), sam.user_id)
+    assert _denials(practice.store) == denials
+    assert client_for_recording(practice.store, sam, ELI).id == namesake.id  # Sam's own now
+    kim = _as(practice, "kim")
+    assert [c.id for c in visible_clients(practice.store, kim)] == [practice.eli_client]
+    assert client_for_recording(practice.store, kim, ELI).id == practice.eli_client
+    # Whoever sees both is told the name is shared and how to name each.
+    admin = _as(practice, "admin")
+    with pytest.raises(AmbiguousClientError, match=f"#{practice.eli_client}, #{namesake.id}"):
+        client_for_recording(practice.store, admin, ELI)
+    assert client_for_recording(practice.store, admin, f"#{namesake.id}").id == namesake.id
+    set_therapists_share(practice.store, admin, True)
+    assert client_for_recording(practice.store, sam, ELI).id == namesake.id  # own first
 
 
 def test_a_therapist_or_client_cannot_manage_accounts_or_delete(practice: AttackPractice) -> None:

@@ -68,7 +68,7 @@ def test_reopening_an_existing_database_is_a_no_op(any_db_url: str) -> None:
     first.close()
     again = open_store(any_db_url)
     with again.read() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     assert [c.name for c in list_clients(again)] == ["Dana"]
 
 
