@@ -28,6 +28,7 @@ from hrv_relax.auth.sign_ins import (
 )
 from hrv_relax.config import ENV_DEMO, idle_limit_s
 from hrv_relax.dashboard.guards import connection_browser
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.dashboard.shared import shared_store
 from hrv_relax.demo.practice import DEMO_THERAPIST
 from hrv_relax.errors import HrvRelaxError
@@ -55,7 +56,10 @@ def get_store() -> Store:
     try:
         return shared_store()
     except HrvRelaxError as exc:
-        st.error(f"The database cannot be opened: {exc}. Check HRV_RELAX_DB or --db and restart.")
+        st.error(
+            f"The database cannot be opened: {literal(str(exc))}. "
+            "Check HRV_RELAX_DB or --db and restart."
+        )
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 
@@ -65,7 +69,9 @@ def get_clock() -> ClinicClock:
     try:
         return ClinicClock.for_store(get_store())
     except HrvRelaxError as exc:
-        st.error(f"{exc}. Fix HRV_RELAX_TIMEZONE or the practice's time zone and reload.")
+        st.error(
+            f"{literal(str(exc))}. Fix HRV_RELAX_TIMEZONE or the practice's time zone and reload."
+        )
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 

@@ -71,7 +71,7 @@ with st.form("practice"):
             set_clinic_name(store, viewer, name_typed)
             set_time_zone(store, viewer, "" if zone_choice == SERVER_ZONE else zone_choice)
         except HrvRelaxError as exc:
-            st.error(f"Not saved: {exc}.")
+            st.error(f"Not saved: {literal(str(exc))}.")
         else:
             _done("Practice settings saved")
 st.markdown("#### Users")
@@ -111,7 +111,7 @@ with add_col, st.form("add_user", clear_on_submit=True):
                 client_name=None if linked is None else client_reference(linked),
             )
         except HrvRelaxError as exc:
-            st.error(f"Not added: {exc}.")
+            st.error(f"Not added: {literal(str(exc))}.")
         else:
             _done(f"Added {username}")
 
@@ -131,7 +131,7 @@ with change_col, st.form("change_user"):
             set_password_hash(store, viewer, who, hash_password(new_password, username=who))
             _done(f"New password set for {who}")
     except HrvRelaxError as exc:
-        st.error(f"Not changed: {exc}.")
+        st.error(f"Not changed: {literal(str(exc))}.")
 
 st.markdown("#### Clients")
 share = st.toggle(
@@ -151,7 +151,7 @@ with st.form("assign"):
         try:
             assign_therapist(store, viewer, client_reference(assigned), therapist)
         except HrvRelaxError as exc:
-            st.error(f"Not assigned: {exc}.")
+            st.error(f"Not assigned: {literal(str(exc))}.")
         else:
             _done(f"{literal(therapist)} is now the therapist of {literal(labels[assigned])}")
 
@@ -174,7 +174,7 @@ with st.form("delete_client"):
             try:
                 gone = delete_client(store, viewer, target.id)
             except HrvRelaxError as exc:
-                st.error(f"Nothing was deleted: {exc}.")
+                st.error(f"Nothing was deleted: {literal(str(exc))}.")
             else:
                 _done(f"Deleted {gone.name}: {gone.n_sessions} sessions, {gone.n_beats:,} beats")
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from hrv_relax.capture.importing import import_recording
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording
 from hrv_relax.store.access import visible_clients
@@ -51,7 +52,9 @@ started_at: dt.datetime | None = None
 if upload is not None:
     found, problem = _file_start(upload.getvalue(), upload.name, fmt)
     if problem:
-        st.error(f"This file cannot be imported: {problem}. Check the file and the format.")
+        st.error(
+            f"This file cannot be imported: {literal(str(problem))}. Check the file and the format."
+        )
     else:
         if found is None:
             st.warning(
@@ -109,7 +112,10 @@ if st.button("Import", type="primary", disabled=started_at is None, key="import_
         analyze_stored(store, viewer, result.session_id)
     except HrvRelaxError as exc:
         bar.empty()
-        st.error(f"Nothing was imported: {exc}. Check the file and the format, then try again.")
+        st.error(
+            f"Nothing was imported: {literal(str(exc))}. "
+            "Check the file and the format, then try again."
+        )
     else:
         bar.empty()
         st.success(

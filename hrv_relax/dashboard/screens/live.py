@@ -108,7 +108,7 @@ def _scan() -> None:
         with st.spinner("Looking for heart-rate straps…"):
             st.session_state["straps_found"] = asyncio.run(scan(timeout_s=SCAN_TIMEOUT_S))
     except HrvRelaxError as exc:
-        st.warning(f"{exc}. To try the page, tick 'Test with a simulated strap'.")
+        st.warning(f"{literal(str(exc))}. To try the page, tick 'Test with a simulated strap'.")
         return
     if not st.session_state["straps_found"]:
         st.info("No strap found. Is it worn, moistened, and not connected to a phone?")
@@ -131,7 +131,7 @@ def _start(client: str, device: str | None) -> None:
                 therapist=viewer.username if viewer.role == "therapist" else None,
             )
     except HrvRelaxError as exc:
-        st.error(f"Could not start: {exc}")
+        st.error(f"Could not start: {literal(str(exc))}")
         return
     st.session_state["live_session"] = started.session_id
     st.toast(f"Recording session {started.session_id} for {literal(name)}")
@@ -266,7 +266,7 @@ def _mark(kind: str, value: str) -> None:
     try:
         marker = mark_session(store, viewer, session_id, kind, value)
     except HrvRelaxError as exc:
-        st.session_state["mark_error"] = str(exc)
+        st.session_state["mark_error"] = literal(str(exc))
         return
     st.session_state["last_marker"] = (session_id, marker.id, f"{kind} {value}", time.monotonic())
     st.session_state.pop("mark_error", None)
@@ -279,9 +279,9 @@ def _undo() -> None:
         return
     try:
         unmark_session(store, viewer, last[0], last[1])
-        st.toast(f"Undone: {last[2]}")
+        st.toast(f"Undone: {literal(str(last[2]))}")
     except HrvRelaxError as exc:
-        st.session_state["mark_error"] = f"Could not undo: {exc}"
+        st.session_state["mark_error"] = f"Could not undo: {literal(str(exc))}"
 
 
 def _marker_row(kind: str, title: str, values: tuple[str, ...], current: str | None) -> None:
@@ -347,7 +347,7 @@ def _notes(view: LiveView) -> None:
         with st.expander(f"Notes ({len(notes)})", icon=":material/notes:"):
             for note in notes:
                 minutes, seconds = divmod(int(note.t_s), 60)
-                st.markdown(f"**{minutes}:{seconds:02d}** {html.escape(note.value)}")
+                st.markdown(f"**{minutes}:{seconds:02d}** {literal(note.value)}")
 
 
 def _feed() -> LiveFeed:
@@ -367,7 +367,7 @@ def live_panel() -> None:
     try:
         view = _feed().refresh(store, viewer)
     except HrvRelaxError as exc:
-        st.error(f"Cannot read this session: {exc}")
+        st.error(f"Cannot read this session: {literal(str(exc))}")
         return
     if view.session.status != viewing.status:
         st.rerun(scope="app")  # the session ended (or revived): refresh the whole page

@@ -63,7 +63,7 @@ st.query_params["session"] = str(session_id)
 try:
     view = review_view(store, viewer, session_id)
 except HrvRelaxError as exc:
-    st.error(f"This session cannot be reviewed: {exc}. Choose another session.")
+    st.error(f"This session cannot be reviewed: {literal(str(exc))}. Choose another session.")
     st.stop()
 if view.session.source == SessionSource.SIMULATED:
     st.info("Simulated session: these beats came from the simulated strap, not from a person.")

@@ -60,3 +60,30 @@ def test_markdown_in_a_client_name_is_literal_in_the_review_headline(
     headline = at.subheader[0].value
     assert literal(IMAGE) in headline and "![" not in headline
     store.close()
+
+
+def test_markdown_in_a_note_or_an_error_is_literal_on_the_pages(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note is listed on the live page, and errors quote what was typed or uploaded: neither
+    may become an image (html.escape, used for notes before, leaves markdown as it is)."""
+    from hrv_relax.capture.importing import import_recording
+    from hrv_relax.store import add_marker
+
+    monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
+    store = open_store(db_path)
+    data = "".join(f"{800 + 30 * (i % 4)}\n" for i in range(900)).encode()
+    result = import_recording(
+        store, SYSTEM, data, client="Jo", started_at=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    )
+    add_marker(store, result.session_id, "note", IMAGE, t_s=60.0)
+    at = signed_in_app(store)
+    at.selectbox(key="live_session").select(result.session_id).run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if "attacker" in m.value]
+    assert shown == [f"**1:00** {literal(IMAGE)}"]
+    at.switch_page("screens/import_recording.py").run()
+    at.file_uploader(key="import_file").upload("rr.txt", f"800\n{IMAGE}\n".encode()).run()
+    errors = [e.value for e in at.error]
+    assert errors and all("attacker" in e and "![" not in e and "](" not in e for e in errors)
+    store.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from hrv_relax.dashboard.literal import literal
 from hrv_relax.store import find_client, get_session, list_sessions, open_store
 from tests.conftest import reference
 from tests.support.accounts import signed_in_app
@@ -83,5 +84,5 @@ def test_a_file_without_a_date_needs_one_before_it_can_be_imported(
 
 def test_an_unreadable_file_says_so_before_import(app: AppTest) -> None:
     _upload(app, "broken.txt", b"812\n790\n-4\n")
-    assert "line 3: RR interval -4 ms is not positive" in app.error[0].value
+    assert literal("line 3: RR interval -4 ms is not positive") in app.error[0].value
     assert app.button(key="import_go").disabled
