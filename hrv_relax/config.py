@@ -28,6 +28,9 @@ DEFAULT_IDLE_MINUTES = 30.0
 # Host names the dashboard answers to besides 127.0.0.1, localhost and --host: the public name
 # a TLS reverse proxy passes on (comma-separated). Any other Host header is refused.
 ENV_ALLOWED_HOSTS = "HRV_RELAX_ALLOWED_HOSTS"
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed:
+# the sign-in limit per address then counts each browser, not the proxy.
+ENV_TRUSTED_PROXIES = "HRV_RELAX_TRUSTED_PROXIES"
 DEFAULT_DB_FILENAME = "hrv-relax.db"
 DEMO_DB_FILENAME = "hrv-relax-demo.db"
 _ZONEINFO_MARK = "zoneinfo/"

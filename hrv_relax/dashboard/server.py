@@ -31,12 +31,14 @@ from hrv_relax.config import (
     ENV_DB,
     ENV_DEMO,
     ENV_STARTED_LIST,
+    ENV_TRUSTED_PROXIES,
     data_dir,
     demo_db_path,
     resolve_db_url,
     shown_db_url,
     sqlite_url,
 )
+from hrv_relax.dashboard.forwarded import UVICORN_TRUSTED, trusted_proxies
 from hrv_relax.dashboard.guards import MAX_UPLOAD_BYTES, allowed_hosts_for
 from hrv_relax.demo.practice import (
     DEMO_ACCOUNTS,
@@ -140,6 +142,7 @@ def serve_dashboard(
     It listens on `host`: this computer only by default. Any other address serves the network
     (with a warning): the dashboard speaks plain HTTP, so put it behind a TLS reverse proxy.
     """
+    proxies = trusted_proxies(os.environ.get(ENV_TRUSTED_PROXIES, ""))
     chosen = choose_port(port, host)
     # Every address (0.0.0.0, ::) includes this computer's; a single address is reached as is.
     local = DEFAULT_DASHBOARD_ADDRESS if host in ("0.0.0.0", "::") else host
@@ -154,7 +157,12 @@ def serve_dashboard(
         )
     # The names it answers to; behind a reverse proxy, HRV_RELAX_ALLOWED_HOSTS adds the public one.
     hosts = [*allowed_hosts_for(host), *os.environ.get(ENV_ALLOWED_HOSTS, "").split(",")]
-    env = {**os.environ, ENV_DB: db_url, ENV_ALLOWED_HOSTS: ",".join(h for h in hosts if h)}
+    env = {
+        **os.environ,
+        ENV_DB: db_url,
+        ENV_ALLOWED_HOSTS: ",".join(h for h in hosts if h),
+        UVICORN_TRUSTED: proxies,
+    }
     if demo:
         env[ENV_DEMO] = "1"
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the dashboard as Ctrl-C does

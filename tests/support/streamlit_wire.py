@@ -106,8 +106,11 @@ class Wire:
                 return str(getattr(e, kind).id)
         raise AssertionError(f"no {kind} labelled {label!r} was sent")
 
-    def sign_in(self, username: str, password: str, timeout_s: float = 60.0) -> None:
-        """Submit the dashboard's sign-in form, as the frontend would."""
+    def sign_in(
+        self, username: str, password: str, timeout_s: float = 60.0, *, refused: bool = False
+    ) -> None:
+        """Submit the dashboard's sign-in form, as the frontend would (`refused`: expect the
+        form back with an error, not the page signed in)."""
         msg = BackMsg()
         states = msg.rerun_script.widget_states.widgets
         for label, value in (("User name", username), ("Password", password)):
@@ -120,8 +123,8 @@ class Wire:
         self.messages.clear()
         self.send(msg)
         self.until("script_finished", timeout_s)
-        # The form signs in, then reruns the page signed in.
-        self.until("script_finished", timeout_s)
+        if not refused:  # the form signs in, then reruns the page signed in
+            self.until("script_finished", timeout_s)
 
     def shown(self) -> bytes:
         """Everything the server sent (page text is in there as UTF-8)."""
@@ -136,14 +139,22 @@ def wire(
     resume: str | None = None,
     host: str | None = None,
     origin: str | None = None,
+    forwarded_for: str | None = None,
+    source: str | None = None,
 ) -> Iterator[Wire]:
-    """A websocket to the dashboard; `resume` names another session's id to take it over."""
+    """A websocket to the dashboard; `resume` names another session's id to take it over;
+    `forwarded_for` is the X-Forwarded-For a reverse proxy would add, connecting from the
+    address `source` (e.g. 127.0.0.2: another computer, as far as the server can tell)."""
     headers: dict[str, Any] = {}
     if cookies:
         headers["Cookie"] = cookie_header(cookies)
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
     parts = urlsplit(base_url)
     # Another Host header: connect to the server, but name that host in the request.
-    sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
+    sock = socket.create_connection(
+        (parts.hostname, parts.port), timeout=30, source_address=(source, 0) if source else None
+    )
     uri = f"ws://{host or parts.netloc}/_stcore/stream"
     xsrf = (cookies or {}).get("_streamlit_xsrf", "-")
     # As the frontend does: subprotocol, XSRF token, the session id to resume.
