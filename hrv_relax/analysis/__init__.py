@@ -29,7 +29,14 @@ from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import Change, RelaxationShift
 from hrv_relax.analysis.rolling import RollingAutonomic, RollingSpectral, RollingTimeDomain
 from hrv_relax.analysis.session import PhaseResult, SessionAnalysis, analyze_session
-from hrv_relax.analysis.usual_range import NormalRange, against_normal, normal_range
+from hrv_relax.analysis.usual_range import (
+    NormalRange,
+    NormalRanges,
+    against_normal,
+    normal_range,
+    positions_against_normal,
+    rolling_normal_ranges,
+)
 from hrv_relax.errors import AnalysisError
 
 __all__ = [
@@ -43,6 +50,7 @@ __all__ = [
     "LiveReading",
     "Norm",
     "NormalRange",
+    "NormalRanges",
     "PhaseMark",
     "PhaseResult",
     "Reason",
@@ -68,5 +76,7 @@ __all__ = [
     "normal_range",
     "phase_marks",
     "phase_spans",
+    "positions_against_normal",
+    "rolling_normal_ranges",
     "session_phases",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from hrv_relax.views.figure_tables import TextTable
@@ -17,23 +19,28 @@ def frame(table: TextTable) -> pd.DataFrame:
 
 def history_frame(view: HistoryView, names: dict[int, str], clock: ClinicClock) -> pd.DataFrame:
     """Newest first, with a link to each session's review."""
-    pts = list(reversed(view.points))
+    line = view.timeline
+    pts = line.sessions
+    newest_first = slice(None, None, -1)
 
-    def rnd(value: float, digits: int) -> float | None:
-        return round(value, digits) if math.isfinite(value) else None
+    def rnd(values: npt.NDArray[np.float64], digits: int) -> list[float | None]:
+        return [
+            round(v, digits) if math.isfinite(v) else None for v in values[newest_first].tolist()
+        ]
 
+    therapists = pts.therapist_id[newest_first].tolist()
     return pd.DataFrame(
         {
-            "Review": [f"review?session={p.session_id}" for p in pts],
-            "Date": [clock.stamp(p.started_at) for p in pts],
-            "Client": [p.client_name for p in pts],
-            "Therapist": [names.get(p.therapist_id or -1, "") for p in pts],
-            "Minutes": [rnd(p.duration_min, 0) for p in pts],
-            "Baseline lnRMSSD": [rnd(p.baseline_ln_rmssd, 2) for p in pts],
-            "Baseline vs usual": [p.baseline_position for p in pts],
-            "HR change (bpm)": [rnd(p.hr_change_bpm, 1) for p in pts],
-            "RMSSD change (%)": [rnd(p.rmssd_pct, 0) for p in pts],
-            "Verdict": [p.verdict for p in pts],
-            "Techniques and pressures": [", ".join(p.markers) for p in pts],
+            "Review": [f"review?session={sid}" for sid in pts.session_id[newest_first].tolist()],
+            "Date": clock.stamps(pts.started_at[newest_first]),
+            "Client": pts.client_name[newest_first].tolist(),
+            "Therapist": [names.get(t, "") for t in therapists],
+            "Minutes": rnd(pts.duration_s / 60.0, 0),
+            "Baseline lnRMSSD": rnd(pts.baseline_ln_rmssd, 2),
+            "Baseline vs usual": line.baseline_position[newest_first].tolist(),
+            "HR change (bpm)": rnd(pts.hr_change_bpm, 1),
+            "RMSSD change (%)": rnd(pts.rmssd_change_pct, 0),
+            "Verdict": line.verdict[newest_first].tolist(),
+            "Techniques and pressures": [", ".join(m) for m in line.markers[newest_first]],
         }
     )

@@ -37,7 +37,16 @@ from hrv_relax.store.people import (
     move_client,
     user_from_row,
 )
-from hrv_relax.store.schema import beats, clients, login_attempts, sessions, users
+from hrv_relax.store.schema import (
+    beats,
+    clients,
+    login_attempts,
+    session_summaries,
+    sessions,
+    summary_figures,
+    summary_segments,
+    users,
+)
 from hrv_relax.store.settings import (
     CLINIC_NAME,
     SHARE_CLIENTS,
@@ -335,6 +344,11 @@ def delete_client(store: Store, viewer: Viewer, client_id: int) -> DeletedClient
             select(func.count(beats.c.id)).where(beats.c.session_id.in_(session_ids))
         ).scalar_one()
         # Children first: the same on both backends, whatever the foreign-key pragma.
+        summary_ids = select(session_summaries.c.id).where(
+            session_summaries.c.session_id.in_(session_ids)
+        )
+        for child in (summary_figures, summary_segments):
+            conn.execute(delete(child).where(child.c.summary_id.in_(summary_ids)))
         for table in ("session_summaries", "session_live", "markers", "beats"):
             child = sessions.metadata.tables[table]
             conn.execute(delete(child).where(child.c.session_id.in_(session_ids)))

@@ -196,6 +196,46 @@ session_summaries = Table(
     UniqueConstraint("session_id", "scope", name="uq_session_summaries_session_scope"),
 )
 
+# The few figures of a cached summary that the history page shows, written with its JSON
+# (NULL where not computable) and kept apart from it: the page reads these narrow rows without
+# reading or decoding the JSON. The main phase (the massage) against the baseline; `verdict`
+# NULL: no comparison.
+summary_figures = Table(
+    "summary_figures",
+    metadata,
+    Column(
+        "summary_id",
+        ForeignKey("session_summaries.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("duration_s", Float),
+    Column("artifact_pct", Float),
+    Column("baseline_ln_rmssd", Float),
+    Column("baseline_hr_bpm", Float),
+    Column("ln_rmssd_change", Float),
+    Column("ln_rmssd_change_low", Float),
+    Column("ln_rmssd_change_high", Float),
+    Column("rmssd_change_pct", Float),
+    Column("hr_change_bpm", Float),
+    Column("verdict", String(32)),
+)
+
+# Each marked technique or pressure stretch of a cached summary, against the baseline (NULL:
+# not judged, e.g. held too briefly): what the history compares, without decoding `data`.
+summary_segments = Table(
+    "summary_segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("summary_id", ForeignKey("session_summaries.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(500), nullable=False),
+    Column("ln_rmssd_change", Float),
+    Column("hr_change_bpm", Float),
+    Column("verdict", String(32)),
+    Index("ix_summary_segments_summary", "summary_id"),
+)
+
 # Practice-wide settings an admin changes (e.g. whether therapists share clients), as text.
 settings = Table(
     "settings",

@@ -1,7 +1,8 @@
 """Cached per-session analysis summaries: JSON keyed by (session, scope, analysis version).
 
 The cache is only ever a copy: any row can be dropped and recomputed from the beats. A row
-whose `analysis_version` differs from the running analysis is stale and recomputed.
+whose `analysis_version` differs from the running analysis is stale and recomputed. Each row has
+the history's few figures beside it, written with its JSON (see history_figures).
 """
 
 from __future__ import annotations
@@ -18,7 +19,19 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
-from hrv_relax.store.schema import clients, session_summaries, sessions
+from hrv_relax.store.history_figures import (
+    HistoryColumns,
+    HistoryFigures,
+    insert_figures,
+    read_history,
+)
+from hrv_relax.store.schema import (
+    clients,
+    session_summaries,
+    sessions,
+    summary_figures,
+    summary_segments,
+)
 
 SESSION_SCOPE = "session"
 FINISHED = ("complete", "interrupted")
@@ -37,6 +50,14 @@ class SummaryRow:
     source: str
     analysis_version: str | None
     data: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedSummary:
+    """What is cached of one session: its summary as JSON, and the history's figures of it."""
+
+    data: Mapping[str, Any]
+    figures: HistoryFigures
 
 
 def _finished(
@@ -82,19 +103,15 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def count_stale(
-    store: Store,
+def _stale(
     analysis_version: str,
-    *,
-    client_ids: Sequence[int] | None = None,
-    therapist_ids: Sequence[int] | None = None,
-    scope: str = SESSION_SCOPE,
-) -> int:
-    """How many finished sessions have no cached summary of `analysis_version` (no decoding)."""
+    client_ids: Sequence[int] | None,
+    therapist_ids: Sequence[int] | None,
+    scope: str,
+) -> Any:
     cached = _cached(scope)
-    query = (
-        select(func.count())
-        .select_from(sessions)
+    return (
+        select(sessions.c.id)
         .outerjoin(cached, cached.c.session_id == sessions.c.id)
         .where(
             and_(*_finished(client_ids, therapist_ids)),
@@ -104,8 +121,48 @@ def count_stale(
             ),
         )
     )
+
+
+def count_stale(
+    store: Store,
+    analysis_version: str,
+    *,
+    client_ids: Sequence[int] | None = None,
+    therapist_ids: Sequence[int] | None = None,
+    scope: str = SESSION_SCOPE,
+) -> int:
+    """How many finished sessions have no cached summary of `analysis_version` (no decoding)."""
+    stale = _stale(analysis_version, client_ids, therapist_ids, scope).subquery()
     with store.read() as conn:
-        return int(conn.execute(query).scalar_one())
+        return int(conn.execute(select(func.count()).select_from(stale)).scalar_one())
+
+
+def stale_session_ids(
+    store: Store,
+    analysis_version: str,
+    *,
+    client_ids: Sequence[int] | None = None,
+    scope: str = SESSION_SCOPE,
+) -> list[int]:
+    """The finished sessions without a cached summary of `analysis_version`, oldest first."""
+    query = _stale(analysis_version, client_ids, None, scope).order_by(
+        sessions.c.started_at, sessions.c.id
+    )
+    with store.read() as conn:
+        return [int(sid) for sid in conn.execute(query).scalars()]
+
+
+def current_history(
+    store: Store,
+    analysis_version: str,
+    *,
+    client_ids: Sequence[int] | None = None,
+    scope: str = SESSION_SCOPE,
+) -> HistoryColumns:
+    """The history's figures of the finished sessions whose summary is of `analysis_version`
+    (oldest first; sessions without one are left out), as columns."""
+    with collection_paused():  # tens of thousands of values read, then made arrays
+        return read_history(store, analysis_version, _finished(client_ids, None), scope)
 
 
 def summary_rows(
@@ -159,22 +216,24 @@ def summary_rows(
 
 def save_summaries(
     store: Store,
-    items: Mapping[int, Mapping[str, Any]],
+    items: Mapping[int, CachedSummary],
     analysis_version: str,
     *,
     scope: str = SESSION_SCOPE,
 ) -> None:
-    """Replace the cached summaries of these sessions, in one transaction."""
+    """Replace the cached summaries of these sessions, with their history figures, in one
+    transaction."""
     if not items:
         return
     now = utcnow()
     ids = list(items)
+    these = and_(session_summaries.c.session_id.in_(ids), session_summaries.c.scope == scope)
     with store.write() as conn:
-        conn.execute(
-            delete(session_summaries).where(
-                session_summaries.c.session_id.in_(ids), session_summaries.c.scope == scope
-            )
-        )
+        # Children first: the same on both backends, whatever the foreign-key pragma.
+        old = select(session_summaries.c.id).where(these)
+        for child in (summary_figures, summary_segments):
+            conn.execute(delete(child).where(child.c.summary_id.in_(old)))
+        conn.execute(delete(session_summaries).where(these))
         conn.execute(
             insert(session_summaries),
             [
@@ -183,10 +242,16 @@ def save_summaries(
                     "scope": scope,
                     "analysis_version": analysis_version,
                     "computed_at": now,
-                    "data": dict(data),
+                    "data": dict(item.data),
                 }
-                for sid, data in items.items()
+                for sid, item in items.items()
             ],
+        )
+        new = conn.execute(
+            select(session_summaries.c.session_id, session_summaries.c.id).where(these)
+        )
+        insert_figures(
+            conn, {int(sid): int(rid) for sid, rid in new}, {k: v.figures for k, v in items.items()}
         )
 
 

@@ -1,34 +1,46 @@
 """What the history page shows: a client's (or the clinic's) sessions over time, the trend,
 and which techniques, pressures and session lengths relax them most.
 
-Built from cached session summaries (see summary_cache), so a client with hundreds of sessions
-renders without touching the beats. Pages call :func:`history_view` and draw the result.
+Built column-wise from the few figures stored with each cached summary (see
+store/history_figures), so a clinic's years of sessions render without decoding a summary or
+touching the beats. Pages call :func:`history_view` (or `summary_cache.history_columns` and
+:func:`build_history`) and draw the result.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from hrv_relax.analysis import NormalRange, against_normal, normal_range
+from hrv_relax.analysis import (
+    NormalRange,
+    normal_range,
+    positions_against_normal,
+    rolling_normal_ranges,
+)
 from hrv_relax.records import Viewer
 from hrv_relax.store.engine import Store
-from hrv_relax.views.summary import SessionFigures
-from hrv_relax.views.summary_cache import Progress, SessionSummary, session_summaries
+from hrv_relax.store.history_figures import NO_THERAPIST, FloatArray, HistoryColumns, TextArray
+from hrv_relax.views.comparisons import MIN_COMPARISON_SESSIONS, Comparison, compare
+from hrv_relax.views.summary_cache import (
+    Progress,
+    SessionSummary,
+    history_columns,
+    summaries_as_columns,
+)
 
 #: The normal range of a session is built from up to this many of the client's earlier
 #: baselines (a rolling window, so it follows slow changes, like HRV4Training's 60 days).
 NORMAL_RANGE_SESSIONS = 10
-#: A comparison resting on fewer sessions than this is shown but marked "too few to say".
-MIN_COMPARISON_SESSIONS = 3
-#: Session length groups (minutes, upper edges) for the comparison by length.
-LENGTH_EDGES_MIN = (45.0, 60.0)
 DAYS_PER_WEEK = 7
+NO_COMPARISON = "no comparison"
+#: numpy's day 0, 1970-01-01, was a Thursday: weekday 3, counting from Monday as 0.
+_DAY_ZERO_WEEKDAY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,22 @@ class TimelinePoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Timeline:
+    """The shown sessions as columns, each with its usual range from the client's earlier
+    sessions (NaN: too few) and the techniques and pressures marked in it."""
+
+    sessions: HistoryColumns
+    verdict: TextArray  # the sessions' verdicts, "no comparison" where there is none
+    normal_low: FloatArray
+    normal_high: FloatArray
+    baseline_position: TextArray
+    markers: tuple[tuple[str, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.sessions)
+
+
+@dataclass(frozen=True, slots=True)
 class WeekPoint:
     """Mean of the sessions in one week (weeks start on Monday)."""
 
@@ -78,29 +106,18 @@ class WeekPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Comparison:
-    """How one technique / pressure / session length moved HR and RMSSD, over n sessions."""
-
-    group: str
-    label: str
-    n_sessions: int
-    rmssd_pct: float  # mean change of RMSSD against the baseline, %
-    hr_change_bpm: float
-    relaxed_share: float  # share of these sessions with a "more relaxed" verdict
-
-    @property
-    def enough(self) -> bool:
-        return self.n_sessions >= MIN_COMPARISON_SESSIONS
-
-
-@dataclass(frozen=True, slots=True)
 class HistoryView:
-    points: tuple[TimelinePoint, ...]
+    timeline: Timeline
     weeks: tuple[WeekPoint, ...]
     trend: str
     comparisons: tuple[Comparison, ...]
     usual: NormalRange | None  # the client's current normal range (one client only)
     n_all: int  # sessions before the date/therapist/marker filters
+
+    @property
+    def points(self) -> tuple[TimelinePoint, ...]:
+        """The shown sessions one by one (charts and tables read `timeline`'s columns)."""
+        return timeline_points(self.timeline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +130,14 @@ class FilterChoices:
     last_day: dt.date | None
 
 
-def filter_choices(summaries: Sequence[SessionSummary]) -> FilterChoices:
-    days = [s.started_at.date() for s in summaries]
+def filter_choices(table: HistoryColumns) -> FilterChoices:
+    days = _days(table)
+    therapists = np.unique(table.therapist_id[table.therapist_id != NO_THERAPIST])
     return FilterChoices(
-        therapist_ids=tuple(
-            sorted({s.therapist_id for s in summaries if s.therapist_id is not None})
-        ),
-        markers=tuple(sorted({m for s in summaries for m in s.figures.values})),
-        first_day=min(days, default=None),
-        last_day=max(days, default=None),
+        therapist_ids=tuple(int(t) for t in therapists),
+        markers=tuple(sorted(set(_labels(table)))),
+        first_day=days.min().item() if days.size else None,
+        last_day=days.max().item() if days.size else None,
     )
 
 
@@ -133,174 +149,151 @@ def history_view(
     progress: Progress | None = None,
 ) -> HistoryView:
     """The history of the filtered sessions; missing summaries are computed (with progress)."""
-    summaries = session_summaries(store, viewer, client_ids=filters.client_ids, progress=progress)
-    return build_history(summaries, filters)
+    table = history_columns(store, viewer, client_ids=filters.client_ids, progress=progress)
+    return build_history(table, filters)
 
 
-def build_history(summaries: Sequence[SessionSummary], filters: HistoryFilters) -> HistoryView:
-    """Pure: summaries (oldest first) -> the history view."""
-    points = _with_normal_ranges(summaries)
-    shown = tuple(p for p in points if _wanted(p, filters))
-    shown_ids = {p.session_id for p in shown}
-    single = {p.client_id for p in points}
+def build_history(
+    sessions: HistoryColumns | Sequence[SessionSummary], filters: HistoryFilters
+) -> HistoryView:
+    """Pure: sessions (oldest first; columns, or full summaries) -> the history view."""
+    table = sessions if isinstance(sessions, HistoryColumns) else summaries_as_columns(sessions)
+    ranges = rolling_normal_ranges(table.baseline_ln_rmssd, table.client_id, NORMAL_RANGE_SESSIONS)
+    markers = _markers(table)
+    keep = _wanted(table, markers, filters)
+    shown = table.take(keep)
+    timeline = Timeline(
+        sessions=shown,
+        verdict=np.array(
+            [NO_COMPARISON if v is None else v for v in shown.verdict.tolist()], dtype=object
+        ),
+        normal_low=ranges.low[keep],
+        normal_high=ranges.high[keep],
+        baseline_position=positions_against_normal(table.baseline_ln_rmssd, ranges)[keep],
+        markers=tuple(m for m, k in zip(markers, keep.tolist(), strict=True) if k),
+    )
     usual = None
-    if len(single) == 1:
-        usual = normal_range([p.baseline_ln_rmssd for p in points[-NORMAL_RANGE_SESSIONS:]])
+    if np.unique(table.client_id).size == 1:
+        usual = normal_range(table.baseline_ln_rmssd[-NORMAL_RANGE_SESSIONS:].tolist())
     return HistoryView(
-        points=shown,
+        timeline=timeline,
         weeks=weekly(shown),
         trend=trend_sentence(shown),
-        comparisons=compare(s for s in summaries if s.session_id in shown_ids),
+        comparisons=compare(shown),
         usual=usual,
-        n_all=len(points),
+        n_all=len(table),
     )
 
 
-def _wanted(p: TimelinePoint, f: HistoryFilters) -> bool:
-    day = p.started_at.date()
-    return (
-        (f.since is None or day >= f.since)
-        and (f.until is None or day <= f.until)
-        and (f.therapist_ids is None or p.therapist_id in f.therapist_ids)
-        and (f.marker is None or f.marker in p.markers)
+def _days(table: HistoryColumns) -> npt.NDArray[np.datetime64]:
+    """Each session's day (in UTC)."""
+    return table.started_at.astype("datetime64[D]")
+
+
+def _labels(table: HistoryColumns) -> list[str]:
+    """Each marked stretch as the filters name it: "technique: effleurage"."""
+    seg = table.segments
+    return [f"{k}: {v}" for k, v in zip(seg.kind.tolist(), seg.value.tolist(), strict=True)]
+
+
+def _markers(table: HistoryColumns) -> list[tuple[str, ...]]:
+    """The techniques and pressures marked in each session, sorted, each once."""
+    marked: list[set[str]] = [set() for _ in range(len(table))]
+    for row, label in zip(table.segments.row.tolist(), _labels(table), strict=True):
+        marked[row].add(label)
+    return [tuple(sorted(m)) for m in marked]
+
+
+def _wanted(
+    table: HistoryColumns, markers: Sequence[tuple[str, ...]], f: HistoryFilters
+) -> npt.NDArray[np.bool_]:
+    days = _days(table)
+    keep = np.ones(len(table), dtype=bool)
+    if f.since is not None:
+        keep &= days >= np.datetime64(f.since, "D")
+    if f.until is not None:
+        keep &= days <= np.datetime64(f.until, "D")
+    if f.therapist_ids is not None:
+        keep &= np.isin(table.therapist_id, f.therapist_ids)
+    if f.marker is not None:
+        keep &= np.array([f.marker in m for m in markers], dtype=bool)
+    return keep
+
+
+def timeline_points(timeline: Timeline) -> tuple[TimelinePoint, ...]:
+    """The timeline's sessions as one record each."""
+    s = timeline.sessions
+    started = s.started_at.astype(object)  # naive datetimes, in UTC
+    return tuple(
+        TimelinePoint(
+            session_id=int(s.session_id[k]),
+            client_id=int(s.client_id[k]),
+            client_name=str(s.client_name[k]),
+            therapist_id=None if s.therapist_id[k] == NO_THERAPIST else int(s.therapist_id[k]),
+            started_at=started[k].replace(tzinfo=dt.UTC),
+            duration_min=float(s.duration_s[k]) / 60.0,
+            baseline_ln_rmssd=float(s.baseline_ln_rmssd[k]),
+            baseline_hr_bpm=float(s.baseline_hr_bpm[k]),
+            shift_ln_rmssd=float(s.ln_rmssd_change[k]),
+            shift_ci_low=float(s.ln_rmssd_change_low[k]),
+            shift_ci_high=float(s.ln_rmssd_change_high[k]),
+            rmssd_pct=float(s.rmssd_change_pct[k]),
+            hr_change_bpm=float(s.hr_change_bpm[k]),
+            verdict=str(timeline.verdict[k]),
+            normal_low=float(timeline.normal_low[k]),
+            normal_high=float(timeline.normal_high[k]),
+            baseline_position=str(timeline.baseline_position[k]),
+            markers=timeline.markers[k],
+            artifact_pct=float(s.artifact_pct[k]),
+        )
+        for k in range(len(s))
     )
 
 
-def _with_normal_ranges(summaries: Sequence[SessionSummary]) -> list[TimelinePoint]:
-    earlier: dict[int, list[float]] = defaultdict(list)
-    out = []
-    for s in summaries:
-        past = earlier[s.client_id][-NORMAL_RANGE_SESSIONS:]
-        usual = normal_range(past)
-        out.append(_point(s, usual))
-        earlier[s.client_id].append(s.figures.baseline.ln_rmssd)
-    return out
-
-
-def _point(s: SessionSummary, usual: NormalRange | None) -> TimelinePoint:
-    f: SessionFigures = s.figures
-    main = f.main
-    shift = main.shift if main else None
-    nan = math.nan
-    return TimelinePoint(
-        session_id=s.session_id,
-        client_id=s.client_id,
-        client_name=s.client_name,
-        therapist_id=s.therapist_id,
-        started_at=s.started_at,
-        duration_min=f.duration_s / 60.0,
-        baseline_ln_rmssd=f.baseline.ln_rmssd,
-        baseline_hr_bpm=f.baseline.hr_bpm,
-        shift_ln_rmssd=shift.ln_rmssd.delta if shift else nan,
-        shift_ci_low=shift.ln_rmssd.ci_low if shift else nan,
-        shift_ci_high=shift.ln_rmssd.ci_high if shift else nan,
-        rmssd_pct=shift.rmssd_pct if shift else nan,
-        hr_change_bpm=shift.hr_bpm.delta if shift else nan,
-        verdict=shift.verdict if shift else "no comparison",
-        normal_low=usual.low if usual else nan,
-        normal_high=usual.high if usual else nan,
-        baseline_position=against_normal(f.baseline.ln_rmssd, usual),
-        markers=f.values,
-        artifact_pct=f.artifact_pct,
-    )
-
-
-def weekly(points: Sequence[TimelinePoint]) -> tuple[WeekPoint, ...]:
+def weekly(table: HistoryColumns) -> tuple[WeekPoint, ...]:
     """Weekly means of baseline lnRMSSD and of the relaxation shift."""
-    weeks: dict[dt.date, list[TimelinePoint]] = defaultdict(list)
-    for p in points:
-        day = p.started_at.date()
-        weeks[day - dt.timedelta(days=day.weekday())].append(p)
+    days = _days(table)
+    weekday = (days.astype(np.int64) + _DAY_ZERO_WEEKDAY) % DAYS_PER_WEEK
+    starts, week = np.unique(days - weekday.astype("timedelta64[D]"), return_inverse=True)
+    counts = np.bincount(week, minlength=starts.size)
+    baseline = _weekly_means(week, table.baseline_ln_rmssd, starts.size)
+    shift = _weekly_means(week, table.ln_rmssd_change, starts.size)
     return tuple(
         WeekPoint(
             week_start=start,
-            baseline_ln_rmssd=_mean(p.baseline_ln_rmssd for p in group),
-            shift_ln_rmssd=_mean(p.shift_ln_rmssd for p in group),
-            n_sessions=len(group),
+            baseline_ln_rmssd=float(baseline[k]),
+            shift_ln_rmssd=float(shift[k]),
+            n_sessions=int(counts[k]),
         )
-        for start, group in sorted(weeks.items())
+        for k, start in enumerate(starts.tolist())
     )
 
 
-def _mean(values: Iterable[float]) -> float:
-    # Plain Python: these lists are short, where numpy's per-call cost dominates.
-    finite = [v for v in values if math.isfinite(v)]
-    return math.fsum(finite) / len(finite) if finite else math.nan
+def _weekly_means(week: npt.NDArray[np.intp], values: FloatArray, n_weeks: int) -> FloatArray:
+    finite = np.isfinite(values)
+    total = np.bincount(week[finite], weights=values[finite], minlength=n_weeks)
+    count = np.bincount(week[finite], minlength=n_weeks)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
 
 
-def trend_sentence(points: Sequence[TimelinePoint]) -> str:
+def trend_sentence(table: HistoryColumns) -> str:
     """The slope of baseline lnRMSSD per week (least squares), in words with its basis."""
-    usable = [p for p in points if math.isfinite(p.baseline_ln_rmssd)]
-    if len(usable) < MIN_COMPARISON_SESSIONS:
+    usable = np.isfinite(table.baseline_ln_rmssd)
+    if usable.sum() < MIN_COMPARISON_SESSIONS:
         return "Too few sessions with a clean baseline to show a trend yet."
-    t0 = usable[0].started_at
-    weeks = np.array([(p.started_at - t0).total_seconds() / 86400 / DAYS_PER_WEEK for p in usable])
+    when = table.started_at[usable]
+    microseconds = (when - when[0]).astype(np.int64)
+    # As timedelta.total_seconds() does: whole microseconds / 10**6.
+    weeks = microseconds / 10**6 / 86400 / DAYS_PER_WEEK
     span_weeks = float(weeks[-1])
     if span_weeks < 1.0:
         return "All sessions fall within one week: no trend over weeks yet."
-    y = np.array([p.baseline_ln_rmssd for p in usable])
+    y = table.baseline_ln_rmssd[usable]
     slope = float(np.polyfit(weeks, y, 1)[0])
     pct = 100.0 * math.expm1(slope)
     direction = "rising" if pct > 0.5 else "falling" if pct < -0.5 else "steady"
     return (
         f"Resting RMSSD at the start of sessions is {direction} ({pct:+.1f} % a week) over "
-        f"{span_weeks:.0f} weeks and {len(usable)} sessions."
+        f"{span_weeks:.0f} weeks and {int(usable.sum())} sessions."
     )
-
-
-def _length_label(minutes: float) -> str:
-    low, high = LENGTH_EDGES_MIN
-    if minutes < low:
-        return f"under {low:.0f} min"
-    if minutes < high:
-        return f"{low:.0f}-{high:.0f} min"
-    return f"{high:.0f} min or more"
-
-
-def compare(summaries: Iterable[SessionSummary]) -> tuple[Comparison, ...]:
-    """Per technique and pressure (the marked stretches) and per session length (the massage
-    phase): mean RMSSD and HR change against the baseline, most relaxing first in each group."""
-    groups: dict[tuple[str, str], list[tuple[float, float, bool]]] = defaultdict(list)
-    for s in summaries:
-        per_session: dict[tuple[str, str], list[tuple[float, float, bool]]] = defaultdict(list)
-        for seg in s.figures.segments:
-            if seg.shift is not None and math.isfinite(seg.shift.ln_rmssd.delta):
-                per_session[(seg.kind, seg.value)].append(
-                    (
-                        seg.shift.ln_rmssd.delta,
-                        seg.shift.hr_bpm.delta,
-                        seg.shift.verdict == "more relaxed",
-                    )
-                )
-        main = s.figures.main
-        if main is not None and main.shift is not None and math.isfinite(main.shift.ln_rmssd.delta):
-            key = ("session length", _length_label(s.figures.duration_s / 60.0))
-            per_session[key].append(
-                (
-                    main.shift.ln_rmssd.delta,
-                    main.shift.hr_bpm.delta,
-                    main.shift.verdict == "more relaxed",
-                )
-            )
-        # One vote per session: a technique used three times in a session counts once.
-        for key, items in per_session.items():
-            groups[key].append(
-                (
-                    _mean(i[0] for i in items),
-                    _mean(i[1] for i in items),
-                    any(i[2] for i in items),
-                )
-            )
-    out = [
-        Comparison(
-            group=group,
-            label=label,
-            n_sessions=len(items),
-            rmssd_pct=100.0 * math.expm1(_mean(i[0] for i in items)),
-            hr_change_bpm=_mean(i[1] for i in items),
-            relaxed_share=sum(i[2] for i in items) / len(items),
-        )
-        for (group, label), items in groups.items()
-    ]
-    order = {"technique": 0, "pressure": 1, "session length": 2}
-    return tuple(sorted(out, key=lambda c: (order.get(c.group, 3), -c.rmssd_pct)))

@@ -11,6 +11,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from hrv_relax.config import ENV_TIMEZONE, parse_zone, server_zone
 from hrv_relax.errors import InvalidInputError
 from hrv_relax.store.engine import Store
@@ -74,6 +77,11 @@ class ClinicClock:
     def stamp(self, at: dt.datetime) -> str:
         """ "2026-11-30 14:05": for tables, where a fixed width sorts and reads well."""
         return f"{self.local(at):%Y-%m-%d %H:%M}"
+
+    def stamps(self, at: npt.NDArray[np.datetime64]) -> list[str]:
+        """`stamp` of many UTC times at once (numpy datetimes without a zone)."""
+        naive = at.astype("datetime64[us]").astype(object)
+        return [self.stamp(t.replace(tzinfo=dt.UTC)) for t in naive]
 
     def day(self, at: dt.datetime) -> str:
         """ "30 November 2026"."""

@@ -32,6 +32,7 @@ from hrv_relax.analysis.relaxation import relaxation_shift, subwindows
 from hrv_relax.analysis.segments import Segment, marked_segments
 from hrv_relax.analysis.series import beat_series
 from hrv_relax.store import BeatArrays, MarkerRecord
+from hrv_relax.store.history_figures import HistoryFigures, SegmentHistory
 
 #: Bump when the JSON layout changes; the analysis code's own changes are caught by the hash.
 SUMMARY_FORMAT = 3
@@ -189,6 +190,35 @@ def _segment(beats: BeatArrays, result: SessionAnalysis, seg: Segment) -> Segmen
         variability=result.variability,
     )
     return SegmentFigures(seg.kind, seg.value, seg.start_s, seg.end_s, _shift(shift), "")
+
+
+def history_figures(figures: SessionFigures) -> HistoryFigures:
+    """The few figures of a session that the history page shows (stored beside its JSON)."""
+    main = figures.main
+    shift = main.shift if main else None
+    nan = math.nan
+    return HistoryFigures(
+        duration_s=figures.duration_s,
+        artifact_pct=figures.artifact_pct,
+        baseline_ln_rmssd=figures.baseline.ln_rmssd,
+        baseline_hr_bpm=figures.baseline.hr_bpm,
+        ln_rmssd_change=shift.ln_rmssd.delta if shift else nan,
+        ln_rmssd_change_low=shift.ln_rmssd.ci_low if shift else nan,
+        ln_rmssd_change_high=shift.ln_rmssd.ci_high if shift else nan,
+        rmssd_change_pct=shift.rmssd_pct if shift else nan,
+        hr_change_bpm=shift.hr_bpm.delta if shift else nan,
+        verdict=shift.verdict if shift else None,
+        segments=tuple(
+            SegmentHistory(
+                kind=s.kind,
+                value=s.value,
+                ln_rmssd_change=s.shift.ln_rmssd.delta if s.shift else nan,
+                hr_change_bpm=s.shift.hr_bpm.delta if s.shift else nan,
+                verdict=s.shift.verdict if s.shift else None,
+            )
+            for s in figures.segments
+        ),
+    )
 
 
 # --- JSON (NaN is not JSON: it is stored as null) ------------------------------------------------

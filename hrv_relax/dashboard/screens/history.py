@@ -12,16 +12,12 @@ from hrv_relax.store.access import visible_clients
 from hrv_relax.store.user_names import user_names
 from hrv_relax.views.client_archive import client_archive
 from hrv_relax.views.client_choice import client_labels
+from hrv_relax.views.comparisons import MIN_COMPARISON_SESSIONS
 from hrv_relax.views.explanations import CHART_CAPTIONS
 from hrv_relax.views.export import summaries_to_csv
-from hrv_relax.views.history import (
-    MIN_COMPARISON_SESSIONS,
-    HistoryFilters,
-    build_history,
-    filter_choices,
-)
+from hrv_relax.views.history import HistoryFilters, build_history, filter_choices
 from hrv_relax.views.plain_words import client_history_sentence
-from hrv_relax.views.summary_cache import session_summaries, stale_count
+from hrv_relax.views.summary_cache import history_columns, session_summaries, stale_count
 from hrv_relax.vocabulary import Role
 
 CLINIC = 0
@@ -57,15 +53,15 @@ def show_progress(done: int, total: int) -> None:
     bar.progress(done / total, text=f"Analysed {done} of {total} sessions")
 
 
-summaries = session_summaries(store, viewer, client_ids=client_ids, progress=show_progress)
+sessions = history_columns(store, viewer, client_ids=client_ids, progress=show_progress)
 bar.empty()
-if not summaries:
+if not len(sessions):
     st.info(
         "No finished sessions yet." if for_client else "No finished sessions for this client yet."
     )
     st.stop()
 
-options = filter_choices(summaries)
+options = filter_choices(sessions)
 names = user_names(store, options.therapist_ids)
 if for_client:
     filters = HistoryFilters(client_ids=client_ids)
@@ -94,8 +90,8 @@ else:
         until=until,
         marker=marker,
     )
-view = build_history(summaries, filters)
-if not view.points:
+view = build_history(sessions, filters)
+if not len(view.timeline):
     st.info(f"None of the {view.n_all} sessions match these filters.")
     st.stop()
 
@@ -112,7 +108,7 @@ if for_client:
         st.caption(CHART_CAPTIONS["timeline"])
         st.caption(CHART_CAPTIONS["trend"])
 else:
-    st.markdown(f"**{len(view.points)} of {view.n_all} sessions.** {view.trend}")
+    st.markdown(f"**{len(view.timeline)} of {view.n_all} sessions.** {view.trend}")
     if usual_words:
         st.caption(usual_words)
 st.markdown("#### Your sessions over time" if for_client else "#### Sessions over time")
@@ -157,7 +153,10 @@ cols[0].download_button(
         viewer,
         "session summaries CSV",
         "clinic" if client_id == CLINIC else f"client {client_id}",
-        lambda: summaries_to_csv(summaries, get_clock()),
+        # The full summaries, read only when the file is asked for.
+        lambda: summaries_to_csv(
+            session_summaries(store, viewer, client_ids=client_ids, recompute=False), get_clock()
+        ),
     ),
     file_name="hrv-relax-summaries.csv",
     mime="text/csv",

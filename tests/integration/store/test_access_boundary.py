@@ -28,12 +28,16 @@ UNSCOPED = {
     "summary_rows",
     "import_beats",
     "count_stale",
+    "stale_session_ids",
+    "current_history",
 }
 # summary_cache narrows the client ids to the viewer's, then reads rows and their beats (one
 # scope check, not one per session); importing writes once the viewer's client is checked.
 ALLOWED = {
     ("hrv_relax/views/summary_cache.py", "summary_rows"),
     ("hrv_relax/views/summary_cache.py", "count_stale"),
+    ("hrv_relax/views/summary_cache.py", "stale_session_ids"),
+    ("hrv_relax/views/summary_cache.py", "current_history"),
     ("hrv_relax/views/summary_cache.py", "load_beats"),
     ("hrv_relax/views/summary_cache.py", "list_markers"),
     ("hrv_relax/capture/importing.py", "import_beats"),

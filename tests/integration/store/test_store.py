@@ -53,6 +53,8 @@ def test_migrations_create_every_table_and_sqlite_uses_wal(store: Store) -> None
         "beats",
         "markers",
         "session_summaries",
+        "summary_figures",
+        "summary_segments",
     } <= tables
     assert "alembic_version" in tables
     if not store.is_sqlite:
@@ -68,7 +70,7 @@ def test_reopening_an_existing_database_is_a_no_op(any_db_url: str) -> None:
     first.close()
     again = open_store(any_db_url)
     with again.read() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
     assert [c.name for c in list_clients(again)] == ["Dana"]
 
 

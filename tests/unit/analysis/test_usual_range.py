@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from hrv_relax.analysis import against_normal, normal_range
+from hrv_relax.analysis import (
+    against_normal,
+    normal_range,
+    positions_against_normal,
+    rolling_normal_ranges,
+)
 
 SESSIONS = 4000
 
@@ -48,3 +53,32 @@ def test_no_range_before_five_past_sessions():
     assert normal_range([3.5, 3.6, 3.7, 3.6]) is None
     assert against_normal(3.0, normal_range([3.5, 3.6, 3.7, 3.6])) == "no history"
     assert normal_range([3.5, 3.6, 3.7, 3.6, float("nan"), 3.5]) is not None
+
+
+def test_rolling_ranges_are_each_sessions_normal_range_of_its_clients_earlier_baselines():
+    """All sessions at once (the history page) equal `normal_range` session by session:
+    three clients' sessions interleaved, some baselines not computable (NaN)."""
+    rng = np.random.default_rng(11)
+    n, window = 400, 10
+    clients = rng.integers(1, 4, n)
+    values = 3.6 + 0.2 * rng.standard_normal(n)
+    values[rng.random(n) < 0.15] = np.nan
+    ranges = rolling_normal_ranges(values, clients, window)
+    positions = positions_against_normal(values, ranges)
+    for k in range(n):
+        earlier = values[:k][clients[:k] == clients[k]][-window:]
+        usual = normal_range(earlier.tolist())
+        assert positions[k] == against_normal(float(values[k]), usual), k
+        if usual is None:
+            assert np.isnan(ranges.low[k]) and np.isnan(ranges.high[k]), k
+        else:
+            assert ranges.n_sessions[k] == usual.n_sessions
+            assert ranges.low[k] == pytest.approx(usual.low, abs=1e-12), k
+            assert ranges.high[k] == pytest.approx(usual.high, abs=1e-12), k
+    assert np.isfinite(ranges.low).sum() > 300  # most sessions have a range to compare with
+    assert set(positions) == {"below normal", "within normal", "above normal", "no history"}
+
+
+def test_rolling_ranges_of_no_sessions():
+    empty = rolling_normal_ranges(np.array([]), np.array([], dtype=np.int64), 10)
+    assert empty.low.size == 0 and positions_against_normal(np.array([]), empty).size == 0
