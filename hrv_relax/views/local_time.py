@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from hrv_relax.config import ENV_TIMEZONE, parse_zone, server_zone
 from hrv_relax.errors import InvalidInputError
 from hrv_relax.store.engine import Store
 from hrv_relax.store.settings import TIME_ZONE, get_setting
+
+#: How a table writes a time: "2026-11-30 14:05" (a fixed width sorts and reads well).
+STAMP = "%Y-%m-%d %H:%M"
 
 
 def clinic_zone(store: Store | None = None) -> dt.tzinfo:
@@ -76,12 +80,12 @@ class ClinicClock:
 
     def stamp(self, at: dt.datetime) -> str:
         """ "2026-11-30 14:05": for tables, where a fixed width sorts and reads well."""
-        return f"{self.local(at):%Y-%m-%d %H:%M}"
+        return self.local(at).strftime(STAMP)
 
     def stamps(self, at: npt.NDArray[np.datetime64]) -> list[str]:
-        """`stamp` of many UTC times at once (numpy datetimes without a zone)."""
-        naive = at.astype("datetime64[us]").astype(object)
-        return [self.stamp(t.replace(tzinfo=dt.UTC)) for t in naive]
+        """`stamp` of many UTC times at once (numpy datetimes without a zone), by pandas."""
+        utc = pd.DatetimeIndex(at.astype("datetime64[us]")).tz_localize("UTC")
+        return list(utc.tz_convert(self.zone).strftime(STAMP))
 
     def day(self, at: dt.datetime) -> str:
         """ "30 November 2026"."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from hrv_relax.config import parse_zone
@@ -69,3 +70,18 @@ def test_the_zone_comes_from_the_environment_then_the_setting_then_the_server(
     with pytest.raises(ConfigurationError, match="'Lisbon'"):
         clinic_zone(store)
     store.close()
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [BERLIN, parse_zone("America/New_York"), dt.timezone(dt.timedelta(hours=5, minutes=45))],
+    ids=["Berlin", "New York", "+05:45"],
+)
+def test_many_stamps_at_once_are_each_times_stamp(zone: dt.tzinfo) -> None:
+    """Across Berlin's and New York's changes of summer time, and a fixed offset."""
+    start = dt.datetime(2026, 3, 7, 0, 0, 30, 999_999, tzinfo=dt.UTC)
+    times = [start + dt.timedelta(minutes=97 * k) for k in range(600)]  # to mid April
+    c = ClinicClock(zone, now=NOW)
+    at = np.array([t.replace(tzinfo=None) for t in times], dtype="datetime64[us]")
+    assert c.stamps(at) == [c.stamp(t) for t in times]
+    assert c.stamps(at[:0]) == []
