@@ -11,6 +11,7 @@ from hrv_relax.dashboard.context import (
     current_viewer,
     get_store,
     is_demo,
+    renew_cookie_once,
     sign_out,
     watch_sign_in,
 )
@@ -70,6 +71,7 @@ else:
         if viewer.is_admin:
             pages.append(_page("admin", "Accounts and privacy", ":material/admin_panel_settings:"))
     navigation = st.navigation(pages, position="top")
+    renew_cookie_once()
 
 with st.sidebar:
     st.markdown("### hrv-relax")

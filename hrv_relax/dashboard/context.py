@@ -20,6 +20,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from hrv_relax.auth.login import viewer_for
 from hrv_relax.auth.sign_ins import (
     BROWSER_COOKIE,
+    browser_digest,
     check_browser,
     is_browser_secret,
     new_browser_secret,
@@ -27,6 +28,7 @@ from hrv_relax.auth.sign_ins import (
     sign_out_everywhere,
 )
 from hrv_relax.config import ENV_DEMO, idle_limit_s
+from hrv_relax.dashboard.cookie_renewal import offer_renewal, renewal_script
 from hrv_relax.dashboard.guards import connection_browser
 from hrv_relax.dashboard.literal import literal
 from hrv_relax.dashboard.shared import shared_store
@@ -40,6 +42,7 @@ from hrv_relax.views.local_time import ClinicClock
 
 NOTICE = "auth_notice"  # why the last sign-in ended, shown on the sign-in page
 SIGN_IN_ID = "sign_in_id"  # the sign-in the page was last shown for (to check downloads)
+RENEW_TICKET = "cookie_renewal"  # the one-time ticket for the new cookie after signing in
 NO_BROWSER = "test_browser"  # AppTest only: stands in for the browser's cookie jar
 #: How often an open page checks that its sign-in still holds (without counting as use).
 SIGN_IN_WATCH = dt.timedelta(seconds=20)
@@ -100,9 +103,19 @@ def sign_in(viewer: Viewer) -> bool:
     if not is_browser_secret(secret):
         return False
     assert secret is not None
-    st.session_state[SIGN_IN_ID] = sign_in_browser(get_store(), viewer, secret)
+    sign_in_id = sign_in_browser(get_store(), viewer, secret)
+    st.session_state[SIGN_IN_ID] = sign_in_id
     st.session_state.pop(NOTICE, None)
+    if not isinstance(_client(), Mock):  # a real browser: it trades this cookie for a new one
+        st.session_state[RENEW_TICKET] = offer_renewal(sign_in_id, browser_digest(secret))
     return True
+
+
+def renew_cookie_once() -> None:
+    """On the first page after signing in: the script that fetches the new browser cookie."""
+    ticket = st.session_state.pop(RENEW_TICKET, None)
+    if isinstance(ticket, str):
+        st.html(renewal_script(ticket), unsafe_allow_javascript=True)
 
 
 def sign_out(store: Store, viewer: Viewer, notice: str = "") -> None:

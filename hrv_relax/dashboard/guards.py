@@ -8,6 +8,8 @@ request and every websocket handshake before Streamlit does:
   site that rebinds its name to 127.0.0.1 sends its own name as Host.
 - The browser cookie: every browser gets a random `hrv_relax_browser` cookie (HttpOnly,
   SameSite=Strict) with its first page; sign-ins are recorded against it (auth/sign_ins.py).
+- A new cookie at every sign-in (`/_hrv/renew`, see cookie_renewal.py), so a cookie planted
+  before it names no sign-in.
 - Uploads (`/_stcore/upload_file/...`) only from a browser signed in as staff (import is
   theirs), and no larger than import accepts; downloads (media sent as an attachment) only
   to a signed-in browser.
@@ -27,19 +29,22 @@ from http.cookies import CookieError, SimpleCookie
 
 import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hrv_relax.auth.sign_ins import (
     BROWSER_COOKIE,
     BrowserSignIn,
+    browser_digest,
     check_browser,
     is_browser_secret,
     new_browser_secret,
 )
 from hrv_relax.config import ENV_ALLOWED_HOSTS, idle_limit_s
+from hrv_relax.dashboard.cookie_renewal import RENEW_PATH, TICKET_HEADER, take_renewal
 from hrv_relax.dashboard.shared import shared_store
 from hrv_relax.formats.recording import MAX_FILE_BYTES
+from hrv_relax.store.sign_ins import rebind_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +149,9 @@ class DashboardGuard:
             finally:
                 connection_browser.reset(token)
             return
+        if scope["path"] == RENEW_PATH:
+            await _renew(scope, receive, send, headers, secret)
+            return
         refusal = await self._refusal(scope, headers, secret)
         if refusal is not None:
             await _refuse(scope, receive, send, *refusal)
@@ -203,10 +211,36 @@ def _downloads_signed_in(send: Send, secret: str | None) -> Send:
     return sending
 
 
+async def _renew(
+    scope: Scope, receive: Receive, send: Send, headers: Headers, secret: str | None
+) -> None:
+    """Trade a signed-in page's one-time ticket for a new browser cookie (cookie_renewal)."""
+    old = browser_digest(secret) if secret is not None else None
+    sign_in_id = None
+    if scope["method"] == "POST":
+        sign_in_id = take_renewal(headers.get(TICKET_HEADER), old)
+    new = new_browser_secret()
+    if sign_in_id is None or old is None:
+        await _refuse(scope, receive, send, 403, "Nothing to renew.")
+        return
+    moved = await anyio.to_thread.run_sync(
+        lambda: rebind_sign_in(shared_store(), sign_in_id, old, browser_digest(new))
+    )
+    if not moved:
+        await _refuse(scope, receive, send, 403, "Nothing to renew.")
+        return
+    response = Response(status_code=204, headers={"cache-control": "no-store"})
+    response.headers.append("set-cookie", browser_cookie(new, secure=_secure(scope, headers)))
+    await response(scope, receive, send)
+
+
+def _secure(scope: Scope, headers: Headers) -> bool:
+    return scope.get("scheme") == "https" or headers.get("x-forwarded-proto") == "https"
+
+
 def _with_cookie(send: Send, scope: Scope, headers: Headers) -> Send:
     """`send`, adding a new browser cookie to the response."""
-    secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto") == "https"
-    cookie = browser_cookie(new_browser_secret(), secure=secure)
+    cookie = browser_cookie(new_browser_secret(), secure=_secure(scope, headers))
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":

@@ -77,6 +77,22 @@ def touch_sign_in(store: Store, sign_in_id: int, now: dt.datetime) -> None:
         )
 
 
+def rebind_sign_in(store: Store, sign_in_id: int, old_digest: str, new_digest: str) -> bool:
+    """Move a sign-in that has not ended from one browser cookie to another; False if it is
+    not that cookie's (or has ended)."""
+    with store.write() as conn:
+        result = conn.execute(
+            update(sign_ins)
+            .where(
+                sign_ins.c.id == sign_in_id,
+                sign_ins.c.browser_digest == old_digest,
+                sign_ins.c.ended_at.is_(None),
+            )
+            .values(browser_digest=new_digest)
+        )
+        return bool(result.rowcount == 1)
+
+
 def end_sign_in(store: Store, sign_in_id: int, reason: str, now: dt.datetime | None = None) -> None:
     with store.write() as conn:
         _end(conn, sign_ins.c.id == sign_in_id, reason, now or utcnow())

@@ -104,3 +104,37 @@ def test_idle_signs_out_but_watching_a_recording_does_not(
     finally:
         stop_all_recordings(store)
         store.close()
+
+
+def _cookie(page: object) -> str:
+    cookies = page.context.cookies()  # type: ignore[attr-defined]
+    return str(next(c["value"] for c in cookies if c["name"] == "hrv_relax_browser"))
+
+
+def test_signing_in_gives_the_browser_a_new_cookie_and_a_planted_one_names_nothing(
+    dashboard: Served,
+) -> None:
+    with chromium_page() as page:
+        page.goto(dashboard.url)
+        page.get_by_label("User name").wait_for(timeout=60_000)
+        planted = _cookie(page)  # as if someone had put it there, and kept a copy
+        sign_in(page, "sam", PASSWORD)
+        _signed_in(page)
+        deadline = time.monotonic() + 30
+        while _cookie(page) == planted and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert _cookie(page) != planted
+        page.reload()
+        _signed_in(page)
+        intruder = page.context.browser.new_context().new_page()
+        intruder.context.add_cookies(
+            [{"name": "hrv_relax_browser", "value": planted, "url": dashboard.url}]
+        )
+        intruder.goto(dashboard.url + "sessions")
+        intruder.get_by_role("heading", name="Sign in").wait_for(timeout=30_000)
+        assert intruder.get_by_text(SIGNED_IN).count() == 0
+        # The renewal takes only a ticket the signed-in page was sent, once.
+        for headers in ({}, {"x-hrv-renew": "forged"}):
+            status = intruder.request.post(dashboard.url + "_hrv/renew", headers=headers).status
+            assert status == 403
+        assert page.request.get(dashboard.url + "_hrv/renew").status == 403
