@@ -71,8 +71,11 @@ def take_renewal(ticket: str | None, cookie_digest: str | None) -> int | None:
 def renewal_script(ticket: str) -> str:
     """What the signed-in page runs once: trade the ticket for a new cookie, then reload."""
     path = json.dumps("." + RENEW_PATH)  # relative: works under a proxy's path prefix too
+    # The address as the sign-in left it: the page run that follows may change its query
+    # (the review page does), and the reload should show what this run showed.
     return (
-        "<script>fetch(" + path + ", {method: 'POST', credentials: 'same-origin', "
+        "<script>(function () { var here = window.location.href; fetch(" + path + ", "
+        "{method: 'POST', credentials: 'same-origin', "
         f"headers: {{'{TICKET_HEADER}': {json.dumps(ticket)}}}}})"
-        ".then(function (r) { if (r.ok) { window.location.reload(); } });</script>"
+        ".then(function (r) { if (r.ok) { window.location.replace(here); } }); })();</script>"
     )

@@ -124,6 +124,9 @@ def test_signing_in_gives_the_browser_a_new_cookie_and_a_planted_one_names_nothi
         while _cookie(page) == planted and time.monotonic() < deadline:
             page.wait_for_timeout(200)
         assert _cookie(page) != planted
+        page.wait_for_timeout(500)  # the page reloads itself with the new cookie
+        page.wait_for_load_state()
+        _signed_in(page)
         page.reload()
         _signed_in(page)
         intruder = page.context.browser.new_context().new_page()

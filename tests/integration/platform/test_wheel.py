@@ -1,6 +1,8 @@
 """What `pip install hrv-relax` gives a user: the built wheel, installed outside the tree.
 
-The wheel is built from this checkout, installed (not editable) into a fresh virtual
+The wheel is built as pip builds a release (an sdist of this checkout, then the wheel from
+that sdist in a clean folder: a stale `build/` of the checkout cannot slip old modules in),
+installed (not editable) into a fresh virtual
 environment, and run from a folder that is not the repository, so nothing of the source tree
 can stand in for a file the wheel lacks: every module imports, `hrv-relax --help` answers, and
 `hrv-relax demo --no-browser` serves a live page that Chromium shows.
@@ -11,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,8 +49,13 @@ def _run(*argv: str | Path, cwd: Path) -> str:
 @pytest.mark.slow
 def test_the_built_wheel_installs_imports_and_serves_the_demo(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    _run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, REPO, cwd=tmp_path)
+    _run(sys.executable, "-m", "build", "--outdir", dist, REPO, cwd=tmp_path)
     (wheel,) = dist.glob("hrv_relax-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    # Streamlit would serve a dashboard/pages/ folder to anyone, signed in or not.
+    assert not [n for n in names if n.startswith("hrv_relax/dashboard/pages/")]
+    assert "hrv_relax/dashboard/screens/live.py" in names
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
