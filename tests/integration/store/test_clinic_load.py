@@ -98,13 +98,20 @@ def test_twenty_rooms_in_real_time_and_twenty_fast_while_dashboards_read(
             )
             for seed in seeds
         }
-        sids = {seed: session_id_of(proc) for seed, proc in procs.items()}
-        time.sleep(REALTIME_S)
-        store = open_store(any_db_url, migrate=False)
-        for seed in REALTIME_SEEDS:
-            request_stop(store, sids[seed])
-        store.close()
-        codes = {seed: proc.wait(timeout=120) for seed, proc in procs.items()}
+        try:
+            sids = {seed: session_id_of(proc) for seed, proc in procs.items()}
+            time.sleep(REALTIME_S)
+            store = open_store(any_db_url, migrate=False)
+            for seed in REALTIME_SEEDS:
+                request_stop(store, sids[seed])
+            store.close()
+            codes = {seed: proc.wait(timeout=120) for seed, proc in procs.items()}
+        except BaseException:
+            for proc in procs.values():  # a failure here must not leave 40 recorders running
+                proc.kill()
+            said = {seed: log.read_text()[-2000:] for seed, log in logs.items()}
+            print({seed: text for seed, text in said.items() if text})
+            raise
     assert readers.errors == []
     assert readers.reads >= N_READERS * 5
     for log in logs.values():
