@@ -48,7 +48,7 @@ def _done(message: str) -> None:
 
 users = list_users(store, viewer)
 clients = visible_clients(store, viewer)
-labels = client_labels(clients)
+labels = client_labels(store, clients)
 
 st.markdown("#### The practice")
 SERVER_ZONE = "This computer's time zone"

@@ -27,7 +27,7 @@ viewer = require_viewer()
 # A client sees her own history, addressed to her, without the staff's filters.
 for_client = viewer.role == Role.CLIENT
 st.title("Your history" if for_client else "Client history")
-clients = client_labels(visible_clients(store, viewer))
+clients = client_labels(store, visible_clients(store, viewer))
 if not clients:
     st.info(
         "No clients yet. Record a session with "

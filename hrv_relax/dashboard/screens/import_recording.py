@@ -24,7 +24,7 @@ st.caption(
     "Polar Sensor Logger RR, Polar .hrm, Elite HRV / Kubios / plain RR text (ms or s), CSV with "
     "a header, Garmin FIT with HRV logging. The file becomes a finished session of the client."
 )
-labels = client_labels(visible_clients(store, viewer))
+labels = client_labels(store, visible_clients(store, viewer))
 choice = st.selectbox(
     "Client", [*labels, NEW], format_func=lambda c: labels.get(c, NEW), key="import_client"
 )

@@ -62,7 +62,7 @@ st.html(GLANCE_CSS if glance else LIVE_CSS)
 
 def _start_panel(expanded: bool) -> None:
     with st.expander("Start a session", expanded=expanded, icon=":material/play_circle:"):
-        labels = client_labels(visible_clients(store, viewer))
+        labels = client_labels(store, visible_clients(store, viewer))
         pick = st.selectbox(
             "Client",
             [*labels, NEW_CLIENT],

@@ -14,7 +14,7 @@ store = get_store()
 viewer = require_viewer()
 st.title("Your sessions" if viewer.role == Role.CLIENT else "Sessions")
 
-labels = client_labels(visible_clients(store, viewer))
+labels = client_labels(store, visible_clients(store, viewer))
 client_id: int | None = None
 if len(labels) > 1:
     client_id = st.selectbox(

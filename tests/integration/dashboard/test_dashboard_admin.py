@@ -10,7 +10,7 @@ import pytest
 from hrv_relax.auth.login import authenticate
 from hrv_relax.dashboard.server import demo_credentials
 from hrv_relax.demo.practice import DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PASSWORD, ensure_demo_accounts
-from hrv_relax.store import add_client, find_client, list_sessions, open_store
+from hrv_relax.store import add_client, find_client, find_user, list_sessions, open_store
 from hrv_relax.store.accounts import demo_only, therapists_share
 from hrv_relax.store.audit import recent_audit
 from hrv_relax.store.settings import clinic_name
@@ -29,8 +29,11 @@ def test_clients_sharing_a_name_are_told_apart_by_number_in_the_pickers(
     at = signed_in_app(store, "admin")
     at.switch_page("screens/admin.py").run()
     form = next(s for s in at.selectbox if s.label == "Client to delete")
-    assert f"{ELI} (#{practice.eli_client})" in form.options
-    assert f"{ELI.lower()} (#{namesake.id})" in form.options and DANA in form.options
+    kim = find_user(store, "kim")
+    assert kim is not None
+    assert f"{ELI} (#{practice.eli_client} · {kim.display_name})" in form.options
+    assert f"{ELI.lower()} (#{namesake.id} · no therapist)" in form.options
+    assert DANA in form.options  # a name only one client has: no number
     form.select(namesake.id)
     next(t for t in at.text_input if t.label.startswith("Type the client")).input(ELI.lower())
     next(b for b in at.button if b.label == "Delete for good").click().run()
