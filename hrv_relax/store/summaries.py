@@ -81,6 +81,7 @@ def _finished(
 def _cached(scope: str) -> Any:
     return (
         select(
+            session_summaries.c.id,
             session_summaries.c.session_id,
             session_summaries.c.analysis_version,
             session_summaries.c.data,
@@ -113,11 +114,15 @@ def _stale(
     return (
         select(sessions.c.id)
         .outerjoin(cached, cached.c.session_id == sessions.c.id)
+        .outerjoin(summary_figures, summary_figures.c.summary_id == cached.c.id)
         .where(
             and_(*_finished(client_ids, therapist_ids)),
             or_(
                 cached.c.analysis_version.is_(None),
                 cached.c.analysis_version != analysis_version,
+                # A summary without its history figures (never written so, but a database
+                # can be edited by hand) is recomputed rather than left out of the history.
+                summary_figures.c.summary_id.is_(None),
             ),
         )
     )
@@ -131,7 +136,8 @@ def count_stale(
     therapist_ids: Sequence[int] | None = None,
     scope: str = SESSION_SCOPE,
 ) -> int:
-    """How many finished sessions have no cached summary of `analysis_version` (no decoding)."""
+    """How many finished sessions have no cached summary of `analysis_version` with its
+    history figures (no decoding)."""
     stale = _stale(analysis_version, client_ids, therapist_ids, scope).subquery()
     with store.read() as conn:
         return int(conn.execute(select(func.count()).select_from(stale)).scalar_one())
@@ -144,7 +150,8 @@ def stale_session_ids(
     client_ids: Sequence[int] | None = None,
     scope: str = SESSION_SCOPE,
 ) -> list[int]:
-    """The finished sessions without a cached summary of `analysis_version`, oldest first."""
+    """The finished sessions without a cached summary of `analysis_version` with its history
+    figures, oldest first."""
     query = _stale(analysis_version, client_ids, None, scope).order_by(
         sessions.c.started_at, sessions.c.id
     )

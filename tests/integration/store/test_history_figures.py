@@ -196,6 +196,21 @@ def _points_match(a: HistoryView, b: HistoryView) -> bool:
     )
 
 
+def test_a_summary_without_its_figures_is_recomputed_not_left_out(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    practice = make_practice(tmp_path_factory.mktemp("no-figures") / "practice.db")
+    store = practice.store
+    assert len(history_columns(store, SYSTEM)) == 12
+    with store.write() as conn:  # as a hand-edited (or half-restored) database might be
+        conn.execute(summary_figures.delete().where(summary_figures.c.summary_id <= 3))
+    assert stale_count(store, SYSTEM) == 3
+    calls: list[int] = []
+    table = history_columns(store, SYSTEM, progress=lambda d, t: calls.append(d))
+    assert calls == [1, 2, 3] and len(table) == 12 and stale_count(store, SYSTEM) == 0
+    store.close()
+
+
 def test_a_read_only_database_shows_the_sessions_it_could_not_cache(
     tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
