@@ -14,6 +14,7 @@ import streamlit as st
 from hrv_relax.capture.processes import start_recording
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
+from hrv_relax.dashboard.charts.ready import ready_figure
 from hrv_relax.dashboard.context import (
     current_viewer,
     get_clock,
@@ -379,7 +380,7 @@ def live_panel() -> None:
     _tiles((*main, *status))
     if view.recording:
         _markers(view)
-    st.plotly_chart(live_figure(view), width="stretch", key="live_chart")
+    st.plotly_chart(ready_figure(live_figure(view)), width="stretch", key="live_chart")
     _notes(view)
 
 
