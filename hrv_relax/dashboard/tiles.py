@@ -102,7 +102,8 @@ def breathing_text(breathing_per_min: float) -> str | None:
 def relaxation_tile(view: LiveView) -> Tile:
     shift = view.shift_now
     helptext = (
-        "The last 2 minutes against the baseline, cut into 30 s pieces: change in heart rate "
+        "The last 2 minutes against the baseline, cut into 30 s pieces from the baseline's end "
+        "(updated as each piece completes): change in heart rate "
         "and in RMSSD, with the review's 95 % interval, which allows for how this session's "
         "heart has wandered so far (neighbouring pieces alike, slow drift). 'Calmer' needs "
         "heart rate down or RMSSD up beyond that (and by at least 1 bpm or 10 % lnRMSSD), "

@@ -31,10 +31,10 @@ from hrv_relax.analysis.constants import (
     MAX_IRREGULAR_PCT,
     MS_PER_MINUTE,
     ROLLING_TIME_WINDOW_S,
+    SUBWINDOW_S,
 )
 from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import (
-    PieceVariability,
     SubWindows,
     relaxation_shift,
     session_variability,
@@ -74,7 +74,10 @@ LIVE_WARMUP_BEATS = 256
 # The live breathing rate is read from the RR spectrum of the last two minutes: the spectrum
 # needs one (hrv_indices' HF minimum), and two hold six breaths even at 3/min.
 BREATHING_WINDOW_S = 120.0
-# "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline.
+# "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline: the
+# two minutes up to the last whole 30 s piece since the baseline ended, on the grid of pieces
+# the session's wander is measured on. It changes when a piece is complete (or the beats or
+# flags it read change), not at every refresh.
 NOW_WINDOW_S = 120.0
 # Live status older than this means the recorder is not reporting (dead or cut off).
 STATUS_STALE_S = 5.0
@@ -107,7 +110,7 @@ class LiveView:
     rolling: RollingTimeDomain  # HR and RMSSD on 60 s windows every 5 s
     phases: tuple[Span, ...]
     baseline: HrvIndices | None  # the finished baseline (marked, or first 3 minutes), if reliable
-    shift_now: RelaxationShift | None  # the last 2 minutes against the baseline
+    shift_now: RelaxationShift | None  # the last 2 minutes of whole 30 s pieces against it
     shift_why: Reason  # why there is no shift yet (when shift_now is None)
     gaps: tuple[Span, ...]
     events: tuple[MarkerRecord, ...]  # technique, pressure, region and note markers
@@ -181,11 +184,10 @@ def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) ->
     return Reason(ReasonCode.FEW_RECENT_BEATS, "not enough clean beats in the last 2 minutes")
 
 
-def _same_pieces(a: SubWindows, b: SubWindows) -> bool:
-    return a.start_s == b.start_s and all(
-        np.array_equal(x, y, equal_nan=True)
-        for x, y in ((a.hr_bpm, b.hr_bpm), (a.ln_rmssd, b.ln_rmssd), (a.end_s, b.end_s))
-    )
+def _reads_to(t_s: npt.NDArray[np.float64], end_s: float) -> int:
+    """The beats (and flags) a window ending at ``end_s`` reads lie before this index: those
+    up to ``end_s`` and the two neighbours :func:`_slice` adds."""
+    return int(np.searchsorted(t_s, end_s, side="right")) + 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,17 @@ class _Baseline:
     span: Span
     indices: HrvIndices | None
     pieces: SubWindows
+    reads_to: int  # computed from the beats (and flags) before this index
+
+
+@dataclass(frozen=True, slots=True)
+class _Now:
+    """What "relaxation now" was as of one whole 30 s piece since the baseline."""
+
+    base: _Baseline
+    end_s: float  # the end of the last whole piece: the comparison's "now"
+    shift: RelaxationShift | None
+    reads_to: int  # computed from the beats (and flags) before this index
 
 
 class LiveFeed:
@@ -219,7 +232,7 @@ class LiveFeed:
         self._reading = _empty()
         self._markers: tuple[MarkerRecord, ...] | None = None
         self._baseline: _Baseline | None = None
-        self._variability: tuple[_Baseline, SubWindows, PieceVariability] | None = None
+        self._now: _Now | None = None
 
     @property
     def n_beats(self) -> int:
@@ -252,11 +265,12 @@ class LiveFeed:
         )
         self._series = self._extended_series(old_n)
         changed = self._classify(old_n)
-        # The baseline's figures read its beats, their flags and the two beats after it.
-        if self._baseline is not None:
-            end_s = self._baseline.span.end_s
-            if changed <= int(np.searchsorted(self._beats.t_s, end_s, side="right")) + 2:
-                self._baseline = None
+        # Figures kept from beats whose flags changed, or computed before the beats they read
+        # were all there (a recorder stores beats up to ~2 s late), are computed again.
+        if self._baseline is not None and changed < self._baseline.reads_to:
+            self._baseline = None
+        if self._now is not None and changed < self._now.reads_to:
+            self._now = None
         self._roll(changed)
         self._feed_live(new, old_n)
 
@@ -348,18 +362,38 @@ class LiveFeed:
             base_span,
             _indices(self._series, base_span.start_s, base_span.end_s),
             _pieces(self._series, ~self._ectopy, base_span.start_s, base_span.end_s),
+            _reads_to(self._beats.t_s, base_span.end_s),
         )
         return self._baseline
 
-    def _session_variability(self, base: _Baseline, since: SubWindows) -> PieceVariability:
-        """The session's piece variability, fitted again only when its pieces change (a
-        new 30 s piece comes every 30 s; the fit costs more than the rest of a refresh)."""
-        kept = self._variability
-        if kept is not None and kept[0] is base and _same_pieces(kept[1], since):
-            return kept[2]
-        variability = session_variability(base.pieces, [since])
-        self._variability = (base, since, variability)
-        return variability
+    def _shift_now(self, base: _Baseline, indices: HrvIndices, now_t: float) -> _Now | None:
+        """The last two minutes of whole 30 s pieces since the baseline, against it (None
+        before there are two minutes of them)."""
+        since_s = base.span.end_s
+        pieces = math.floor((now_t - since_s) / SUBWINDOW_S + 1e-9)
+        end_s = since_s + pieces * SUBWINDOW_S
+        if end_s - since_s < NOW_WINDOW_S:
+            return None
+        kept = self._now
+        if kept is not None and kept.base is base and kept.end_s == end_s:
+            return kept
+        shift = None
+        now_span = (end_s - NOW_WINDOW_S, end_s)
+        now_indices = _indices(self._series, *now_span)
+        if now_indices is not None:
+            # The session analysis's rule: the drift allowed for comes from the session so
+            # far, the baseline and everything since it (its first minutes left out).
+            keep = ~self._ectopy
+            since = _pieces(self._series, keep, since_s, end_s)
+            shift = relaxation_shift(
+                base.pieces,
+                _pieces(self._series, keep, *now_span),
+                indices,
+                now_indices,
+                variability=session_variability(base.pieces, [since]),
+            )
+        self._now = _Now(base, end_s, shift, _reads_to(self._beats.t_s, end_s))
+        return self._now
 
     def _view(self, read: LiveRead, now: dt.datetime) -> LiveView:
         session, beats, markers, status = read.session, self._beats, read.markers, read.status
@@ -385,19 +419,8 @@ class LiveFeed:
             base = self._finished_baseline(base_span)
             baseline = base.indices if base is not None else None
             if base is not None and baseline is not None:
-                now_span = (max(now_t - NOW_WINDOW_S, base.span.end_s), now_t)
-                now_indices = _indices(self._series, *now_span)
-                if now_indices is not None and now_span[1] - now_span[0] >= NOW_WINDOW_S:
-                    # The session analysis's rule: the drift allowed for comes from the session
-                    # so far, the baseline and everything since it (its first minutes left out).
-                    since = _pieces(self._series, ~self._ectopy, base.span.end_s, now_t)
-                    shift_now = relaxation_shift(
-                        base.pieces,
-                        _pieces(self._series, ~self._ectopy, *now_span),
-                        baseline,
-                        now_indices,
-                        variability=self._session_variability(base, since),
-                    )
+                kept = self._shift_now(base, baseline, now_t)
+                shift_now = kept.shift if kept is not None else None
         return LiveView(
             session=session,
             breathing_per_min=_breathing(beats, reading),

@@ -77,14 +77,16 @@ def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
 
 
 def test_the_live_shift_is_the_session_rule(store: Store) -> None:
-    """Same pieces, same variogram of the session so far, same interval and verdict."""
-    sid = _recording(store, minutes_ago=9, beats_until_s=9 * 60 - 1)
+    """Same pieces, same variogram of the session so far, same interval and verdict, as of
+    the last whole 30 s piece since the baseline: 18 s into a piece, the one before it."""
+    sid = _recording(store, minutes_ago=9.3, beats_until_s=9.3 * 60 - 1)
     view = live_view(store, SYSTEM, sid)
     assert view.shift_now is not None
     beats = visible_beats(store, SYSTEM, sid)
     series = beat_series(beats.rr_ms, beats.t_s)
     keep = ~classify_artifacts(series.rr_ms).any
-    now_s = view.elapsed_s
+    assert view.elapsed_s == pytest.approx(558.0, abs=1.0)
+    now_s = 540.0
     base = subwindows(series, keep, 0.0, 300.0)
     wander = session_variability(base, [subwindows(series, keep, 300.0, now_s)])
     hr, ln_rmssd = heart_changes(base, subwindows(series, keep, now_s - 120.0, now_s), wander)
