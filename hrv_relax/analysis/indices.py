@@ -65,7 +65,14 @@ from hrv_relax.analysis.frequency import (
 from hrv_relax.analysis.nonlinear import poincare, stress_index, vlf_detrended_nn
 from hrv_relax.analysis.norms import DEFAULT_NORMS, AutonomicNorms, pns_index, sns_index
 from hrv_relax.analysis.reasons import Reason, ReasonCode, joined
-from hrv_relax.analysis.series import beat_series, coverage, select_nn
+from hrv_relax.analysis.series import (
+    BeatSeries,
+    BoolArray,
+    NnSelection,
+    beat_series,
+    coverage,
+    select_nn,
+)
 from hrv_relax.analysis.time_domain import time_domain
 
 NAN = math.nan
@@ -139,6 +146,15 @@ def _too_short(
     )
 
 
+def _breathing(spectra: GapFreeSpectra) -> float:
+    """Breaths/min from the spectrum of the stretches long enough for it (NaN if none is, or
+    without a clear peak)."""
+    if spectra.longest_s < max(MIN_HF_S, MIN_BREATHING_S):
+        return NAN
+    hf_psd = spectra.mean_psd(MIN_BREATHING_S)
+    return breathing_rate(*hf_psd) if hf_psd is not None else NAN
+
+
 def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, list[Reason]]:
     """(VLF, LF and HF; the powers LF/HF and n.u. come from; breaths/min; notes) of a window.
 
@@ -155,8 +171,7 @@ def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, l
             )
         )
         return NO_BANDS, NO_BANDS, NAN, notes
-    hf_psd = spectra.mean_psd(MIN_BREATHING_S)
-    breathing = breathing_rate(*hf_psd) if hf_psd is not None else NAN
+    breathing = _breathing(spectra)
     if math.isnan(breathing):
         notes.append(
             Reason(
@@ -193,27 +208,30 @@ def _spectrum(spectra: GapFreeSpectra) -> tuple[BandPowers, BandPowers, float, l
     return bands, ratios, breathing, notes
 
 
-def hrv_indices(
-    rr_ms: npt.ArrayLike,
-    *,
-    correct_artifacts: bool = True,
-    detrend: float | None = SMOOTHNESS_PRIORS_LAMBDA,
-    t_s: npt.ArrayLike | None = None,
-    norms: AutonomicNorms = DEFAULT_NORMS,
-    nonlinear: bool = True,
-    artifacts: ArtifactClasses | None = None,
-) -> HrvIndices:
-    """All HRV indices of one window of RR intervals (ms).
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """One window's beats judged: those kept, and whether the window can be trusted."""
 
-    ``detrend`` is the smoothness-priors lambda applied before the spectrum (Kubios default
-    500); ``None`` turns detrending off. ``t_s`` are beat end times (s), for recordings with
-    gaps. Units: ms, bpm, %, ms^2; ``ln_rmssd`` and ``ln_hf`` are natural logs of ms and ms^2.
-    A window too short (beats, covered time, clean pairs) or too artefact- or gap-laden has
-    every index NaN, mean RR and HR included; ``reason`` says why. ``nonlinear=False`` leaves
-    DFA alpha1 and sample entropy NaN (they cost more than everything else together).
-    ``artifacts``: the window's artefact classes when the caller has judged them already.
-    """
-    series = beat_series(rr_ms, t_s)
+    series: BeatSeries
+    keep: BoolArray
+    sel: NnSelection
+    artifact_pct: float
+    irregular_pct: float
+    duration_s: float  # covered time
+    gap_pct: float
+    reasons: tuple[Reason, ...]  # why it cannot be trusted (none when reliable)
+    usable: bool  # mean RR and HR stand (they do in an irregular rhythm)
+    reliable: bool
+
+    @property
+    def spectral_ok(self) -> bool:
+        """Whether artefacts and gaps leave room for a spectrum."""
+        return self.artifact_pct + self.gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
+
+
+def _judged(
+    series: BeatSeries, correct_artifacts: bool, artifacts: ArtifactClasses | None
+) -> _Judged:
     n = series.n
     if correct_artifacts:
         classes = classify_artifacts(series.rr_ms) if artifacts is None else artifacts
@@ -262,10 +280,48 @@ def hrv_indices(
                 f"{irregular_pct:.0f} % of beats",
             )
         )
-    reliable = not reasons
+    return _Judged(
+        series=series,
+        keep=keep,
+        sel=sel,
+        artifact_pct=artifact_pct,
+        irregular_pct=irregular_pct,
+        duration_s=duration_s,
+        gap_pct=gap_pct,
+        reasons=tuple(reasons),
+        usable=usable,
+        reliable=not reasons,
+    )
+
+
+def hrv_indices(
+    rr_ms: npt.ArrayLike,
+    *,
+    correct_artifacts: bool = True,
+    detrend: float | None = SMOOTHNESS_PRIORS_LAMBDA,
+    t_s: npt.ArrayLike | None = None,
+    norms: AutonomicNorms = DEFAULT_NORMS,
+    nonlinear: bool = True,
+    artifacts: ArtifactClasses | None = None,
+) -> HrvIndices:
+    """All HRV indices of one window of RR intervals (ms).
+
+    ``detrend`` is the smoothness-priors lambda applied before the spectrum (Kubios default
+    500); ``None`` turns detrending off. ``t_s`` are beat end times (s), for recordings with
+    gaps. Units: ms, bpm, %, ms^2; ``ln_rmssd`` and ``ln_hf`` are natural logs of ms and ms^2.
+    A window too short (beats, covered time, clean pairs) or too artefact- or gap-laden has
+    every index NaN, mean RR and HR included; ``reason`` says why. ``nonlinear=False`` leaves
+    DFA alpha1 and sample entropy NaN (they cost more than everything else together).
+    ``artifacts``: the window's artefact classes when the caller has judged them already.
+    """
+    window = _judged(beat_series(rr_ms, t_s), correct_artifacts, artifacts)
+    series, keep, sel, reasons = window.series, window.keep, window.sel, list(window.reasons)
+    artifact_pct, irregular_pct = window.artifact_pct, window.irregular_pct
+    duration_s, gap_pct = window.duration_s, window.gap_pct
+    usable, reliable = window.usable, window.reliable
 
     td = time_domain(sel)
-    spectral_ok = artifact_pct + gap_pct <= MAX_ARTIFACT_PCT_SPECTRAL
+    spectral_ok = window.spectral_ok
     # The stress index's slow trend comes from one 4 Hz spline of the window's clean beats.
     even = (
         resample(series.t_s[keep], series.rr_ms[keep], INTERPOLATION_RATE_HZ)
@@ -325,7 +381,7 @@ def hrv_indices(
         reasons += [Reason(ReasonCode.COMPLEXITY_LIMIT, nl.reason)] if nl.reason else []
 
     return HrvIndices(
-        n_beats=n,
+        n_beats=series.n,
         duration_s=duration_s,
         artifact_pct=artifact_pct,
         irregular_pct=irregular_pct,
@@ -355,3 +411,21 @@ def hrv_indices(
         dfa_alpha1=nl.dfa_alpha1,
         sampen=nl.sampen,
     )
+
+
+def window_breathing_per_min(
+    rr_ms: npt.ArrayLike,
+    *,
+    t_s: npt.ArrayLike | None = None,
+    detrend: float | None = SMOOTHNESS_PRIORS_LAMBDA,
+) -> float:
+    """The breathing rate (breaths/min) :func:`hrv_indices` gives the window, alone.
+
+    NaN, as there, when the window is not reliable, holds too many artefacts or gaps for a
+    spectrum, has no stretch long enough for one, or shows no clear breathing peak. For a
+    rate read every second: it skips every other index (about half the time).
+    """
+    window = _judged(beat_series(rr_ms, t_s), correct_artifacts=True, artifacts=None)
+    if not (window.reliable and window.spectral_ok):
+        return NAN
+    return _breathing(gap_free_spectra(window.series, window.keep, detrend))

@@ -33,6 +33,7 @@ from hrv_relax.analysis.constants import (
     ROLLING_TIME_WINDOW_S,
     SUBWINDOW_S,
 )
+from hrv_relax.analysis.indices import window_breathing_per_min
 from hrv_relax.analysis.reasons import Reason, ReasonCode
 from hrv_relax.analysis.relaxation import (
     SubWindows,
@@ -459,8 +460,7 @@ def _breathing(beats: BeatArrays, reading: LiveReading) -> float:
     if not reading.supportable or not len(beats) or reading.t_s != float(beats.t_s[-1]):
         return math.nan
     first = int(np.searchsorted(beats.t_s, reading.t_s - BREATHING_WINDOW_S, side="right"))
-    window = hrv_indices(beats.rr_ms[first:], t_s=beats.t_s[first:], nonlinear=False)
-    return window.breathing_rate_per_min
+    return window_breathing_per_min(beats.rr_ms[first:], t_s=beats.t_s[first:])
 
 
 def _irregular_reading(

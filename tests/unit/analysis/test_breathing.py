@@ -3,10 +3,13 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from hrv_relax.analysis import PhaseMark, analyze_session, hrv_indices
 from hrv_relax.analysis.constants import SLOW_BREATHING_PER_MIN
+from hrv_relax.analysis.indices import window_breathing_per_min
+from tests.conftest import reference
 from tests.support.breathing_rr import breathing_rr
 
 SLOW_REASON = "slow breathing (~6/min): HF, LF/HF and PNS/SNS do not apply"
@@ -123,3 +126,41 @@ def test_rolling_series_blank_hf_and_pns_sns_while_breathing_slowly():
     assert np.all(np.isfinite(spectral.lf_ms2[slow]))
     assert np.all(np.isfinite(autonomic.pns_index[autonomic.t_s <= 300.0]))
     assert np.all(np.isnan(autonomic.pns_index[autonomic.t_s >= 800.0]))
+
+
+def _breathing_windows():
+    """2-minute windows as the live tile reads them: clean, slow breathing, artefact-laden,
+    cut by a long gap, too short, and in atrial fibrillation (ltdb/14149)."""
+    for seed, rate in ((1, 15.0), (2, 6.0), (3, 11.0)):
+        sim = breathing_rr(seed, [(0.0, rate), (600.0, rate)])
+        for lo in np.arange(0.0, 480.0, 37.0):
+            inside = (sim.t_s > lo) & (sim.t_s <= lo + 120.0)
+            yield sim.rr_ms[inside], sim.t_s[inside]
+    sim = breathing_rr(4, [(0.0, 14.0), (300.0, 14.0)])
+    rr, t = sim.rr_ms[:140].copy(), sim.t_s[:140]
+    for share in (0.05, 0.12, 0.2):  # missed and doubled beats on a share of the beats
+        noisy = rr.copy()
+        hit = np.random.default_rng(int(share * 100)).random(rr.size) < share
+        noisy[hit] *= np.where(np.arange(hit.sum()) % 2, 0.5, 1.9)
+        yield noisy, t
+    gap = (t < 40.0) | (t > 70.0)
+    yield rr[gap], t[gap]
+    yield rr[:50], t[:50]
+    frame = pd.read_csv(reference("ltdb/14149.csv.gz"))
+    af = frame["rr_ms"].to_numpy(float)[:3000]
+    af_t = np.cumsum(af) / 1000.0
+    for lo in range(0, 2800, 400):
+        yield af[lo : lo + 140], af_t[lo : lo + 140]
+
+
+def test_the_breathing_rate_alone_is_the_one_of_all_indices():
+    outcomes = set()
+    for rr, t in _breathing_windows():
+        full = hrv_indices(rr, t_s=t, nonlinear=False)
+        alone = window_breathing_per_min(rr, t_s=t)
+        assert alone == full.breathing_rate_per_min or (
+            math.isnan(alone) and math.isnan(full.breathing_rate_per_min)
+        ), full.reason
+        outcomes.add((math.isnan(alone), full.reliable))
+    # Windows with a rate, unreliable ones and reliable ones without a rate were all seen.
+    assert outcomes == {(False, True), (True, False), (True, True)}
