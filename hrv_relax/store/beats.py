@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from hrv_relax.records import Beat, BeatArrays
 from hrv_relax.store.engine import Store
@@ -13,6 +13,13 @@ from hrv_relax.store.idempotent import insert_missing
 from hrv_relax.store.schema import beats
 
 _INSERT = insert(beats)  # built once: the recorder runs it in every commit
+# Built once too: the live page reads new beats every second, and building the query cost
+# five times running it.
+_BEATS_AFTER = (
+    select(beats.c.seq, beats.c.t_s, beats.c.rr_ms, beats.c.bpm)
+    .where(beats.c.session_id == bindparam("b_session_id"), beats.c.seq > bindparam("b_after"))
+    .order_by(beats.c.seq)
+)
 
 
 def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:
@@ -57,12 +64,7 @@ def load_beats(store: Store, session_id: int, *, after_seq: int = -1) -> BeatArr
 
 def read_beats(conn: Connection, session_id: int, *, after_seq: int = -1) -> BeatArrays:
     """`load_beats` in the caller's transaction."""
-    query = (
-        select(beats.c.seq, beats.c.t_s, beats.c.rr_ms, beats.c.bpm)
-        .where(beats.c.session_id == session_id, beats.c.seq > after_seq)
-        .order_by(beats.c.seq)
-    )
-    rows = conn.execute(query).all()
+    rows = conn.execute(_BEATS_AFTER, {"b_session_id": session_id, "b_after": after_seq}).all()
     if not rows:
         return empty_beats()
     seq, t_s, rr_ms, bpm = zip(*rows, strict=True)

@@ -13,6 +13,8 @@ from hrv_relax.store.engine import Store
 from hrv_relax.store.schema import session_live
 
 LINK_STATES = ("connecting", "connected", "reconnecting", "simulated", "stopped")
+# Built once: the live page reads the row every second.
+_LIVE_ROW = select(session_live).where(session_live.c.session_id == bindparam("b_session_id"))
 
 
 def write_live(
@@ -71,7 +73,7 @@ def read_live(store: Store, session_id: int) -> LiveStatus | None:
 
 def read_live_row(conn: Connection, session_id: int) -> LiveStatus | None:
     """`read_live` in the caller's transaction."""
-    row = conn.execute(select(session_live).where(session_live.c.session_id == session_id)).first()
+    row = conn.execute(_LIVE_ROW, {"b_session_id": session_id}).first()
     if row is None:
         return None
     return LiveStatus(

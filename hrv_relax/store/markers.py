@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select
 
 from hrv_relax.errors import InvalidInputError, NotFoundError, SessionStateError
 from hrv_relax.records import MarkerRecord
@@ -21,6 +21,12 @@ VOCABULARY = {kind: values for kind, _, values in MARKER_GROUPS}
 MAX_MARKER_TEXT = 500
 # A marker tapped by mistake can be taken back this long after it was made (by whoever made it).
 UNDO_MARKER_S = 30.0
+# Built once: the live page reads a session's markers every second.
+_MARKERS_OF = (
+    select(markers)
+    .where(markers.c.session_id == bindparam("b_session_id"))
+    .order_by(markers.c.t_s, markers.c.id)
+)
 
 
 def add_marker(
@@ -174,11 +180,7 @@ def list_markers(store: Store, session_id: int) -> list[MarkerRecord]:
 
 def read_markers(conn: Connection, session_id: int) -> list[MarkerRecord]:
     """`list_markers` in the caller's transaction."""
-    rows = conn.execute(
-        select(markers)
-        .where(markers.c.session_id == session_id)
-        .order_by(markers.c.t_s, markers.c.id)
-    ).all()
+    rows = conn.execute(_MARKERS_OF, {"b_session_id": session_id}).all()
     return [_marker(r) for r in rows]
 
 

@@ -255,17 +255,24 @@ def sweep_interrupted(store: Store, *, now: dt.datetime | None = None) -> int:
     # Read first: pages call this every second, and a write each time would contend with
     # the recorders for the SQLite lock (and fail for a read-only database user).
     with store.read() as conn:
-        cutoff = (now or database_now(conn)) - dt.timedelta(seconds=STALE_HEARTBEAT_S)
-        stale = and_(sessions.c.status == SessionStatus.RECORDING, sessions.c.heartbeat_at < cutoff)
-        if conn.execute(select(sessions.c.id).where(stale).limit(1)).first() is None:
+        cutoff = {"b_cutoff": (now or database_now(conn)) - dt.timedelta(seconds=STALE_HEARTBEAT_S)}
+        if conn.execute(_ANY_STALE, cutoff).first() is None:
             return 0
     with store.write() as conn:
-        result = conn.execute(
-            update(sessions)
-            .where(stale)
-            .values(status=SessionStatus.INTERRUPTED, ended_at=sessions.c.heartbeat_at)
-        )
+        result = conn.execute(_SWEEP, cutoff)
     return int(result.rowcount or 0)
+
+
+# Built once, as the statements below: pages sweep and read their session every second.
+_STALE = and_(
+    sessions.c.status == SessionStatus.RECORDING, sessions.c.heartbeat_at < bindparam("b_cutoff")
+)
+_ANY_STALE = select(sessions.c.id).where(_STALE).limit(1)
+_SWEEP = (
+    update(sessions)
+    .where(_STALE)
+    .values(status=SessionStatus.INTERRUPTED, ended_at=sessions.c.heartbeat_at)
+)
 
 
 def _session_query(*, count_beats: bool = True) -> Select[Any]:
@@ -329,10 +336,13 @@ def list_sessions(
         return [_record(r) for r in conn.execute(query)]
 
 
+_SESSION_BY_ID = _session_query(count_beats=False).where(sessions.c.id == bindparam("b_session_id"))
+
+
 def read_session(conn: Connection, session_id: int, *, n_beats: int) -> SessionRecord:
     """One session in the caller's transaction, without counting its beats: the caller
     gives `n_beats` (the live page counts the beats it has read). NotFoundError if missing."""
-    row = conn.execute(_session_query(count_beats=False).where(sessions.c.id == session_id)).first()
+    row = conn.execute(_SESSION_BY_ID, {"b_session_id": session_id}).first()
     if row is None:
         raise NotFoundError(f"no session with id {session_id}")
     return replace(_record(row), n_beats=n_beats)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
@@ -16,8 +16,12 @@ TIME_ZONE = "time_zone"
 CLINIC_NAME = "clinic_name"
 
 
+# Built once: the live page reads who may see what every second.
+_SETTING = select(settings.c.value).where(settings.c.key == bindparam("b_key"))
+
+
 def read_setting(conn: Connection, key: str, default: str = "") -> str:
-    value = conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+    value = conn.execute(_SETTING, {"b_key": key}).scalar()
     return default if value is None else str(value)
 
 
