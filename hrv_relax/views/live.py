@@ -91,7 +91,8 @@ NO_BEATS_S = 6.0
 # between EDGE_BEATS and the last SETTLING_BEATS (whose flags new beats may still change)
 # against the flags it kept: a difference there means new beats reached further back, and
 # the whole session is reclassified, as it is in irregular rhythm, whose test pools beats
-# from further away.
+# from further away, and while the session is shorter than the tail. What was computed from
+# beats before the first flag that changed is kept either way.
 RECLASSIFY_BEATS = 768
 EDGE_BEATS = 256
 SETTLING_BEATS = 128
@@ -167,15 +168,17 @@ def _pieces(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -
     return subwindows(*_slice(series, keep, start_s, end_s), start_s, end_s)
 
 
-def _shift_note(base: Span | None, indices: HrvIndices | None, last_t: float) -> Reason:
+def _shift_note(
+    base: Span | None, indices: HrvIndices | None, now_t: float, compared_s: float
+) -> Reason:
     if base is None:
         return Reason(
             ReasonCode.BASELINE_RUNNING, "baseline still running: mark Massage when it ends"
         )
-    if last_t < base.end_s + NOW_WINDOW_S:
+    if compared_s < base.end_s + NOW_WINDOW_S:
         return Reason(
             ReasonCode.BASELINE_PENDING,
-            f"comparing with the baseline in {base.end_s + NOW_WINDOW_S - last_t:.0f} s",
+            f"comparing with the baseline in {max(base.end_s + NOW_WINDOW_S - now_t, 0.0):.0f} s",
         )
     if indices is None:
         return Reason(
@@ -292,8 +295,8 @@ class LiveFeed:
         rr = self._beats.rr_ms
         n = rr.size
         lo = n - RECLASSIFY_BEATS
-        if lo + EDGE_BEATS <= 0 or old_n - SETTLING_BEATS < lo + EDGE_BEATS:
-            return self._classify_all()
+        if lo < 0 or old_n - SETTLING_BEATS < lo + EDGE_BEATS:
+            return self._classify_all(old_n)
         tail = classify_artifacts(rr[lo:])
         ectopy, irregular = tail.any[EDGE_BEATS:], tail.irregular[EDGE_BEATS:]
         trusted = lo + EDGE_BEATS
@@ -304,7 +307,7 @@ class LiveFeed:
             or self._irregular[trusted:].any()
             or not np.array_equal(ectopy[check], self._ectopy[kept])
         ):
-            return self._classify_all()
+            return self._classify_all(old_n)
         new_ectopy = np.concatenate((self._ectopy[:trusted], ectopy))
         new_irregular = np.concatenate((self._irregular[:trusted], irregular))
         # Only the tail was reclassified: nothing before it can differ.
@@ -312,10 +315,15 @@ class LiveFeed:
         self._ectopy, self._irregular = new_ectopy, new_irregular
         return trusted + int(differs[0]) if differs.size else old_n
 
-    def _classify_all(self) -> int:
+    def _classify_all(self, old_n: int) -> int:
+        """Classify every beat again; return the first beat whose flags changed (``old_n``
+        when none of the beats held before did)."""
         classes = classify_artifacts(self._beats.rr_ms)
+        differs = np.flatnonzero(
+            (classes.any[:old_n] != self._ectopy) | (classes.irregular[:old_n] != self._irregular)
+        )
         self._ectopy, self._irregular = classes.any, classes.irregular
-        return 0
+        return int(differs[0]) if differs.size else old_n
 
     def _roll(self, changed: int) -> None:
         """Recompute the rolling windows that hold a beat from index ``changed`` on."""
@@ -367,12 +375,25 @@ class LiveFeed:
         )
         return self._baseline
 
-    def _shift_now(self, base: _Baseline, indices: HrvIndices, now_t: float) -> _Now | None:
-        """The last two minutes of whole 30 s pieces since the baseline, against it (None
-        before there are two minutes of them)."""
+    def _last_piece_end(self, since_s: float, now_t: float, recording: bool) -> float:
+        """The end of the last whole 30 s piece since ``since_s`` whose beats are stored.
+
+        While recording, the beats of a piece just ended are still on their way to the store
+        (up to ~2 s): the piece counts once two beats after it are stored (all the beats a
+        window ending there reads), or once the recorder is ``NO_BEATS_S`` late with them.
+        """
+        end_s = since_s + math.floor((now_t - since_s) / SUBWINDOW_S + 1e-9) * SUBWINDOW_S
+        waiting = (
+            recording
+            and now_t < end_s + NO_BEATS_S
+            and len(self._beats) < _reads_to(self._beats.t_s, end_s)
+        )
+        return end_s - SUBWINDOW_S if waiting else end_s
+
+    def _shift_now(self, base: _Baseline, indices: HrvIndices, end_s: float) -> _Now | None:
+        """The two minutes up to ``end_s`` (a piece's end), against the baseline (None before
+        there are two minutes of pieces since it)."""
         since_s = base.span.end_s
-        pieces = math.floor((now_t - since_s) / SUBWINDOW_S + 1e-9)
-        end_s = since_s + pieces * SUBWINDOW_S
         if end_s - since_s < NOW_WINDOW_S:
             return None
         kept = self._now
@@ -411,6 +432,11 @@ class LiveFeed:
         # "Now" is the clock while recording (beats may have stopped), the last beat afterwards.
         now_t = elapsed_s if session.status == "recording" else last_t
         baseline, shift_now = None, None
+        compared_s = (
+            now_t
+            if base_span is None
+            else self._last_piece_end(base_span.end_s, now_t, session.status == "recording")
+        )
         if len(beats):
             assert self._live is not None
             if reading.t_s == last_t:  # not replaced by "no beats for ..."
@@ -420,7 +446,7 @@ class LiveFeed:
             base = self._finished_baseline(base_span)
             baseline = base.indices if base is not None else None
             if base is not None and baseline is not None:
-                kept = self._shift_now(base, baseline, now_t)
+                kept = self._shift_now(base, baseline, compared_s)
                 shift_now = kept.shift if kept is not None else None
         return LiveView(
             session=session,
@@ -437,7 +463,7 @@ class LiveFeed:
             phases=phases,
             baseline=baseline,
             shift_now=shift_now,
-            shift_why=_shift_note(base_span, baseline, now_t),
+            shift_why=_shift_note(base_span, baseline, now_t, compared_s),
             gaps=tuple(Span("gap", m.t_s, m.end_t_s or m.t_s) for m in markers if m.kind == "gap"),
             events=tuple(m for m in markers if m.kind not in ("phase", "gap")),
         )

@@ -10,6 +10,7 @@ import pytest
 
 from hrv_relax.analysis.artifacts import classify_artifacts
 from hrv_relax.analysis.relaxation import (
+    Change,
     heart_changes,
     session_variability,
     subwindows,
@@ -76,23 +77,45 @@ def test_a_flowing_session_shows_figures_and_the_shift(store: Store) -> None:
     assert relaxation_tile(view).value in ("↓ calmer", "→ steady", "↑ tenser")
 
 
-def test_the_live_shift_is_the_session_rule(store: Store) -> None:
-    """Same pieces, same variogram of the session so far, same interval and verdict, as of
-    the last whole 30 s piece since the baseline: 18 s into a piece, the one before it."""
-    sid = _recording(store, minutes_ago=9.3, beats_until_s=9.3 * 60 - 1)
-    view = live_view(store, SYSTEM, sid)
-    assert view.shift_now is not None
+def _session_rule(store: Store, sid: int, now_s: float) -> tuple[Change, Change]:
+    """The session analysis's HR and lnRMSSD changes of the 2 minutes up to `now_s`."""
     beats = visible_beats(store, SYSTEM, sid)
     series = beat_series(beats.rr_ms, beats.t_s)
     keep = ~classify_artifacts(series.rr_ms).any
-    assert view.elapsed_s == pytest.approx(558.0, abs=1.0)
-    now_s = 540.0
     base = subwindows(series, keep, 0.0, 300.0)
     wander = session_variability(base, [subwindows(series, keep, 300.0, now_s)])
-    hr, ln_rmssd = heart_changes(base, subwindows(series, keep, now_s - 120.0, now_s), wander)
+    return heart_changes(base, subwindows(series, keep, now_s - 120.0, now_s), wander)
+
+
+@pytest.mark.parametrize(
+    ("clock_s", "beats_until_s", "now_s"),
+    [
+        (558.0, 557.0, 540.0),  # 18 s into a piece: the 2 minutes up to the piece before
+        (541.0, 539.5, 510.0),  # the last piece's final beats not stored yet: the one before
+        (543.0, 542.5, 540.0),  # and once two beats after its end are
+        (549.0, 539.5, 540.0),  # or once the recorder is 6 s late with them
+    ],
+)
+def test_the_live_shift_is_the_session_rule_at_the_last_whole_piece(
+    store: Store, clock_s: float, beats_until_s: float, now_s: float
+) -> None:
+    """Same pieces, same variogram of the session so far, same interval and verdict, as of
+    the last whole 30 s piece since the baseline whose beats are stored."""
+    sid = _recording(store, minutes_ago=clock_s / 60, beats_until_s=beats_until_s)
+    view = live_view(store, SYSTEM, sid)
+    assert view.shift_now is not None
+    assert view.elapsed_s == pytest.approx(clock_s, abs=1.0)
+    hr, ln_rmssd = _session_rule(store, sid, now_s)
     assert view.shift_now.hr_bpm.ci_low == pytest.approx(hr.ci_low, abs=1e-9)
     assert view.shift_now.ln_rmssd.ci_high == pytest.approx(ln_rmssd.ci_high, abs=1e-9)
     assert view.shift_now.verdict == verdict(hr, ln_rmssd)[0]
+
+
+def test_the_first_comparison_waits_for_the_beats_of_its_last_piece(store: Store) -> None:
+    sid = _recording(store, minutes_ago=420.8 / 60, beats_until_s=419.9)
+    view = live_view(store, SYSTEM, sid)
+    assert view.shift_now is None
+    assert view.shift_note == "comparing with the baseline in 0 s"
 
 
 def test_atrial_fibrillation_shows_heart_rate_but_no_rmssd(store: Store) -> None:
