@@ -148,17 +148,19 @@ def columns_from_rows(
         name: np.array(by_column[5 + k], dtype=np.float64) for k, name in enumerate(FLOAT_FIGURES)
     }
     seg_columns = list(zip(*segment_rows, strict=True)) or [()] * (1 + len(SEGMENT_FIGURES))
-    order = np.argsort(session_id, kind="stable")
-    seg_session = np.array(seg_columns[0], dtype=np.int64)
-    row = order[np.searchsorted(session_id[order], seg_session)].astype(np.int64)
-    in_session_order = np.argsort(row, kind="stable")
+    position = {sid: k for k, sid in enumerate(session_id.tolist())}
+    row = np.array([position.get(sid, -1) for sid in seg_columns[0]], dtype=np.int64)
+    # A stretch of a session not among the sessions is left out: on PostgreSQL the two reads
+    # may see a summary saved between them (each statement sees what was committed before it).
+    known = np.flatnonzero(row >= 0)
+    pick = known[np.argsort(row[known], kind="stable")]  # in session order
     segments = SegmentColumns(
-        row=row[in_session_order],
-        kind=_text(seg_columns[1])[in_session_order],
-        value=_text(seg_columns[2])[in_session_order],
-        ln_rmssd_change=np.array(seg_columns[3], dtype=np.float64)[in_session_order],
-        hr_change_bpm=np.array(seg_columns[4], dtype=np.float64)[in_session_order],
-        verdict=_text(seg_columns[5])[in_session_order],
+        row=row[pick],
+        kind=_text(seg_columns[1])[pick],
+        value=_text(seg_columns[2])[pick],
+        ln_rmssd_change=np.array(seg_columns[3], dtype=np.float64)[pick],
+        hr_change_bpm=np.array(seg_columns[4], dtype=np.float64)[pick],
+        verdict=_text(seg_columns[5])[pick],
     )
     return HistoryColumns(
         session_id=session_id,

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from hrv_relax.analysis import against_normal, normal_range
+from hrv_relax.store.history_figures import SegmentHistory, columns_from_rows, session_row
 from hrv_relax.views.comparisons import Comparison, length_label
 from hrv_relax.views.history import (
     NORMAL_RANGE_SESSIONS,
@@ -190,3 +191,34 @@ def test_no_sessions() -> None:
     assert view.points == () and view.weeks == () and view.comparisons == ()
     assert view.usual is None and view.n_all == 0
     assert filter_choices(columns([])).first_day is None
+
+
+def segment_fields(s: SegmentHistory) -> tuple[object, ...]:
+    return (s.kind, s.value, s.ln_rmssd_change, s.hr_change_bpm, s.verdict)
+
+
+def test_stretches_follow_their_sessions_and_strays_are_left_out() -> None:
+    """Stretch rows in any order, one of a session not read (saved between the two reads)."""
+    vs = visits(6, 4)
+    rows = [
+        session_row(
+            v.figures,
+            session_id=v.session_id,
+            client_id=v.client_id,
+            client_name="C",
+            therapist_id=v.therapist_id,
+            started_at=v.started_at,
+        )
+        for v in vs
+    ]
+    stretch = SegmentHistory("technique", "effleurage", 0.1, -1.0, "more relaxed")
+    stray = SegmentHistory("pressure", "firm", 0.3, -2.0, None)
+    segment = [
+        (vs[2].session_id, *segment_fields(stretch)),
+        (99, *segment_fields(stray)),
+        (vs[0].session_id, *segment_fields(stretch)),
+    ]
+    table = columns_from_rows(rows, segment)
+    assert table.segments.row.tolist() == [0, 2]
+    assert table.segments.value.tolist() == ["effleurage", "effleurage"]
+    assert len(columns_from_rows([], segment).segments.row) == 0
