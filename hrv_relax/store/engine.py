@@ -93,20 +93,8 @@ class Store:
                 yield conn
             return
         assert database is not None
-        queue = write_queue(database)
-        with queue.turn(), _store_errors(), self.engine.begin() as conn:
+        with write_queue(database).turn(), _store_errors(), self.engine.begin() as conn:
             yield conn
-        if queue.checkpoint_due():
-            self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        """Copy the SQLite log into the database file, outside the writers' turn; a failure
-        here loses nothing (the log keeps it), so it is only logged."""
-        try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        except SQLAlchemyError as exc:
-            log.debug("checkpoint skipped: %s", exc)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -245,8 +233,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    # Checkpoints run after a writer's turn, not inside a commit (see write_queue).
-    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
 

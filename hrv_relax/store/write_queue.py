@@ -8,20 +8,12 @@ blocked on it wakes when the holder lets go. Threads of one process queue on a l
 own first (the file lock is the process's); a thread that writes again inside its own write
 does not queue twice. The busy handler stays as the fallback for writers that do not queue
 (another program, or a platform without advisory file locks).
-
-Checkpoints (copying the write-ahead log into the database file, with an fsync) are made
-outside the turn: SQLite's automatic one runs inside the commit that fills the log past 1,000
-pages, so every few seconds one commit, and every writer queued behind it, waited for the
-disk. hrv-relax turns it off (engine.py) and each process checkpoints after a write instead,
-at most every CHECKPOINT_EVERY_S, once its turn is over (PASSIVE: it waits for no lock, and
-writers go on meanwhile).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,10 +24,6 @@ except ImportError:  # Windows: threads still queue; processes fall back on the 
     fcntl = None  # type: ignore[assignment]
 
 
-#: How often one process checkpoints a database it writes (the log stays a few MB at most).
-CHECKPOINT_EVERY_S = 2.0
-
-
 class WriteQueue:
     """The writers of one SQLite database file in this process."""
 
@@ -44,21 +32,6 @@ class WriteQueue:
         self._threads = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
-        self._next_checkpoint = 0.0
-        self._timer = threading.Lock()
-
-    def checkpoint_due(self) -> bool:
-        """Whether this process should checkpoint now (claims it: True once per interval).
-
-        Not while a turn is held here (a write inside a write, or another thread's): the next
-        write after it checkpoints instead.
-        """
-        now = time.monotonic()
-        with self._timer:
-            if self._depth or now < self._next_checkpoint:
-                return False
-            self._next_checkpoint = now + CHECKPOINT_EVERY_S
-            return True
 
     @contextmanager
     def turn(self) -> Iterator[None]:

@@ -46,31 +46,3 @@ def test_a_thread_writing_inside_its_own_turn_does_not_wait_on_itself(tmp_path: 
     queue = write_queue(str(db))
     with queue.turn(), write_queue(str(tmp_path / "." / "y.db")).turn():
         assert write_queue(str(db)) is queue  # one queue per file, however it is named
-
-
-def test_checkpoints_after_the_turn_keep_the_log_small(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SQLite's own checkpoint inside a commit is off; the one after the turn must keep the
-    write-ahead log from growing (2,000 commits of two beats would make it ~20 MB)."""
-    from hrv_relax.records import Beat
-    from hrv_relax.store import add_client, create_session, open_store
-    from hrv_relax.store.beats import append_beats
-    from hrv_relax.store.write_queue import CHECKPOINT_EVERY_S
-
-    assert CHECKPOINT_EVERY_S <= 2.0
-    monkeypatch.setattr("hrv_relax.store.write_queue.CHECKPOINT_EVERY_S", 0.0)
-    db = tmp_path / "log.db"
-    store = open_store(db)
-    session_id = create_session(store, add_client(store, "Jo").id, source="simulated")
-    for i in range(2_000):
-        with store.write() as conn:
-            beats = [Beat(2 * i + k, 0.8 * (2 * i + k), 800.0, 75) for k in range(2)]
-            append_beats(conn, session_id, beats)
-    wal = tmp_path / "log.db-wal"
-    assert wal.stat().st_size < 2 * 2**20, wal.stat().st_size
-    with store.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
-        busy, log_frames, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
-    assert busy == 0 and log_frames - done == 0
-    store.close()
