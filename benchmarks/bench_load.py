@@ -60,7 +60,11 @@ class Run:
 
 
 def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) -> Run:
-    """One strap's recorder transactions, timed (runs in its own process)."""
+    """One strap's recorder transactions, timed (runs in its own process).
+
+    In real time (`pace_s`) each room commits at its own moment of the cycle, as rooms that
+    started their sessions independently do: `start_at` is that room's first commit.
+    """
     from hrv_relax.capture.journal import Batch, write_batch
     from hrv_relax.store import Beat, heartbeat, open_store, write_live
     from hrv_relax.store.people import get_or_add_client
@@ -148,8 +152,13 @@ def _run(
     stop = threading.Event()
     readers = _readers(url, stop) if n > 1 else []
     start_at = time.time() + delay_s
+    # Real time: the rooms' commits spread over the cycle (they did not all start together);
+    # flat out: all start at once, the burst a shared outage's end would make.
+    phases = [pace_s * i / n for i in range(n)]
     try:
-        futures = [pool.submit(_strap, url, i, commits, pace_s, start_at) for i in range(n)]
+        futures = [
+            pool.submit(_strap, url, i, commits, pace_s, start_at + phases[i]) for i in range(n)
+        ]
         runs = [f.result() for f in futures]
     finally:
         stop.set()
