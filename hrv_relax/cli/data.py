@@ -17,6 +17,7 @@ from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording, read_record
 from hrv_relax.private_files import write_private
 from hrv_relax.store import Store, open_store
 from hrv_relax.store.access import find_visible_client, visible_beats
+from hrv_relax.store.people import no_such_client
 
 EXIT_OK = 0
 DEFAULT_IMPORT_CLIENT = "Imported recordings"
@@ -157,7 +158,7 @@ def _client_id(store: Store, name: str | None) -> int | None:
         return None
     client = find_visible_client(store, operator(), name)
     if client is None:
-        raise HrvRelaxError(f"no client named {name!r}")
+        raise HrvRelaxError(no_such_client(name))
     return client.id
 
 

@@ -31,6 +31,7 @@ from hrv_relax.store import (
     open_store,
 )
 from hrv_relax.store.access import find_visible_client, mark_session, stop_session, visible_sessions
+from hrv_relax.store.people import no_such_client
 from hrv_relax.store.schema import PHASES
 from hrv_relax.store.sessions import discard_if_empty
 from hrv_relax.views.local_time import ClinicClock
@@ -315,7 +316,7 @@ def _cmd_sessions(args: argparse.Namespace) -> int:
     if args.client:
         client = find_visible_client(store, operator(), args.client)
         if client is None:
-            raise HrvRelaxError(f"no client named {args.client!r}")
+            raise HrvRelaxError(no_such_client(args.client))
         client_id = client.id
     rows = visible_sessions(store, operator(), client_id=client_id)
     clock = ClinicClock.for_store(store)

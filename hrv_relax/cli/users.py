@@ -29,6 +29,7 @@ from hrv_relax.store.accounts import (
     therapists_share,
 )
 from hrv_relax.store.audit import recent_audit
+from hrv_relax.store.people import no_such_client
 from hrv_relax.store.schema import ROLES
 from hrv_relax.store.settings import clinic_name
 from hrv_relax.store.user_names import user_names
@@ -229,7 +230,7 @@ def _cmd_clients_delete(args: argparse.Namespace) -> int:
     store = _store(args)
     client = find_client(store, args.client)
     if client is None:
-        raise HrvRelaxError(f"no client named {args.client!r}")
+        raise HrvRelaxError(no_such_client(args.client))
     if not args.yes:
         if not sys.stdin.isatty():
             raise HrvRelaxError("deleting needs confirmation: run in a terminal, or add --yes")

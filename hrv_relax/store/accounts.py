@@ -35,6 +35,7 @@ from hrv_relax.store.people import (
     find_client,
     find_user,
     move_client,
+    no_such_client,
     user_from_row,
 )
 from hrv_relax.store.schema import (
@@ -237,7 +238,7 @@ def create_user(
     if client_name:
         client = find_client(store, client_name)
         if client is None:
-            raise NotFoundError(f"no client named {client_name!r}")
+            raise NotFoundError(no_such_client(client_name))
         if client.user_id is not None:
             raise InvalidInputError(f"client {client.name!r} has a login already")
     user = add_user(
@@ -307,7 +308,7 @@ def assign_therapist(store: Store, viewer: Viewer, client_name: str, therapist: 
     require_admin(store, viewer, "assign clients")
     client = find_client(store, client_name)
     if client is None:
-        raise NotFoundError(f"no client named {client_name!r}")
+        raise NotFoundError(no_such_client(client_name))
     user = _existing(store, therapist)
     if user.role != Role.THERAPIST:
         raise InvalidInputError(f"{user.username!r} is not a therapist")

@@ -82,6 +82,14 @@ def clients_named(
     return [client_from_row(r) for r in conn.execute(query.order_by(clients.c.id))]
 
 
+def no_such_client(reference: str) -> str:
+    """What to say when no client has this name (or number)."""
+    cleaned = reference.strip()
+    if _CLIENT_NUMBER.fullmatch(cleaned):
+        return f"no client numbered {cleaned}"
+    return f"no client named {cleaned!r}"
+
+
 def ambiguity(found: list[ClientRecord]) -> str:
     """Why a name does not say which client is meant (the clients are the asker's to see)."""
     numbers = ", ".join(f"#{c.id}" for c in found)
@@ -175,7 +183,7 @@ def get_or_add_client(
         if chosen is not None:
             return chosen
         if _CLIENT_NUMBER.fullmatch(name.strip()):
-            raise NotFoundError(f"no client numbered {name.strip()}")
+            raise NotFoundError(no_such_client(name))
         return _insert_client(conn, clean_client_name(name), therapist_id)
 
 
