@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from hrv_relax.errors import AccessDeniedError, AmbiguousClientError, NotFoundError
+from hrv_relax.errors import AccessDeniedError, NotFoundError
 from hrv_relax.records import (
     ADMIN_ROLES,
     BeatArrays,
@@ -38,11 +38,11 @@ from hrv_relax.store.engine import Store
 from hrv_relax.store.live import read_live, read_live_row
 from hrv_relax.store.markers import add_marker, list_markers, read_markers, undo_marker
 from hrv_relax.store.people import (
-    ambiguity,
     client_from_row,
     clients_named,
     get_client,
     get_or_add_client,
+    only_client,
     read_client,
 )
 from hrv_relax.store.schema import clients
@@ -140,9 +140,7 @@ def find_visible_client(store: Store, viewer: Viewer, name: str) -> ClientRecord
     with store.read() as conn:
         scope = _scope(conn, viewer)
         found = clients_named(conn, name, scope)
-    if len(found) > 1:
-        raise AmbiguousClientError(ambiguity(found))
-    return found[0] if found else None
+    return only_client(found)
 
 
 def visible_sessions(

@@ -99,7 +99,8 @@ def ambiguity(found: list[ClientRecord]) -> str:
     )
 
 
-def _one(found: list[ClientRecord]) -> ClientRecord | None:
+def only_client(found: list[ClientRecord]) -> ClientRecord | None:
+    """The one client found, None for none; AmbiguousClientError for several."""
     if len(found) > 1:
         raise AmbiguousClientError(ambiguity(found))
     return found[0] if found else None
@@ -159,7 +160,7 @@ def find_client(store: Store, name: str) -> ClientRecord | None:
     """The client with this name (case and spacing ignored) or number (`#N`); None if there is
     none; AmbiguousClientError when several clients have the name."""
     with store.read() as conn:
-        return _one(clients_named(conn, name))
+        return only_client(clients_named(conn, name))
 
 
 def get_or_add_client(
@@ -179,7 +180,7 @@ def get_or_add_client(
     with store.write() as conn:
         found = clients_named(conn, name, within)
         own = [c for c in found if therapist_id is not None and c.therapist_id == therapist_id]
-        chosen = _one(own or found)
+        chosen = only_client(own or found)
         if chosen is not None:
             return chosen
         if _CLIENT_NUMBER.fullmatch(name.strip()):
