@@ -216,15 +216,15 @@ async def _renew(
 ) -> None:
     """Trade a signed-in page's one-time ticket for a new browser cookie (cookie_renewal)."""
     old = browser_digest(secret) if secret is not None else None
-    sign_in_id = None
-    if scope["method"] == "POST":
-        sign_in_id = take_renewal(headers.get(TICKET_HEADER), old)
+    posted = scope["method"] == "POST"
+    sign_in_id = take_renewal(headers.get(TICKET_HEADER), old) if posted else None
     new = new_browser_secret()
-    if sign_in_id is None or old is None:
-        await _refuse(scope, receive, send, 403, "Nothing to renew.")
-        return
-    moved = await anyio.to_thread.run_sync(
-        lambda: rebind_sign_in(shared_store(), sign_in_id, old, browser_digest(new))
+    moved = (
+        sign_in_id is not None
+        and old is not None
+        and await anyio.to_thread.run_sync(
+            lambda: rebind_sign_in(shared_store(), sign_in_id, old, browser_digest(new))
+        )
     )
     if not moved:
         await _refuse(scope, receive, send, 403, "Nothing to renew.")
