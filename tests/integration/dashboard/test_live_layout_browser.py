@@ -19,6 +19,7 @@ import pytest
 
 from hrv_relax.store import list_markers, list_sessions, open_store
 from hrv_relax.store.audit import recent_audit
+from tests.conftest import require
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, screenshot, served
 from tests.support.layout_checks import CONTRAST, CUT_TEXT
 
@@ -29,9 +30,8 @@ MARKERS = '.st-key-markers button[data-testid^="stBaseButton"]'
 TILES = '[class*="st-key-tile_"]'
 
 
-def _live_page_free(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
-    """A page at `url` that notes every request to a host other than this computer."""
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+def _watched(page: Any, outside: list[str]) -> Any:
+    """`page`, noting every request it makes to a host other than this computer."""
     page.on(
         "request",
         lambda r: (
@@ -41,12 +41,36 @@ def _live_page_free(browser: Any, url: str, size: tuple[int, int], outside: list
             else None
         ),
     )
+    return page
+
+
+def _signed_in(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
+    """A browser of its own at `size`, signed in to the demo, its cookie renewed.
+
+    The demo signs a new browser in on its first page, which then trades its cookie for a
+    new one and reloads: a page checked before that reload could be looked at mid-reload.
+    """
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = _watched(context.new_page(), outside)
+    loads: list[object] = []
+    page.on("load", lambda p: loads.append(p))
+    page.goto(url)
+    deadline = time.monotonic() + 60
+    while len(loads) < 2:  # the page, then the page again after the renewal
+        assert time.monotonic() < deadline, "the signed-in page never renewed its cookie"
+        page.wait_for_timeout(100)
+    page.close()
+    return context
+
+
+def _page_at(context: Any, url: str, outside: list[str]) -> Any:
+    page = _watched(context.new_page(), outside)
     page.goto(url)
     return page
 
 
-def _live_page(browser: Any, url: str, size: tuple[int, int], outside: list[str]) -> Any:
-    page = _live_page_free(browser, url, size, outside)
+def _live_page(context: Any, url: str, outside: list[str]) -> Any:
+    page = _page_at(context, url, outside)
     page.locator(MARKERS, has_text="Massage").wait_for(timeout=60_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     time.sleep(1.5)  # a refresh or two: the tiles hold readings
@@ -67,8 +91,7 @@ def _demo_in_chromium(tmp_path: Path) -> Iterator[tuple[Any, str]]:
     """A fresh demo served on a free port, and a Chromium to look at it with."""
     from playwright.sync_api import sync_playwright
 
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    require(CHROMIUM.exists(), "Debian chromium is not installed (apt-get install chromium)")
     argv = ["demo", "--no-browser", "--port", str(free_port())]
     with (
         served(argv, {"XDG_DATA_HOME": str(tmp_path)}) as url,
@@ -80,8 +103,11 @@ def _demo_in_chromium(tmp_path: Path) -> Iterator[tuple[Any, str]]:
 def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Path) -> None:
     outside: list[str] = []
     with _demo_in_chromium(tmp_path) as (browser, url):
+        contexts = {
+            name: _signed_in(browser, url, size, outside) for name, size in VIEWPORTS.items()
+        }
         for name, size in VIEWPORTS.items():
-            page = _live_page(browser, url, size, outside)
+            page = _live_page(contexts[name], url, outside)
             assert page.title() == "Live session · hrv-relax"
             cut = page.evaluate(CUT_TEXT)
             assert cut == [], f"{name}: text cut off: {cut}"
@@ -102,7 +128,7 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
             screenshot(page, f"live-{name}")
             page.close()
 
-        page = _live_page(browser, url, VIEWPORTS["laptop"], outside)
+        page = _live_page(contexts["laptop"], url, outside)
         # Keyboard: the markers come before the chart's toolbar, and focus is drawn.
         order = page.evaluate(
             "[...document.querySelectorAll('button, a[href], input, [tabindex]')]"
@@ -162,10 +188,10 @@ PAGES = {
 def test_every_staff_page_has_its_title_fits_and_reads_at_three_sizes(tmp_path: Path) -> None:
     outside: list[str] = []
     with _demo_in_chromium(tmp_path) as (browser, url):
-        _live_page(browser, url, VIEWPORTS["laptop"], outside).close()
         for name, size in VIEWPORTS.items():
+            context = _signed_in(browser, url, size, outside)
             for path, title in PAGES.items():
-                page = _live_page_free(browser, url + path, size, outside)
+                page = _page_at(context, url + path, outside)
                 page.get_by_role("heading", name=title).first.wait_for(timeout=60_000)
                 time.sleep(2)  # charts drawn
                 assert page.title() == f"{title} · hrv-relax"
