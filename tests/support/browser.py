@@ -110,9 +110,37 @@ def screenshot(page: Any, name: str) -> Path:
     return path
 
 
-def sign_in(page: Any, username: str, password: str) -> None:
-    """Fill in and submit the dashboard's sign-in form on the page open now."""
+def sign_in(page: Any, username: str, password: str, *, accepted: bool = True) -> None:
+    """Fill in and submit the dashboard's sign-in form on the page open now.
+
+    Once `accepted`, the signed-in page trades its cookie for a new one and reloads: this
+    returns after that reload, so nothing is looked at (or clicked) on the page it replaces.
+    """
     page.get_by_label("User name").wait_for(timeout=60_000)
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with loaded(page, times=1 if accepted else 0):
+        page.get_by_role("button", name="Sign in").click()
+
+
+@contextmanager
+def loaded(page: Any, *, times: int, timeout_s: float = 60) -> Iterator[None]:
+    """After the block, wait until the page has loaded `times` times since it began.
+
+    A browser the dashboard signs in (the demo does so on the first page) trades its sign-in
+    cookie for a new one and reloads: its first page loads twice.
+    """
+    loads: list[object] = []
+
+    def seen(loaded_page: object) -> None:
+        loads.append(loaded_page)
+
+    page.on("load", seen)
+    try:
+        yield
+        deadline = time.monotonic() + timeout_s
+        while len(loads) < times:
+            assert time.monotonic() < deadline, f"the page loaded {len(loads)} of {times} times"
+            page.wait_for_timeout(100)
+    finally:
+        page.remove_listener("load", seen)

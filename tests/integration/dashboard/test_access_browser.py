@@ -44,7 +44,7 @@ def test_signed_out_addresses_and_a_client_probing_another_clients_session(
             assert DANA not in text and ELI not in text, address
         screenshot(page, "access-signed-out")
 
-        sign_in(page, "dana", "not her password")
+        sign_in(page, "dana", "not her password", accepted=False)
         page.get_by_text(WRONG).wait_for(timeout=WAIT_MS)
         screenshot(page, "access-wrong-password")
 

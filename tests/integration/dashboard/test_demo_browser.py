@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hrv_relax.store import list_sessions, open_store
-from tests.support.browser import chromium_page, free_port, screenshot, served
+from tests.support.browser import chromium_page, free_port, loaded, screenshot, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +23,8 @@ def test_demo_serves_a_live_page_that_updates(tmp_path: Path) -> None:
     argv = ["--db", str(db), "demo", "--no-browser", "--port", str(port)]
     with served(argv, {}) as url, chromium_page() as page:
         assert url == f"http://127.0.0.1:{port}/"
-        page.goto(url)
+        with loaded(page, times=2):  # signed in as the demo therapist, its cookie renewed
+            page.goto(url)
         page.get_by_text("Heart rate").first.wait_for(timeout=60_000)
         page.get_by_text("DEMO").first.wait_for()
         first = _elapsed(page)

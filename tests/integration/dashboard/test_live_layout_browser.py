@@ -20,7 +20,14 @@ import pytest
 from hrv_relax.store import list_markers, list_sessions, open_store
 from hrv_relax.store.audit import recent_audit
 from tests.conftest import require
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, free_port, screenshot, served
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    loaded,
+    screenshot,
+    served,
+)
 from tests.support.layout_checks import CONTRAST, CUT_TEXT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,13 +59,8 @@ def _signed_in(browser: Any, url: str, size: tuple[int, int], outside: list[str]
     """
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = _watched(context.new_page(), outside)
-    loads: list[object] = []
-    page.on("load", lambda p: loads.append(p))
-    page.goto(url)
-    deadline = time.monotonic() + 60
-    while len(loads) < 2:  # the page, then the page again after the renewal
-        assert time.monotonic() < deadline, "the signed-in page never renewed its cookie"
-        page.wait_for_timeout(100)
+    with loaded(page, times=2):  # the page, then the page again after the renewal
+        page.goto(url)
     page.close()
     return context
 
