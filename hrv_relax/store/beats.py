@@ -10,9 +10,11 @@ from sqlalchemy import Connection, bindparam, func, insert, select
 from hrv_relax.records import Beat, BeatArrays
 from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
+from hrv_relax.store.prepared import Prepared
 from hrv_relax.store.schema import beats
 
-_INSERT = insert(beats)  # built once: the recorder runs it in every commit
+_COLUMNS = ("session_id", "seq", "t_s", "rr_ms", "bpm", "contact")
+_INSERT = Prepared(insert(beats), keys=_COLUMNS)  # the recorder runs it in every commit
 # Built once too: the live page reads new beats every second, and building the query cost
 # five times running it.
 _BEATS_AFTER = (
@@ -26,7 +28,7 @@ def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> No
     """Insert beats in the caller's transaction. `seq` is unique per session: a beat twice fails."""
     if not batch:
         return
-    conn.execute(_INSERT, _rows(session_id, batch))
+    _INSERT.execute_many(conn, _rows(session_id, batch))
 
 
 def append_beats_once(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:

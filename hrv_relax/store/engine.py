@@ -93,8 +93,11 @@ class Store:
                 yield conn
             return
         assert database is not None
-        with write_queue(database).turn(), _store_errors(), self.engine.begin() as conn:
-            yield conn
+        # The connection is taken from the pool (and given back) outside the turn: the turn
+        # is held only while the transaction runs.
+        with _store_errors(), self.engine.connect() as conn:
+            with write_queue(database).turn(), conn.begin():
+                yield conn
 
     def close(self) -> None:
         self.engine.dispose()

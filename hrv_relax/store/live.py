@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from hrv_relax.records import LiveStatus
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
+from hrv_relax.store.prepared import Prepared
 from hrv_relax.store.schema import session_live
 
 LINK_STATES = ("connecting", "connected", "reconnecting", "simulated", "stopped")
@@ -43,7 +44,7 @@ def write_live(
     }
     upsert = _UPSERTS.get(conn.dialect.name)
     if upsert is not None:
-        conn.execute(upsert, {f"b_{k}": v for k, v in values.items()})
+        upsert.execute(conn, {f"b_{k}": v for k, v in values.items()})
         return
     changed = conn.execute(
         update(session_live).where(session_live.c.session_id == session_id).values(**values)
@@ -62,8 +63,8 @@ def _upsert(module: Any) -> Any:
     )
 
 
-# Built once: the recorder writes its live row in every commit (see sessions.heartbeat).
-_UPSERTS = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+# Prepared: the recorder writes its live row in every commit (see sessions.heartbeat).
+_UPSERTS = {"sqlite": Prepared(_upsert(sqlite)), "postgresql": Prepared(_upsert(postgresql))}
 
 
 def read_live(store: Store, session_id: int) -> LiveStatus | None:

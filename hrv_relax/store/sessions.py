@@ -34,6 +34,7 @@ from hrv_relax.records import SessionRecord
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
+from hrv_relax.store.prepared import Prepared
 from hrv_relax.store.schema import SESSION_SOURCES, beats, clients, sessions, straps
 from hrv_relax.store.straps import attach_strap, upsert_strap
 from hrv_relax.vocabulary import SessionStatus
@@ -168,11 +169,13 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
     unreachable) becomes `recording` again as soon as the recorder's heartbeat gets through.
     """
     if at is None and conn.dialect.name == "postgresql":
-        conn.execute(_HEARTBEAT_SERVER_CLOCK, {"b_session_id": session_id})
+        beating = _HEARTBEAT_SERVER_CLOCK.execute(conn, {"b_session_id": session_id})
     else:
-        conn.execute(_HEARTBEAT, {"b_session_id": session_id, "b_at": at or utcnow()})
-    params = {"b_session_id": session_id}
-    return bool(conn.execute(_STOP_REQUESTED, params).scalar_one_or_none())
+        beating = _HEARTBEAT.execute(conn, {"b_session_id": session_id, "b_at": at or utcnow()})
+    if beating:  # the session's row, updated: it says whether a stop was asked for
+        return bool(beating[0][0])
+    # A finished or taken-over session is not revived: only read its request.
+    return bool(conn.execute(_STOP_REQUESTED, {"b_session_id": session_id}).scalar_one_or_none())
 
 
 def _taken_over() -> ColumnElement[bool]:
@@ -180,8 +183,8 @@ def _taken_over() -> ColumnElement[bool]:
     return and_(sessions.c.status == SessionStatus.INTERRUPTED, sessions.c.stop_requested.is_(True))
 
 
-# Built once: the recorder runs these in every commit, and building a statement costs more
-# than SQLite takes to run it (the write lock is held meanwhile).
+# Prepared: the recorder runs these in every commit, and SQLAlchemy's execution costs more
+# than SQLite takes to run them (the write lock is held meanwhile).
 _BEATING = (
     update(sessions)
     .where(
@@ -191,9 +194,10 @@ _BEATING = (
     )
     # A revived session has not ended: the sweep's ended_at goes.
     .values(status=SessionStatus.RECORDING, ended_at=None)
+    .returning(sessions.c.stop_requested)
 )
-_HEARTBEAT = _BEATING.values(heartbeat_at=bindparam("b_at"))
-_HEARTBEAT_SERVER_CLOCK = _BEATING.values(heartbeat_at=func.now())
+_HEARTBEAT = Prepared(_BEATING.values(heartbeat_at=bindparam("b_at")))
+_HEARTBEAT_SERVER_CLOCK = Prepared(_BEATING.values(heartbeat_at=func.now()))
 _STOP_REQUESTED = select(sessions.c.stop_requested).where(
     sessions.c.id == bindparam("b_session_id")
 )
