@@ -95,9 +95,13 @@ class Store:
         assert database is not None
         # The connection is taken from the pool (and given back) outside the turn: the turn
         # is held only while the transaction runs.
-        with _store_errors(), self.engine.connect() as conn:
-            with write_queue(database).turn(), conn.begin():
-                yield conn
+        with (
+            _store_errors(),
+            self.engine.connect() as conn,
+            write_queue(database).turn(),
+            conn.begin(),
+        ):
+            yield conn
 
     def close(self) -> None:
         self.engine.dispose()
