@@ -12,7 +12,7 @@ from hrv_relax.store import open_store
 from tests.support.attack_practice import AttackPractice, make_attack_practice
 from tests.support.browser import free_port, served
 
-IDLE_MINUTES = 1
+IDLE_MINUTES = 0.5  # short, so the idle tests wait seconds, not minutes
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Issue 14 §2 in a real browser: a sign-in a therapist can work with, bound to the browser.
 
-Debian's Chromium through Playwright against `hrv-relax dashboard`, idle limit 1 minute.
+Debian's Chromium through Playwright against `hrv-relax dashboard`, idle limit 30 s.
 """
 
 from __future__ import annotations
