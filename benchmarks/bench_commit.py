@@ -36,8 +36,9 @@ _RAW_LIVE = (
 
 def _store_commits(db: Path, commits: int) -> float:
     """Median ms of one commit through the store, as the recorder makes it."""
-    from hrv_relax.capture.journal import Batch, write_batch
-    from hrv_relax.store import Beat, heartbeat, open_store, write_live
+    from benchmarks.recorder_commit import recorder_commit
+    from hrv_relax.capture.journal import Batch
+    from hrv_relax.store import Beat, open_store
     from hrv_relax.store.people import get_or_add_client
     from hrv_relax.store.sessions import create_session
 
@@ -47,19 +48,7 @@ def _store_commits(db: Path, commits: int) -> float:
 
     def commit() -> None:
         batch = Batch(sid, tuple(Beat(k, 0.8 * k, 800.0) for k in (next(seq), next(seq))))
-        with store.write() as conn:
-            write_batch(conn, batch)
-            heartbeat(conn, sid)
-            write_live(
-                conn,
-                sid,
-                link="simulated",
-                bpm=75,
-                contact=True,
-                battery_pct=80,
-                frames_ok=batch.beats[0].seq,
-                frames_malformed=0,
-            )
+        recorder_commit(store, batch, frames_ok=batch.beats[0].seq)
 
     try:
         return median_ms(commit, commits)

@@ -65,8 +65,9 @@ def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) ->
     In real time (`pace_s`) each room commits at its own moment of the cycle, as rooms that
     started their sessions independently do: `start_at` is that room's first commit.
     """
-    from hrv_relax.capture.journal import Batch, write_batch
-    from hrv_relax.store import Beat, heartbeat, open_store, write_live
+    from benchmarks.recorder_commit import recorder_commit
+    from hrv_relax.capture.journal import Batch
+    from hrv_relax.store import Beat, open_store
     from hrv_relax.store.people import get_or_add_client
     from hrv_relax.store.sessions import create_session
 
@@ -82,19 +83,7 @@ def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) ->
         )
         seq += BEATS_PER_COMMIT
         t0 = time.perf_counter()
-        with store.write() as conn:
-            write_batch(conn, batch)
-            heartbeat(conn, sid)
-            write_live(
-                conn,
-                sid,
-                link="simulated",
-                bpm=75,
-                contact=True,
-                battery_pct=80,
-                frames_ok=i,
-                frames_malformed=0,
-            )
+        recorder_commit(store, batch, frames_ok=i)
         latencies.append(time.perf_counter() - t0)
         if pace_s:
             time.sleep(max(0.0, started + (i + 1) * pace_s - time.time()))
