@@ -1,4 +1,4 @@
-"""The recorder's commit statements, run on the driver's cursor, on SQLite and PostgreSQL.
+"""The recorder's commit statements, on SQLite (run on the driver's cursor) and PostgreSQL.
 
 They store what SQLAlchemy's own execution stores (types processed the same way), their
 errors are the store's errors, and a connection lost in the middle is not handed out again.
@@ -34,17 +34,17 @@ def _session(store: Store) -> int:
     return create_session(store, add_client(store, "Prue").id, source="simulated")
 
 
-def test_the_prepared_sql_is_the_statement_sqlalchemy_compiles(any_store: Store) -> None:
+def test_the_prepared_sql_is_the_statement_sqlalchemy_compiles(store: Store) -> None:
     statement = insert(beats)
     prepared = Prepared(statement, keys=("session_id", "seq", "t_s", "rr_ms"))
-    sid = _session(any_store)
-    with any_store.write() as conn:
+    sid = _session(store)
+    with store.write() as conn:
         prepared.execute_many(conn, [{"session_id": sid, "seq": 0, "t_s": 0.8, "rr_ms": 800.0}])
         compiled = statement.compile(
             dialect=conn.dialect, column_keys=["session_id", "seq", "t_s", "rr_ms"]
         )
         assert prepared._for(conn.dialect).sql == compiled.string
-    stored = load_beats(any_store, sid)
+    stored = load_beats(store, sid)
     assert stored.seq.tolist() == [0] and stored.rr_ms.tolist() == [800.0]
 
 
