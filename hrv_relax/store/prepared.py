@@ -30,11 +30,11 @@ Params = Mapping[str, Any]
 
 
 class _Compiled:
-    """One statement compiled for one dialect: its SQL, parameter order and processors."""
+    """One statement compiled for SQLite: its SQL, parameter order and processors."""
 
     def __init__(self, statement: UpdateBase, dialect: Dialect, keys: Sequence[str] | None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None)
-        assert isinstance(compiled, SQLCompiler)
+        assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
         self.sql = compiled.string
         names = compiled.bind_names
         binds = compiled.binds.values()
@@ -45,15 +45,13 @@ class _Compiled:
             process = bind.type._cached_bind_processor(dialect)
             if process is not None:
                 self.processors[names[bind]] = process
-        self.order = tuple(compiled.positiontup or ()) if dialect.positional else None
+        self.order = tuple(compiled.positiontup)  # SQLite's parameters are positional (?)
 
-    def driver_params(self, params: Params) -> tuple[Any, ...] | dict[str, Any]:
+    def driver_params(self, params: Params) -> tuple[Any, ...]:
         values = {**self.fixed, **params}
         for name, process in self.processors.items():
             if name in values:
                 values[name] = process(values[name])
-        if self.order is None:
-            return values
         return tuple(values[name] for name in self.order)
 
 
@@ -66,15 +64,12 @@ class Prepared:
     def __init__(self, statement: UpdateBase, *, keys: Sequence[str] | None = None) -> None:
         self._statement = statement
         self._keys = keys
-        self._by_dialect: dict[str, _Compiled] = {}
+        self._compiled: _Compiled | None = None
 
     def _for(self, dialect: Dialect) -> _Compiled:
-        compiled = self._by_dialect.get(dialect.name)
-        if compiled is None:
-            compiled = self._by_dialect[dialect.name] = _Compiled(
-                self._statement, dialect, self._keys
-            )
-        return compiled
+        if self._compiled is None:
+            self._compiled = _Compiled(self._statement, dialect, self._keys)
+        return self._compiled
 
     def execute(self, conn: Connection, params: Params) -> list[tuple[Any, ...]]:
         """Run once in the caller's transaction; the rows it returns, if any."""
@@ -101,9 +96,7 @@ class Prepared:
 
 
 @contextmanager
-def _driver_errors(
-    conn: Connection, sql: str, params: Sequence[Any] | Mapping[str, Any]
-) -> Iterator[Any]:
+def _driver_errors(conn: Connection, sql: str, params: Sequence[Any]) -> Iterator[Any]:
     """The driver's cursor of `conn`; its errors raised as SQLAlchemy raises them."""
     dialect = conn.dialect
     driver_conn = conn.connection.dbapi_connection
