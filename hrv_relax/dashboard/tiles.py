@@ -78,8 +78,8 @@ def rmssd_tile(view: LiveView) -> Tile:
         "RMSSD: root mean square of successive differences between clean beats over the last "
         "60 s, in ms (Task Force 1996). Higher means more parasympathetic (rest) activity; "
         "60 s windows agree with 5-minute lnRMSSD (Esco & Flatt 2014). Below it, the "
-        "breathing rate of the last 2 minutes, read from the heartbeats: slower breathing "
-        "is a sign of relaxation, and it lowers RMSSD by itself."
+        "breathing rate of the last 2 minutes (updated every 5 s), read from the heartbeats: "
+        "slower breathing is a sign of relaxation, and it lowers RMSSD by itself."
     )
     r = view.reading
     breathing = breathing_text(view.breathing_per_min)

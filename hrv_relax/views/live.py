@@ -73,8 +73,12 @@ __all__ = [
 # state spans the last 61 judged beats and the 21 pair means before them).
 LIVE_WARMUP_BEATS = 256
 # The live breathing rate is read from the RR spectrum of the last two minutes: the spectrum
-# needs one (hrv_indices' HF minimum), and two hold six breaths even at 3/min.
+# needs one (hrv_indices' HF minimum), and two hold six breaths even at 3/min. The two minutes
+# end on the session clock's last whole 5 s, so the rate is read again every 5 s, not at each
+# refresh: a 2-minute spectrum resolves 0.5 breaths/min, which a few seconds more or less of
+# it do not change, and it is most of a refresh's analysis.
 BREATHING_WINDOW_S = 120.0
+BREATHING_EVERY_S = 5.0
 # "Relaxation now" compares the last two minutes (four 30 s pieces) with the baseline: the
 # two minutes up to the last whole 30 s piece since the baseline ended, on the grid of pieces
 # the session's wander is measured on. It changes when a piece is complete (or the beats or
@@ -105,7 +109,7 @@ class LiveView:
     status_fresh: bool
     elapsed_s: float
     reading: LiveReading  # HR and RMSSD over the last 60 s, or NaN with the reason
-    breathing_per_min: float  # breaths/min from the last 2 minutes' RR spectrum, or NaN
+    breathing_per_min: float  # breaths/min from the RR spectrum of the last 2 minutes, or NaN
     current_phase: str | None
     beat_t_s: npt.NDArray[np.float64]
     strap_bpm: npt.NDArray[np.float64]  # the strap's own heart rate at each beat
@@ -237,6 +241,7 @@ class LiveFeed:
         self._markers: tuple[MarkerRecord, ...] | None = None
         self._baseline: _Baseline | None = None
         self._now: _Now | None = None
+        self._breathing: tuple[tuple[int, int], float] | None = None  # (its beats, its rate)
 
     @property
     def n_beats(self) -> int:
@@ -417,6 +422,29 @@ class LiveFeed:
         self._now = _Now(base, end_s, shift, _reads_to(self._beats.t_s, end_s))
         return self._now
 
+    def _breathing_now(self, reading: LiveReading) -> float:
+        """Breaths/min over the ``BREATHING_WINDOW_S`` up to the last whole
+        ``BREATHING_EVERY_S`` of the session clock (its RR spectrum), while beats come in.
+
+        NaN when the live reading itself is not supported (first minute, gaps, artefacts, no
+        beats), in an irregular rhythm, or when the window has no clear breathing peak. Kept
+        while the window holds the same beats (beats are stored in order, so the same
+        indices are the same beats).
+        """
+        beats = self._beats
+        if not reading.supportable or not len(beats) or reading.t_s != float(beats.t_s[-1]):
+            return math.nan
+        end_s = math.floor(reading.t_s / BREATHING_EVERY_S) * BREATHING_EVERY_S
+        first, last = (
+            int(i)
+            for i in np.searchsorted(beats.t_s, [end_s - BREATHING_WINDOW_S, end_s], side="right")
+        )
+        kept = self._breathing
+        if kept is None or kept[0] != (first, last):
+            rate = window_breathing_per_min(beats.rr_ms[first:last], t_s=beats.t_s[first:last])
+            kept = self._breathing = ((first, last), rate)
+        return kept[1]
+
     def _view(self, read: LiveRead, now: dt.datetime) -> LiveView:
         session, beats, markers, status = read.session, self._beats, read.markers, read.status
         end = session.ended_at if session.status != "recording" else now
@@ -450,7 +478,7 @@ class LiveFeed:
                 shift_now = kept.shift if kept is not None else None
         return LiveView(
             session=session,
-            breathing_per_min=_breathing(beats, reading),
+            breathing_per_min=self._breathing_now(reading),
             status=status,
             status_fresh=status is not None
             and (now - status.updated_at).total_seconds() <= STATUS_STALE_S,
@@ -475,18 +503,6 @@ def live_view(
     """What the live page shows for one of the viewer's sessions, computed from everything
     stored (NotFoundError when it is not theirs to see). Pages keep a :class:`LiveFeed`."""
     return LiveFeed(session_id).refresh(store, viewer, now=now)
-
-
-def _breathing(beats: BeatArrays, reading: LiveReading) -> float:
-    """Breaths/min over the last ``BREATHING_WINDOW_S`` (its RR spectrum), while beats come in.
-
-    NaN when the live reading itself is not supported (first minute, gaps, artefacts, no
-    beats), in an irregular rhythm, or when the window has no clear breathing peak.
-    """
-    if not reading.supportable or not len(beats) or reading.t_s != float(beats.t_s[-1]):
-        return math.nan
-    first = int(np.searchsorted(beats.t_s, reading.t_s - BREATHING_WINDOW_S, side="right"))
-    return window_breathing_per_min(beats.rr_ms[first:], t_s=beats.t_s[first:])
 
 
 def _irregular_reading(

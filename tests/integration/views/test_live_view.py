@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from hrv_relax.analysis.artifacts import classify_artifacts
+from hrv_relax.analysis.indices import window_breathing_per_min
 from hrv_relax.analysis.relaxation import (
     Change,
     heart_changes,
@@ -32,7 +33,7 @@ from hrv_relax.store import (
 )
 from hrv_relax.store.access import visible_beats
 from hrv_relax.store.clock import utcnow
-from hrv_relax.views.live import live_view
+from hrv_relax.views.live import BREATHING_EVERY_S, BREATHING_WINDOW_S, LiveFeed, live_view
 from tests.conftest import reference
 from tests.support.breathing_rr import breathing_rr
 
@@ -154,3 +155,32 @@ def test_the_live_tile_reads_the_breathing_rate(store: Store) -> None:
         view = live_view(store, SYSTEM, sid)
         assert abs(view.breathing_per_min - rate) <= 1.0
         assert rmssd_tile(view).delta == f"breathing ~{view.breathing_per_min:.0f}/min"
+
+
+def test_the_breathing_rate_is_read_on_the_clock_s_last_whole_5_s(store: Store) -> None:
+    """The two minutes end on the last whole 5 s of the session clock: one refresh a second
+    reads the spectrum once every 5 s, and each reading is that window's rate."""
+    sim = breathing_rr(9, [(0.0, 12.0), (400.0, 12.0)])
+    started = utcnow() - dt.timedelta(seconds=400.0)
+    sid = create_session(store, add_client(store, "Breathing on the grid").id,
+                         source="simulated", started_at=started)  # fmt: skip
+    feed, seq, rates = LiveFeed(sid), 0, {}
+    for second in range(200, 221):
+        new = (sim.t_s > (second - 1 if seq else 0.0)) & (sim.t_s <= second)
+        with store.write() as conn:
+            rows = zip(sim.t_s[new], sim.rr_ms[new], strict=True)
+            append_beats(
+                conn, sid, [Beat(seq + i, t, r, 70, True) for i, (t, r) in enumerate(rows)]
+            )
+            heartbeat(conn, sid)
+        seq += int(new.sum())
+        view = feed.refresh(store, SYSTEM, now=started + dt.timedelta(seconds=second + 0.5))
+        end_s = (float(sim.t_s[sim.t_s <= second][-1]) // BREATHING_EVERY_S) * BREATHING_EVERY_S
+        window = (sim.t_s > end_s - BREATHING_WINDOW_S) & (sim.t_s <= end_s)
+        assert view.breathing_per_min == window_breathing_per_min(
+            sim.rr_ms[window], t_s=sim.t_s[window]
+        )
+        rates[end_s] = view.breathing_per_min
+    # 21 refreshes, a second apart: five or six readings, 5 s apart.
+    assert len(rates) >= 5 and set(np.diff(sorted(rates))) == {BREATHING_EVERY_S}
+    assert all(abs(rate - 12.0) <= 1.0 for rate in rates.values())
