@@ -2,7 +2,7 @@
 
 Sessions are recording, with the baseline and massage marked, watched by the therapist whose
 client it is (the page's reads and access checks). Between two timed refreshes one second of
-beats arrives, as while recording, and the clock reads one second past the last stored beat
+beats arrives, as while recording, and the clock reads one second past the time stored to
 (beats reach the store within about two seconds). A refresh is everything the live fragment
 computes on the server each second: the view (store reads and analysis), the tiles and the
 chart as Streamlit sends it (what ``st.plotly_chart`` does with the figure, then its JSON
@@ -51,7 +51,7 @@ from hrv_relax.views.live import LiveFeed, LiveView, live_view
 
 BASELINE_S = 300.0
 RECOVERY_S = 300.0
-STORE_LATENCY_S = 1.0  # the clock at a refresh, past the last beat stored
+STORE_LATENCY_S = 1.0  # the clock at a refresh, past the session time stored to
 GOAL_MS = 5.0
 GOAL_GROWTH = 1.2
 GOAL_PAYLOAD_KIB = 64.0
@@ -67,27 +67,25 @@ class Recording:
     started: dt.datetime
     coming: list[SimulatedBeat]
     seq: int
-    last_t_s: float
+    clock_s: float  # the session clock: every beat up to it is stored
 
     def one_second(self, store: Store) -> None:
-        """Store the next second of beats, with the recorder's heartbeat."""
-        if not self.coming:
-            return
-        until = self.coming[0].t_s + 1.0
+        """Move the clock one second on: store that second's beats, with the heartbeat."""
+        self.clock_s += 1.0
         batch = []
-        while self.coming and self.coming[0].t_s < until:
+        while self.coming and self.coming[0].t_s <= self.clock_s:
             b = self.coming.pop(0)
             batch.append(Beat(self.seq, b.t_s, b.rr_ms, round(60000 / b.rr_ms), True))
             self.seq += 1
-            self.last_t_s = b.t_s
         with store.write() as conn:
-            append_beats(conn, self.session_id, batch)
+            if batch:
+                append_beats(conn, self.session_id, batch)
             heartbeat(conn, self.session_id)
 
     @property
     def now(self) -> dt.datetime:
-        """The clock at a refresh: the session's time of the last beat stored, and a bit."""
-        return self.started + dt.timedelta(seconds=self.last_t_s + STORE_LATENCY_S)
+        """The clock at a refresh: a bit after the session clock the beats are stored to."""
+        return self.started + dt.timedelta(seconds=self.clock_s + STORE_LATENCY_S)
 
 
 def recording(store: Store, therapist: Viewer, name: str, minutes: float, seed: int) -> Recording:
@@ -108,7 +106,7 @@ def recording(store: Store, therapist: Viewer, name: str, minutes: float, seed: 
         heartbeat(conn, sid)
     for t_s, phase in plan.phase_starts()[:2]:
         add_marker(store, sid, "phase", phase, t_s=t_s)
-    return Recording(sid, started, beats[len(done) :], len(done), done[-1].t_s)
+    return Recording(sid, started, beats[len(done) :], len(done), now_s)
 
 
 def chart_spec(figure: object) -> str:
@@ -176,11 +174,16 @@ def main(size: Size = FULL) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "live.db")
         therapist = viewer_for(add_user(store, "therapist", role="therapist"))
+        # Each case watches a session of its own (the same simulated beats for the three
+        # cases of one length), so each refresh finds one second of new beats, as a page's.
         recs = [
-            recording(store, therapist, f"Client {k + 1}", length, seed=k + 1)
+            [
+                recording(store, therapist, f"Client {k + 1} {case}", length, seed=k + 1)
+                for case in ("page", "validated", "scratch")
+            ]
             for k, length in enumerate(minutes)
         ]
-        feeds = {r.session_id: LiveFeed(r.session_id) for r in recs}
+        feeds = {r.session_id: LiveFeed(r.session_id) for rs in recs for r in rs}
 
         def kept(r: Recording) -> LiveView:
             return feeds[r.session_id].refresh(store, therapist, now=r.now)
@@ -188,15 +191,19 @@ def main(size: Size = FULL) -> None:
         def scratch(r: Recording) -> LiveView:
             return live_view(store, therapist, r.session_id, now=r.now)
 
-        # Each session in turn: kept feed with the page's chart, kept feed with the chart
+        # Each length in turn: kept feed with the page's chart, kept feed with the chart
         # validated by plotly, a view from scratch.
         cases: list[tuple[Recording, Refresh, Chart]] = []
-        for r in recs:
-            cases += [(r, kept, _ready), (r, kept, live_figure), (r, scratch, _ready)]
+        for page, validated, fresh in recs:
+            cases += [
+                (page, kept, _ready),
+                (validated, kept, live_figure),
+                (fresh, scratch, _ready),
+            ]
         timed = timed_refreshes(store, cases, repeats)
         results = [
-            (length, r, *timed[3 * k : 3 * k + 3])
-            for k, (length, r) in enumerate(zip(minutes, recs, strict=True))
+            (length, rs[0], *timed[3 * k : 3 * k + 3])
+            for k, (length, rs) in enumerate(zip(minutes, recs, strict=True))
         ]
         # Rooms started minutes apart, as in a clinic (not all on the same 30 s mark).
         rooms = [
