@@ -30,6 +30,7 @@ from hrv_relax.analysis.constants import (
     MAX_ARTIFACT_PCT,
     MAX_IRREGULAR_PCT,
     MS_PER_MINUTE,
+    ROLLING_TIME_STEP_S,
     ROLLING_TIME_WINDOW_S,
     SUBWINDOW_S,
 )
@@ -340,6 +341,9 @@ class LiveFeed:
         # The windows ending after the beat before it: those holding it, and the windows
         # the kept series did not reach (it ended at the last beat then held).
         from_s = float(series.t_s[changed - 1])
+        last_end_s = float(self._rolling.t_s[-1])
+        if last_end_s < from_s and last_end_s + ROLLING_TIME_STEP_S > series.t_s[-1] + 1e-6:
+            return  # no window holds a changed beat, and the next one has not ended yet
         first = int(np.searchsorted(series.t_s, from_s - ROLLING_TIME_WINDOW_S, side="right"))
         first = max(first - 2, 0)
         tail = rolling_time_domain(

@@ -15,6 +15,7 @@ import pytest
 
 import hrv_relax.views.live as live_module
 from hrv_relax.analysis import ArtifactClasses, classify_artifacts
+from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
 from hrv_relax.records import SYSTEM
 from hrv_relax.store import Beat, Store, add_client, add_marker, append_beats, create_session
@@ -220,3 +221,34 @@ def test_a_kept_feed_holds_the_session_beats_and_no_more(store: Store) -> None:
     # (the arrays of beats, flags and rolling windows): nothing is kept per refresh.
     assert held_all < 2 * held_half + 64 * (t_s.size - half)
     assert held_all / t_s.size < 400
+
+
+def test_refreshes_between_two_window_ends_compute_no_rolling_window(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rolling HR and RMSSD windows end every 5 s: a refresh whose new beats end no window
+    (and change no flag a window read) computes none, and the feed still equals a fresh view."""
+    beats, _ = simulate_beats(SessionPlan(180, 120, 0), ClientProfile(ectopic_per_hour=0), 14)
+    t_s = np.array([b.t_s for b in beats])
+    rr_ms = np.array([b.rr_ms for b in beats])
+    sid = _session(store)
+    first = int(np.searchsorted(t_s, 200.0))
+    _append(store, sid, 0, t_s[:first], rr_ms[:first])
+    feed = LiveFeed(sid)
+    feed.refresh(store, SYSTEM)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return rolling_time_domain(*args, **kwargs)
+
+    monkeypatch.setattr(live_module, "rolling_time_domain", counted)
+    for k in range(first, t_s.size):  # a beat a refresh
+        _append(store, sid, k, t_s[k : k + 1], rr_ms[k : k + 1])
+        now = START + dt.timedelta(seconds=float(t_s[k]) + 0.4)
+        _assert_same_view(
+            feed.refresh(store, SYSTEM, now=now), live_view(store, SYSTEM, sid, now=now), k
+        )
+    kept_refreshes = len(calls) - (t_s.size - first)  # each fresh view computes them all once
+    window_ends = int((t_s[-1] - t_s[first - 1]) // 5.0) + 1
+    assert kept_refreshes <= window_ends < (t_s.size - first) / 4
