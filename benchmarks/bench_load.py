@@ -144,7 +144,8 @@ def _run(
     readers = _readers(url, stop) if n > 1 else []
     start_at = time.time() + delay_s
     # Real time: the rooms' commits spread over the cycle (they did not all start together);
-    # flat out: all start at once, the burst a shared outage's end would make.
+    # flat out: all start at once, a stress of the write path (a recorder commits every 0.5 s,
+    # and after an outage writes its whole journal in one commit).
     phases = [pace_s * i / n for i in range(n)]
     try:
         futures = [
