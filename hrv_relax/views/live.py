@@ -75,7 +75,8 @@ __all__ = [
 LIVE_WARMUP_BEATS = 256
 # The live breathing rate is read from the RR spectrum of the last two minutes: the spectrum
 # needs one (hrv_indices' HF minimum), and two hold six breaths even at 3/min. The two minutes
-# end on the session clock's last whole 5 s, so the rate is read again every 5 s, not at each
+# end on the last whole 5 s of the session clock at or before the newest beat, so the rate is
+# read again every 5 s, not at each
 # refresh: a 2-minute spectrum resolves 0.5 breaths/min, which a few seconds more or less of
 # it do not change, and it is most of a refresh's analysis.
 BREATHING_WINDOW_S = 120.0
@@ -428,7 +429,8 @@ class LiveFeed:
 
     def _breathing_now(self, reading: LiveReading) -> float:
         """Breaths/min over the ``BREATHING_WINDOW_S`` up to the last whole
-        ``BREATHING_EVERY_S`` of the session clock (its RR spectrum), while beats come in.
+        ``BREATHING_EVERY_S`` of the session clock at or before the newest beat (its RR
+        spectrum), while beats come in.
 
         NaN when the live reading itself is not supported (first minute, gaps, artefacts, no
         beats), in an irregular rhythm, or when the window has no clear breathing peak. Kept

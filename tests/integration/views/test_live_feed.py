@@ -15,6 +15,7 @@ import pytest
 
 import hrv_relax.views.live as live_module
 from hrv_relax.analysis import ArtifactClasses, classify_artifacts
+from hrv_relax.analysis.constants import ROLLING_TIME_STEP_S
 from hrv_relax.analysis.rolling import rolling_time_domain
 from hrv_relax.capture.simulator import ClientProfile, SessionPlan, simulate_beats
 from hrv_relax.records import SYSTEM
@@ -250,5 +251,5 @@ def test_refreshes_between_two_window_ends_compute_no_rolling_window(
             feed.refresh(store, SYSTEM, now=now), live_view(store, SYSTEM, sid, now=now), k
         )
     kept_refreshes = len(calls) - (t_s.size - first)  # each fresh view computes them all once
-    window_ends = int((t_s[-1] - t_s[first - 1]) // 5.0) + 1
+    window_ends = int((t_s[-1] - t_s[first - 1]) // ROLLING_TIME_STEP_S) + 1
     assert kept_refreshes <= window_ends < (t_s.size - first) / 4

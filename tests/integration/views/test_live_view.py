@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import hrv_relax.views.live as live_module
 from hrv_relax.analysis.artifacts import classify_artifacts
 from hrv_relax.analysis.indices import window_breathing_per_min
 from hrv_relax.analysis.relaxation import (
@@ -157,14 +158,24 @@ def test_the_live_tile_reads_the_breathing_rate(store: Store) -> None:
         assert rmssd_tile(view).delta == f"breathing ~{view.breathing_per_min:.0f}/min"
 
 
-def test_the_breathing_rate_is_read_on_the_clock_s_last_whole_5_s(store: Store) -> None:
-    """The two minutes end on the last whole 5 s of the session clock: one refresh a second
-    reads the spectrum once every 5 s, and each reading is that window's rate."""
+def test_the_breathing_rate_is_read_on_the_clock_s_last_whole_5_s(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two minutes end on the last whole 5 s of the session clock at or before the newest
+    beat: one refresh a second reads the spectrum once every 5 s, and each reading is that
+    window's rate."""
     sim = breathing_rr(9, [(0.0, 12.0), (400.0, 12.0)])
     started = utcnow() - dt.timedelta(seconds=400.0)
     sid = create_session(store, add_client(store, "Breathing on the grid").id,
                          source="simulated", started_at=started)  # fmt: skip
     feed, seq, rates = LiveFeed(sid), 0, {}
+    spectra: list[int] = []
+
+    def counted(rr_ms: np.ndarray, *, t_s: np.ndarray) -> float:
+        spectra.append(rr_ms.size)
+        return window_breathing_per_min(rr_ms, t_s=t_s)
+
+    monkeypatch.setattr(live_module, "window_breathing_per_min", counted)
     for second in range(200, 221):
         new = (sim.t_s > (second - 1 if seq else 0.0)) & (sim.t_s <= second)
         with store.write() as conn:
@@ -183,4 +194,5 @@ def test_the_breathing_rate_is_read_on_the_clock_s_last_whole_5_s(store: Store) 
         rates[end_s] = view.breathing_per_min
     # 21 refreshes, a second apart: five or six readings, 5 s apart.
     assert len(rates) >= 5 and set(np.diff(sorted(rates))) == {BREATHING_EVERY_S}
+    assert len(spectra) == len(rates)  # one spectrum a window, not one a refresh
     assert all(abs(rate - 12.0) <= 1.0 for rate in rates.values())
