@@ -115,7 +115,8 @@ def renew_cookie_once() -> None:
     """On the first page after signing in: the script that fetches the new browser cookie."""
     ticket = st.session_state.pop(RENEW_TICKET, None)
     if isinstance(ticket, str):
-        st.html(renewal_script(ticket), unsafe_allow_javascript=True)
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.html(renewal_script(ticket, query), unsafe_allow_javascript=True)
 
 
 def sign_out(store: Store, viewer: Viewer, notice: str = "") -> None:

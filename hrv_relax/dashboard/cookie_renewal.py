@@ -20,7 +20,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 RENEW_PATH = "/_hrv/renew"
 TICKET_HEADER = "x-hrv-renew"
@@ -68,13 +70,20 @@ def take_renewal(ticket: str | None, cookie_digest: str | None) -> int | None:
     return pending.sign_in_id
 
 
-def renewal_script(ticket: str) -> str:
-    """What the signed-in page runs once: trade the ticket for a new cookie, then reload."""
+def renewal_script(ticket: str, query: Mapping[str, Sequence[str]]) -> str:
+    """What the signed-in page runs once: trade the ticket for a new cookie, then reload.
+
+    The reload goes to this page with `query`, the address's query as the page run began:
+    the run may change it (the review page puts the session it shows there) before the
+    script runs, and the reload must show what this run showed (a link's session was not
+    found, say), not what the run went on to.
+    """
     path = json.dumps("." + RENEW_PATH)  # relative: works under a proxy's path prefix too
-    # The address as the sign-in left it: the page run that follows may change its query
-    # (the review page does), and the reload should show what this run showed.
+    search = urlencode([(k, v) for k, values in query.items() for v in values])
+    # Percent-encoded: no quote, "<" or "/" of the address can end the string or the script.
+    here = json.dumps("?" + search if search else "")
     return (
-        "<script>(function () { var here = window.location.href; fetch(" + path + ", "
+        f"<script>(function () {{ var here = window.location.pathname + {here}; fetch({path}, "
         "{method: 'POST', credentials: 'same-origin', "
         f"headers: {{'{TICKET_HEADER}': {json.dumps(ticket)}}}}})"
         ".then(function (r) { if (r.ok) { window.location.replace(here); } }); })();</script>"
