@@ -37,6 +37,7 @@ _RAW_LIVE = (
 def _store_commits(db: Path, commits: int) -> float:
     """Median ms of one commit through the store, as the recorder makes it."""
     from benchmarks.recorder_commit import recorder_commit
+    from hrv_relax.capture.group_commit import GroupCommitter
     from hrv_relax.capture.journal import Batch
     from hrv_relax.store import Beat, open_store
     from hrv_relax.store.people import get_or_add_client
@@ -44,15 +45,17 @@ def _store_commits(db: Path, commits: int) -> float:
 
     store = open_store(db)
     sid = create_session(store, get_or_add_client(store, "Room").id, source="simulated")
+    committer = GroupCommitter(store)
     seq = iter(range(10**9))
 
     def commit() -> None:
         batch = Batch(sid, tuple(Beat(k, 0.8 * k, 800.0) for k in (next(seq), next(seq))))
-        recorder_commit(store, batch, frames_ok=batch.beats[0].seq)
+        recorder_commit(committer, batch, frames_ok=batch.beats[0].seq)
 
     try:
         return median_ms(commit, commits)
     finally:
+        committer.close()
         store.close()
 
 

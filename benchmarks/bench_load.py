@@ -68,6 +68,7 @@ def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) ->
     started their sessions independently do: `start_at` is that room's first commit.
     """
     from benchmarks.recorder_commit import recorder_commit
+    from hrv_relax.capture.group_commit import GroupCommitter
     from hrv_relax.capture.journal import Batch
     from hrv_relax.store import Beat, open_store
     from hrv_relax.store.people import get_or_add_client
@@ -75,6 +76,7 @@ def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) ->
 
     store = open_store(url, migrate=False)
     sid = create_session(store, get_or_add_client(store, f"Room {room}").id, source="simulated")
+    committer = GroupCommitter(store)
     latencies = []
     seq = 0
     time.sleep(max(0.0, start_at - time.time()))
@@ -85,11 +87,12 @@ def _strap(url: str, room: int, commits: int, pace_s: float, start_at: float) ->
         )
         seq += BEATS_PER_COMMIT
         t0 = time.perf_counter()
-        recorder_commit(store, batch, frames_ok=i)
+        recorder_commit(committer, batch, frames_ok=i)
         latencies.append(time.perf_counter() - t0)
         if pace_s:
             time.sleep(max(0.0, started + (i + 1) * pace_s - time.time()))
     ended = time.time()
+    committer.close()
     store.close()
     return Run(seq, latencies, started, ended)
 

@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
@@ -37,6 +38,7 @@ from hrv_relax.store.beats import append_beats_once
 log = logging.getLogger(__name__)
 
 JOURNAL_SUFFIX = ".jsonl"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,30 +57,43 @@ class Batch:
 
     def to_json(self) -> str:
         # json writes floats with repr, so RR values and times come back bit for bit.
-        return json.dumps(
-            {
-                "session_id": self.session_id,
-                "beats": [[b.seq, b.t_s, b.rr_ms, b.bpm, b.contact] for b in self.beats],
-                "gaps": [list(g) for g in self.gaps],
-                "phases": [list(p) for p in self.phases],
-                "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
-            },
-            separators=(",", ":"),
-        )
+        return json.dumps(self.to_dict(), separators=(",", ":"))
 
     @staticmethod
     def from_json(line: str) -> Batch:
-        d = json.loads(line)
+        return Batch.from_dict(json.loads(line))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "beats": [[b.seq, b.t_s, b.rr_ms, b.bpm, b.contact] for b in self.beats],
+            "gaps": [list(g) for g in self.gaps],
+            "phases": [list(p) for p in self.phases],
+            "ended_at": None if self.ended_at is None else self.ended_at.isoformat(),
+        }
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> Batch:
+        """The batch `to_dict` gave; ValueError, KeyError or TypeError if it is not one."""
         ended = d["ended_at"]
         return Batch(
             session_id=int(d["session_id"]),
             beats=tuple(
-                Beat(int(s), float(t), float(rr), bpm, c) for s, t, rr, bpm, c in d["beats"]
+                Beat(int(s), float(t), float(rr), _optional(bpm, int), _optional(c, bool))
+                for s, t, rr, bpm, c in d["beats"]
             ),
             gaps=tuple((float(a), float(b)) for a, b in d["gaps"]),
             phases=tuple((float(t), str(p)) for t, p in d["phases"]),
             ended_at=None if ended is None else dt.datetime.fromisoformat(ended),
         )
+
+
+def _optional(value: object, kind: type[_T]) -> _T | None:
+    if value is None:
+        return None
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__} or null, got {value!r}")
+    return value
 
 
 def write_batch(conn: Connection, batch: Batch, *, replay: bool = False) -> None:

@@ -6,6 +6,8 @@ session (see hrv_relax.store.sessions.STALE_HEARTBEAT_S). A malformed frame is c
 skipped; it never stops a recording. While the database is unreachable, commits go to a local
 journal (hrv_relax.capture.journal) and reach the database, in order and once, when it is back. A
 database that refuses writes (disk full, read-only file) stops the recording with a clear error.
+Recorders of one SQLite file that commit at the same moment share one transaction
+(hrv_relax.capture.group_commit).
 """
 
 from __future__ import annotations
@@ -20,20 +22,16 @@ from pathlib import Path
 from typing import Final
 
 from hrv_relax.capture.beat_timing import BeatTimeline
-from hrv_relax.capture.journal import Batch, Journal, flush_leftovers, write_batch
+from hrv_relax.capture.commit import LiveStatus, RecorderCommit, StrapSeen
+from hrv_relax.capture.group_commit import GroupCommitter
+from hrv_relax.capture.journal import Batch, Journal, flush_leftovers
 from hrv_relax.capture.sources import BeatSource, LinkEvent, Notification, SourceEvent
 from hrv_relax.config import buffer_dir
 from hrv_relax.errors import MalformedMeasurement, StoreError, StoreUnavailableError
 from hrv_relax.heart_rate import parse_measurement
-from hrv_relax.store import (
-    Beat,
-    Store,
-    heartbeat,
-    write_live,
-)
+from hrv_relax.store import Beat, Store
 from hrv_relax.store import next_seq as store_next_seq
 from hrv_relax.store.sessions import claim_strap, session_started_at
-from hrv_relax.store.straps import attach_strap, upsert_strap
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +110,7 @@ class Recorder:
         self._retry_s = 0.0
         self._retry_at = 0.0
         self._strap_update: tuple[str | None, str | None] | None = None
+        self._committer: GroupCommitter | None = None
 
     def stop(self, reason: str = "signal") -> None:
         if self._stop_reason is None:
@@ -127,6 +126,7 @@ class Recorder:
         root = self._journal_dir or buffer_dir()
         flush_leftovers(self.store, root)
         journal = self._journal = Journal(root, self.store.url, self.session_id)
+        committer = self._committer = GroupCommitter(self.store)
         self._origin_s = self.source.now()
         queue: asyncio.Queue[SourceEvent | None] = asyncio.Queue()
         pump = asyncio.create_task(self._pump(queue))
@@ -163,6 +163,7 @@ class Recorder:
                     await self._final_flush()
             finally:
                 journal.close()
+                committer.close()
         if source_error is not None:
             raise source_error
         return RecordingResult(
@@ -328,28 +329,24 @@ class Recorder:
 
     def _commit(self, batches: Sequence[Batch], *, final: bool, replay: bool) -> bool:
         """Write `batches`, the strap, live status and heartbeat in one transaction."""
-        with self.store.write() as conn:
-            for batch in batches:
-                write_batch(conn, batch, replay=replay)
-            address = self.source.address
-            if address is not None and (self._strap_update is not None or self.stats.commits == 0):
-                name, location = self._strap_update or (None, None)
-                strap_id = upsert_strap(
-                    conn, address, name=name, battery_pct=self._battery, body_location=location
-                )
-                attach_strap(conn, self.session_id, strap_id)
-            stop = heartbeat(conn, self.session_id)
-            write_live(
-                conn,
-                self.session_id,
-                link="stopped" if final else self._link,
-                bpm=self._bpm,
-                contact=self._contact,
-                battery_pct=self._battery,
-                frames_ok=self.stats.frames_ok,
-                frames_malformed=self.stats.frames_malformed,
-                last_frame=self._last_frame,
-            )
+        assert self._committer is not None
+        address = self.source.address
+        strap = None
+        if address is not None and (self._strap_update is not None or self.stats.commits == 0):
+            name, location = self._strap_update or (None, None)
+            strap = StrapSeen(address, name, location, self._battery)
+        live = LiveStatus(
+            link="stopped" if final else self._link,
+            bpm=self._bpm,
+            contact=self._contact,
+            battery_pct=self._battery,
+            frames_ok=self.stats.frames_ok,
+            frames_malformed=self.stats.frames_malformed,
+            last_frame=self._last_frame,
+        )
+        stop = self._committer.commit(
+            RecorderCommit(self.session_id, tuple(batches), live, strap, replay)
+        )
         self._strap_update = None
         self.stats.beats += sum(len(b.beats) for b in batches)
         self.stats.gaps += sum(len(b.gaps) for b in batches)

@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from types import FrameType
 
 from sqlalchemy import make_url
 
+from hrv_relax.capture.group_commit import SPOOL_SUFFIX
 from hrv_relax.capture.processes import (
     start_recording,
     started_sessions,
@@ -250,6 +252,9 @@ def prepare_demo_database(db_url: str) -> None:
     partial.replace(path)
     for leftover in companions:
         leftover.unlink(missing_ok=True)
+    # The seeding recorders' commit pipes (hrv_relax.capture.group_commit); the real file
+    # gets its own when its recorders start.
+    shutil.rmtree(f"{partial}{SPOOL_SUFFIX}", ignore_errors=True)
 
 
 def run_demo(db: str | None, *, port: int | None = None, open_browser: bool = True) -> int:

@@ -32,6 +32,12 @@ class WriteQueue:
         self._threads = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
+        self._refused = False  # the lock file could not be made: processes do not queue here
+
+    @property
+    def spans_processes(self) -> bool:
+        """Whether other processes' writers queue here too (advisory file locks work)."""
+        return fcntl is not None and not self._refused
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -40,23 +46,46 @@ class WriteQueue:
             self._depth += 1
             try:
                 if self._depth == 1:
-                    self._lock_file()
+                    self._lock_file(wait=True)
                 yield
             finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._unlock_file()
+                self._leave()
 
-    def _lock_file(self) -> None:
+    def try_take(self) -> bool:
+        """Take the turn if it is free now; True if taken (end it with `give_back`)."""
+        if not self._threads.acquire(blocking=False):
+            return False
+        if self._depth == 0 and not self._lock_file(wait=False):
+            self._threads.release()
+            return False
+        self._depth += 1
+        return True
+
+    def give_back(self) -> None:
+        """End a turn taken with `try_take`."""
+        self._leave()
+        self._threads.release()
+
+    def _leave(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._unlock_file()
+
+    def _lock_file(self, *, wait: bool) -> bool:
+        """Lock the file; False only if another process holds it and `wait` is False."""
         if fcntl is None:
-            return
+            return True
         try:
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(self._fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
         except OSError:
             # A folder that refuses the lock file (read-only): SQLite's own locking remains.
+            self._refused = True
             self._close()
+        return True
 
     def _unlock_file(self) -> None:
         if fcntl is not None and self._fd is not None:
