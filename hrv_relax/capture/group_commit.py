@@ -61,6 +61,7 @@ MAX_REQUEST_BYTES: Final = getattr(select, "PIPE_BUF", 512)  # one write, never 
 # How long a waiting recorder sleeps before it checks the turn itself. A holder answers and
 # looks for late requests before it lets go; this bounds the wait after a holder was killed.
 WAIT_S: Final = 0.02
+HELP_S: Final = 0.005  # how long a holder goes on serving requests after its own commit
 MAX_ANSWER_PIPES: Final = 256  # answer pipes a holder keeps open
 
 _OK, _STOP, _ALONE = "ok", "stop", "alone"
@@ -200,9 +201,11 @@ class GroupCommitter:
 
     def _give_back(self, queue: WriteQueue) -> None:
         """Let go of the turn, then serve requests that came after the last read (their
-        recorders found the turn taken, and wait to be answered)."""
+        recorders found the turn taken, and wait to be answered), for up to HELP_S: after
+        that, this recorder's own next commit, or a waiter's WAIT_S, takes them."""
         queue.give_back()
-        while self._waiting() and queue.try_take():
+        until = time.monotonic() + HELP_S
+        while self._waiting() and time.monotonic() < until and queue.try_take():
             try:
                 self._lead(None)
             finally:

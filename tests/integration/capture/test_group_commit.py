@@ -7,11 +7,13 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -79,6 +81,14 @@ def _holder(url: str, write: bool, out: Queue[Any], go: Any) -> None:
                 apply_commit(conn, request.commit)
     out.put(len(requests))
     time.sleep(3600)
+
+
+@pytest.fixture(autouse=True)
+def _plain_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spawned children import their target's module only. An earlier test may have left a
+    script as `__main__` (Streamlit's AppTest runs the dashboard's app.py as one), and a
+    spawned child would run it again first."""
+    monkeypatch.setitem(sys.modules, "__main__", ModuleType("__main__"))
 
 
 @pytest.fixture
