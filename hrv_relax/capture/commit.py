@@ -30,7 +30,7 @@ class StrapSeen:
 
 
 @dataclass(frozen=True, slots=True)
-class LiveStatus:
+class LiveUpdate:
     """What the live page shows about the link (hrv_relax.store.live)."""
 
     link: str
@@ -49,7 +49,7 @@ class RecorderCommit:
 
     session_id: int
     batches: tuple[Batch, ...]
-    live: LiveStatus
+    live: LiveUpdate
     strap: StrapSeen | None = None
     replay: bool = False
 
@@ -98,7 +98,7 @@ class RecorderCommit:
         return RecorderCommit(
             session_id,
             batches,
-            LiveStatus(
+            LiveUpdate(
                 str(link),
                 _int_or_none(bpm),
                 None if contact is None else bool(contact),

@@ -171,8 +171,10 @@ class GroupCommitter:
     def _lead(self, commit: RecorderCommit | None, *, own: str = "") -> bool:
         """Holding the turn: write `commit` and every request waiting, in one transaction.
 
-        `own`: this recorder's waiting request, if any; returned as "found" (True) or not, in
-        place of the stop answer, when `commit` is None.
+        `commit` None: only the waiting requests (a holder serving late ones). `own`: the
+        token of this recorder's own request, left unanswered: if it is still in the pipe it
+        is written as it is; if not, a holder took it and ended, and `commit` is replayed.
+        Returns `commit`'s stop answer (False without one).
         """
         requests = self._read_requests()
         if own:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from hrv_relax.capture.beat_timing import BeatTimeline
-from hrv_relax.capture.commit import LiveStatus, RecorderCommit, StrapSeen
+from hrv_relax.capture.commit import LiveUpdate, RecorderCommit, StrapSeen
 from hrv_relax.capture.group_commit import GroupCommitter
 from hrv_relax.capture.journal import Batch, Journal, flush_leftovers
 from hrv_relax.capture.sources import BeatSource, LinkEvent, Notification, SourceEvent
@@ -335,7 +335,7 @@ class Recorder:
         if address is not None and (self._strap_update is not None or self.stats.commits == 0):
             name, location = self._strap_update or (None, None)
             strap = StrapSeen(address, name, location, self._battery)
-        live = LiveStatus(
+        live = LiveUpdate(
             link="stopped" if final else self._link,
             bpm=self._bpm,
             contact=self._contact,

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hrv_relax.capture.commit import LiveStatus, RecorderCommit
+from hrv_relax.capture.commit import LiveUpdate, RecorderCommit
 from hrv_relax.capture.group_commit import PIPE, REQUESTS, SPOOL_SUFFIX, GroupCommitter
 from hrv_relax.capture.journal import Batch
 from hrv_relax.errors import StoreError
@@ -42,7 +42,7 @@ BEATS = 2
 def _commit(session_id: int, first: int, frames: int = 0) -> RecorderCommit:
     beats = tuple(Beat(first + k, 0.8 * (first + k), 800.0 + k) for k in range(BEATS))
     return RecorderCommit(
-        session_id, (Batch(session_id, beats),), LiveStatus("connected", frames_ok=frames)
+        session_id, (Batch(session_id, beats),), LiveUpdate("connected", frames_ok=frames)
     )
 
 
@@ -276,7 +276,7 @@ def test_a_big_commit_and_a_database_without_a_file_are_written_alone(
     committer = GroupCommitter(store)
     many = tuple(Beat(k, 0.8 * k, 800.0) for k in range(400))
     try:
-        committer.commit(RecorderCommit(sid, (Batch(sid, many),), LiveStatus("connected")))
+        committer.commit(RecorderCommit(sid, (Batch(sid, many),), LiveUpdate("connected")))
     finally:
         committer.close()
     assert committer.stats.alone == 1
