@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from hrv_relax.capture.journal import Batch, write_batch
-from hrv_relax.store import heartbeat, write_live
+from hrv_relax.capture.journal import Batch, compact_json, write_batches
+from hrv_relax.store import live_row, write_live_rows
+from hrv_relax.store.sessions import heartbeats
 from hrv_relax.store.straps import attach_strap, upsert_strap
 
 
@@ -59,7 +60,7 @@ class RecorderCommit:
 
     def to_json(self) -> str:
         live = self.live
-        return json.dumps(
+        return compact_json(
             {
                 "session_id": self.session_id,
                 "batches": [b.to_dict() for b in self.batches],
@@ -82,7 +83,6 @@ class RecorderCommit:
                     None if live.last_frame is None else live.last_frame.hex(),
                 ],
             },
-            separators=(",", ":"),
         )
 
     @staticmethod
@@ -132,22 +132,38 @@ def _int_or_none(value: object) -> int | None:
 
 def apply_commit(conn: Connection, commit: RecorderCommit) -> bool:
     """Write `commit` in the caller's transaction; return whether a stop was asked for."""
-    for batch in commit.batches:
-        write_batch(conn, batch, replay=commit.replay)
-    if commit.strap is not None:
-        strap = commit.strap
-        strap_id = upsert_strap(
-            conn,
-            strap.address,
-            name=strap.name,
-            battery_pct=strap.battery_pct,
-            body_location=strap.body_location,
-        )
-        attach_strap(conn, commit.session_id, strap_id)
-    stop = heartbeat(conn, commit.session_id)
+    return apply_commits(conn, (commit,))[0]
+
+
+def apply_commits(conn: Connection, commits: Sequence[RecorderCommit]) -> list[bool]:
+    """Write `commits` (of different sessions) in the caller's transaction, each kind of row in
+    one statement for all (the beats, the live rows); whether a stop was asked for, for each.
+
+    The order within each commit is kept: its batches (its beats, markers and end), its strap,
+    its heartbeat, its live row."""
+    for replay in (False, True):
+        batches = [b for c in commits if c.replay is replay for b in c.batches]
+        if batches:
+            write_batches(conn, batches, replay=replay)
+    for commit in commits:
+        if commit.strap is not None:
+            strap = commit.strap
+            strap_id = upsert_strap(
+                conn,
+                strap.address,
+                name=strap.name,
+                battery_pct=strap.battery_pct,
+                body_location=strap.body_location,
+            )
+            attach_strap(conn, commit.session_id, strap_id)
+    stops = heartbeats(conn, [commit.session_id for commit in commits])
+    write_live_rows(conn, [_live_row(commit) for commit in commits])
+    return stops
+
+
+def _live_row(commit: RecorderCommit) -> dict[str, Any]:
     live = commit.live
-    write_live(
-        conn,
+    return live_row(
         commit.session_id,
         link=live.link,
         bpm=live.bpm,
@@ -157,4 +173,3 @@ def apply_commit(conn: Connection, commit: RecorderCommit) -> bool:
         frames_malformed=live.frames_malformed,
         last_frame=live.last_frame,
     )
-    return stop

@@ -6,9 +6,12 @@ commit itself: the next writer is asleep and has to be woken. So a recorder that
 taken does not queue for it. It writes its commit (hrv_relax.capture.commit.RecorderCommit, one
 JSON line) into the database's request pipe and waits on a pipe of its own. Whoever holds the
 turn reads every request waiting in the request pipe, writes them with its own commit in one
-transaction, and answers each: written, and whether a stop was asked for. After giving the turn
-back it looks once more: a request that came meanwhile is written by the next holder, which may
-be itself again.
+transaction (hrv_relax.capture.commit.apply_commits: all their beats in one statement, all their
+heartbeats in one, all their live rows in one), and answers each: written, and whether a stop
+was asked for. It answers before it gives the turn back: a waiter whose answer is late takes
+the turn only once the holder has let go, and by then its answer is in its pipe. After giving
+the turn back the holder looks once more: a request that came meanwhile is written by the next
+holder, which may be itself again.
 
 The pipes are named pipes in a private folder beside the database file (``NAME-commits``). A
 request is one write of at most PIPE_BUF bytes, so it reaches the pipe whole and is read whole,
@@ -46,7 +49,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Final
 
-from hrv_relax.capture.commit import RecorderCommit, apply_commit
+from hrv_relax.capture.commit import RecorderCommit, apply_commit, apply_commits
 from hrv_relax.errors import StoreError
 from hrv_relax.private_files import private_dir
 from hrv_relax.store import Store
@@ -190,8 +193,9 @@ class GroupCommitter:
             return False if commit is None else self._alone(commit)
         try:
             with self._store.write() as conn:
-                stop = False if commit is None else apply_commit(conn, commit)
-                stops = [apply_commit(conn, r.commit) for r in requests]
+                first = () if commit is None else (commit,)
+                stops = apply_commits(conn, [*first, *(r.commit for r in requests)])
+            stop = bool(first) and stops.pop(0)
         except StoreError as exc:
             log.info("a shared commit failed (%s): each of its %d writes alone", exc, len(requests))
             self._answer(requests, None)

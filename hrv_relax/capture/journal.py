@@ -32,12 +32,14 @@ from sqlalchemy import Connection
 from hrv_relax.capture.file_lock import lock_exclusive
 from hrv_relax.errors import StoreError
 from hrv_relax.private_files import private_dir, write_private
-from hrv_relax.store import Beat, Store, append_beats, finish_session, insert_marker
-from hrv_relax.store.beats import append_beats_once
+from hrv_relax.store import Beat, Store, finish_session, insert_marker
+from hrv_relax.store.beats import append_beats_of, append_beats_once
 
 log = logging.getLogger(__name__)
 
 JOURNAL_SUFFIX = ".jsonl"
+# One encoder for every line: json.dumps with its own separators builds a new one each call.
+compact_json = json.JSONEncoder(separators=(",", ":")).encode
 _T = TypeVar("_T")
 
 
@@ -57,7 +59,7 @@ class Batch:
 
     def to_json(self) -> str:
         # json writes floats with repr, so RR values and times come back bit for bit.
-        return json.dumps(self.to_dict(), separators=(",", ":"))
+        return compact_json(self.to_dict())
 
     @staticmethod
     def from_json(line: str) -> Batch:
@@ -98,16 +100,24 @@ def _optional(value: object, kind: type[_T]) -> _T | None:
 
 def write_batch(conn: Connection, batch: Batch, *, replay: bool = False) -> None:
     """Write a batch in the caller's transaction; `replay` skips what an earlier commit stored."""
+    write_batches(conn, (batch,), replay=replay)
+
+
+def write_batches(conn: Connection, batches: Sequence[Batch], *, replay: bool = False) -> None:
+    """`write_batch` for several batches (of any sessions): the beats of all in one statement,
+    then each batch's markers and end, in order."""
     if replay:
-        append_beats_once(conn, batch.session_id, batch.beats)
+        for batch in batches:
+            append_beats_once(conn, batch.session_id, batch.beats)
     else:
-        append_beats(conn, batch.session_id, batch.beats)
-    for start, end in batch.gaps:
-        insert_marker(conn, batch.session_id, "gap", "", t_s=start, end_t_s=end, once=replay)
-    for t_s, phase in batch.phases:
-        insert_marker(conn, batch.session_id, "phase", phase, t_s=t_s, once=replay)
-    if batch.ended_at is not None:
-        finish_session(conn, batch.session_id, ended_at=batch.ended_at)
+        append_beats_of(conn, [(b.session_id, b.beats) for b in batches])
+    for batch in batches:
+        for start, end in batch.gaps:
+            insert_marker(conn, batch.session_id, "gap", "", t_s=start, end_t_s=end, once=replay)
+        for t_s, phase in batch.phases:
+            insert_marker(conn, batch.session_id, "phase", phase, t_s=t_s, once=replay)
+        if batch.ended_at is not None:
+            finish_session(conn, batch.session_id, ended_at=batch.ended_at)
 
 
 def database_folder(root: Path, db_url: str) -> Path:

@@ -11,7 +11,7 @@ from hrv_relax.records import (
 )
 from hrv_relax.store.beats import append_beats, load_beats, next_seq
 from hrv_relax.store.engine import Store, open_store
-from hrv_relax.store.live import read_live, write_live
+from hrv_relax.store.live import live_row, read_live, write_live_rows
 from hrv_relax.store.markers import add_marker, insert_marker, list_markers
 from hrv_relax.store.people import (
     add_client,
@@ -57,11 +57,12 @@ __all__ = [
     "list_clients",
     "list_markers",
     "list_sessions",
+    "live_row",
     "load_beats",
     "next_seq",
     "open_store",
     "read_live",
     "request_stop",
     "sweep_interrupted",
-    "write_live",
+    "write_live_rows",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from sqlalchemy import Connection, bindparam, func, insert, select
@@ -26,9 +26,14 @@ _BEATS_AFTER = (
 
 def append_beats(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:
     """Insert beats in the caller's transaction. `seq` is unique per session: a beat twice fails."""
-    if not batch:
-        return
-    _INSERT.execute_many(conn, _rows(session_id, batch))
+    append_beats_of(conn, [(session_id, batch)])
+
+
+def append_beats_of(conn: Connection, batches: Iterable[tuple[int, Sequence[Beat]]]) -> None:
+    """`append_beats` for several (session_id, beats) batches, in one statement."""
+    rows = [row for session_id, batch in batches for row in _rows(session_id, batch)]
+    if rows:
+        _INSERT.execute_many(conn, rows)
 
 
 def append_beats_once(conn: Connection, session_id: int, batch: Sequence[Beat]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
@@ -18,8 +19,7 @@ LINK_STATES = ("connecting", "connected", "reconnecting", "simulated", "stopped"
 _LIVE_ROW = select(session_live).where(session_live.c.session_id == bindparam("b_session_id"))
 
 
-def write_live(
-    conn: Connection,
+def live_row(
     session_id: int,
     *,
     link: str,
@@ -29,9 +29,9 @@ def write_live(
     frames_ok: int,
     frames_malformed: int,
     last_frame: bytes | None = None,
-) -> None:
-    """Insert or replace the session's live row in the caller's transaction."""
-    values = {
+) -> dict[str, Any]:
+    """One session's live row as `write_live_rows` takes it, stamped now."""
+    return {
         "session_id": session_id,
         "updated_at": utcnow(),
         "link": link,
@@ -42,15 +42,24 @@ def write_live(
         "frames_malformed": frames_malformed,
         "last_frame": last_frame,
     }
+
+
+def write_live_rows(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert or replace several sessions' live rows (from `live_row`), in one statement."""
+    if not rows:
+        return
     upsert = _UPSERTS.get(conn.dialect.name)
     if upsert is not None:
-        upsert.execute(conn, {f"b_{k}": v for k, v in values.items()})
+        upsert.execute_many(conn, [{f"b_{k}": v for k, v in row.items()} for row in rows])
         return
-    changed = conn.execute(
-        update(session_live).where(session_live.c.session_id == session_id).values(**values)
-    )
-    if not changed.rowcount:
-        conn.execute(session_live.insert().values(**values))
+    for values in rows:
+        changed = conn.execute(
+            update(session_live)
+            .where(session_live.c.session_id == values["session_id"])
+            .values(**values)
+        )
+        if not changed.rowcount:
+            conn.execute(session_live.insert().values(**values))
 
 
 def _upsert(module: Any) -> Any:

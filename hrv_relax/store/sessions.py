@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import socket
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.sql.dml import Update
 
 from hrv_relax.errors import (
     InvalidInputError,
@@ -175,6 +177,23 @@ def heartbeat(conn: Connection, session_id: int, *, at: dt.datetime | None = Non
     if beating:  # the session's row, updated: it says whether a stop was asked for
         return bool(beating[0][0])
     # A finished or taken-over session is not revived: only read its request.
+    return _stop_requested(conn, session_id)
+
+
+def heartbeats(conn: Connection, session_ids: Sequence[int]) -> list[bool]:
+    """`heartbeat` for the sessions of a shared SQLite commit, in one statement; whether a stop
+    was requested, for each (on PostgreSQL, or for one session, one statement each)."""
+    if len(session_ids) < 2 or conn.dialect.name != "sqlite":
+        return [heartbeat(conn, session_id) for session_id in session_ids]
+    params: dict[str, object] = {f"b_id_{i}": sid for i, sid in enumerate(session_ids)}
+    params["b_at"] = utcnow()
+    beating = dict(_heartbeat_of(len(session_ids)).execute(conn, params))
+    return [
+        bool(beating[sid]) if sid in beating else _stop_requested(conn, sid) for sid in session_ids
+    ]
+
+
+def _stop_requested(conn: Connection, session_id: int) -> bool:
     return bool(conn.execute(_STOP_REQUESTED, {"b_session_id": session_id}).scalar_one_or_none())
 
 
@@ -185,22 +204,32 @@ def _taken_over() -> ColumnElement[bool]:
 
 # Prepared: the recorder runs these in every commit, and SQLAlchemy's execution costs more
 # than SQLite takes to run them (the write lock is held meanwhile).
-_BEATING = (
-    update(sessions)
-    .where(
-        sessions.c.id == bindparam("b_session_id"),
-        sessions.c.status != SessionStatus.COMPLETE,
-        ~_taken_over(),
+def _beating(which: ColumnElement[bool]) -> Update:
+    return (
+        update(sessions)
+        .where(which, sessions.c.status != SessionStatus.COMPLETE, ~_taken_over())
+        # A revived session has not ended: the sweep's ended_at goes.
+        .values(status=SessionStatus.RECORDING, ended_at=None)
     )
-    # A revived session has not ended: the sweep's ended_at goes.
-    .values(status=SessionStatus.RECORDING, ended_at=None)
-    .returning(sessions.c.stop_requested)
-)
+
+
+_BEATING = _beating(sessions.c.id == bindparam("b_session_id")).returning(sessions.c.stop_requested)
 _HEARTBEAT = Prepared(_BEATING.values(heartbeat_at=bindparam("b_at")))
 _HEARTBEAT_SERVER_CLOCK = Prepared(_BEATING.values(heartbeat_at=func.now()))
 _STOP_REQUESTED = select(sessions.c.stop_requested).where(
     sessions.c.id == bindparam("b_session_id")
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _heartbeat_of(n: int) -> Prepared:
+    """The heartbeat of `n` sessions (b_id_0...), returning each updated one's id and stop."""
+    which = sessions.c.id.in_([bindparam(f"b_id_{i}") for i in range(n)])
+    return Prepared(
+        _beating(which)
+        .values(heartbeat_at=bindparam("b_at"))
+        .returning(sessions.c.id, sessions.c.stop_requested)
+    )
 
 
 def session_started_at(conn: Connection, session_id: int) -> dt.datetime:

@@ -7,7 +7,7 @@ errors are the store's errors, and a connection lost in the middle is not handed
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from hrv_relax.errors import StoreError, StoreUnavailableError
 from hrv_relax.store import (
@@ -17,16 +17,17 @@ from hrv_relax.store import (
     create_session,
     get_session,
     heartbeat,
+    live_row,
     load_beats,
     open_store,
     read_live,
-    write_live,
+    write_live_rows,
 )
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.people import add_client
 from hrv_relax.store.prepared import Prepared
-from hrv_relax.store.schema import beats
-from hrv_relax.store.sessions import finish_session, request_stop
+from hrv_relax.store.schema import beats, sessions
+from hrv_relax.store.sessions import finish_session, heartbeats, request_stop
 from hrv_relax.vocabulary import SessionStatus
 
 
@@ -56,16 +57,20 @@ def test_heartbeat_and_live_row_store_their_types_as_sqlalchemy_does(any_store: 
     with any_store.write() as conn:
         append_beats(conn, sid, [Beat(0, 0.8, 800.0, bpm=75, contact=True)])
         assert heartbeat(conn, sid, at=at) is False
-        write_live(
+        write_live_rows(
             conn,
-            sid,
-            link="connected",
-            bpm=75,
-            contact=False,
-            battery_pct=55,
-            frames_ok=3,
-            frames_malformed=1,
-            last_frame=b"\x10\x4b",
+            [
+                live_row(
+                    sid,
+                    link="connected",
+                    bpm=75,
+                    contact=False,
+                    battery_pct=55,
+                    frames_ok=3,
+                    frames_malformed=1,
+                    last_frame=b"\x10\x4b",
+                )
+            ],
         )
     session = get_session(any_store, sid)
     assert session.heartbeat_at == at and session.status == SessionStatus.RECORDING
@@ -90,6 +95,38 @@ def test_heartbeat_says_a_stop_was_asked_for_live_finished_or_taken_over(any_sto
         # A finished session is not revived, and its stop request still reads.
         assert heartbeat(conn, sid) is True
     assert get_session(any_store, sid).status == SessionStatus.COMPLETE
+
+
+def test_a_shared_heartbeat_answers_and_marks_each_session_as_its_own_would(
+    any_store: Store,
+) -> None:
+    """The sessions of one shared commit: recording, asked to stop, finished (not revived),
+    interrupted (revived), finished and asked to stop."""
+    client = add_client(any_store, "Prue").id
+    sids = [create_session(any_store, client, source="simulated") for _ in range(5)]
+    request_stop(any_store, sids[1])
+    request_stop(any_store, sids[4])
+    with any_store.write() as conn:
+        finish_session(conn, sids[2])
+        finish_session(conn, sids[4])
+        conn.execute(
+            update(sessions)
+            .where(sessions.c.id == sids[3])
+            .values(status=SessionStatus.INTERRUPTED)
+        )
+    before = utcnow()
+    with any_store.write() as conn:
+        assert heartbeats(conn, sids) == [False, True, False, False, True]
+    got = [get_session(any_store, sid) for sid in sids]
+    assert [s.status for s in got] == [
+        SessionStatus.RECORDING,
+        SessionStatus.RECORDING,
+        SessionStatus.COMPLETE,
+        SessionStatus.RECORDING,
+        SessionStatus.COMPLETE,
+    ]
+    assert all(s.heartbeat_at is not None and s.heartbeat_at >= before for s in got[:2])
+    assert got[3].ended_at is None  # revived: not ended
 
 
 def test_a_refused_row_is_a_store_error_and_nothing_is_half_written(any_store: Store) -> None:

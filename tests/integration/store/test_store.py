@@ -25,13 +25,14 @@ from hrv_relax.store import (
     list_clients,
     list_markers,
     list_sessions,
+    live_row,
     load_beats,
     next_seq,
     open_store,
     read_live,
     request_stop,
     sweep_interrupted,
-    write_live,
+    write_live_rows,
 )
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.sessions import STALE_HEARTBEAT_S
@@ -174,15 +175,19 @@ def test_live_status_upsert(store: Store) -> None:
     assert read_live(store, sid) is None
     for frames in (1, 2):
         with store.write() as conn:
-            write_live(
+            write_live_rows(
                 conn,
-                sid,
-                link="connected",
-                bpm=70 + frames,
-                contact=True,
-                battery_pct=80,
-                frames_ok=frames,
-                frames_malformed=0,
+                [
+                    live_row(
+                        sid,
+                        link="connected",
+                        bpm=70 + frames,
+                        contact=True,
+                        battery_pct=80,
+                        frames_ok=frames,
+                        frames_malformed=0,
+                    )
+                ],
             )
     live = read_live(store, sid)
     assert live is not None and live.bpm == 72 and live.frames_ok == 2

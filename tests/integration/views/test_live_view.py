@@ -30,7 +30,8 @@ from hrv_relax.store import (
     append_beats,
     create_session,
     heartbeat,
-    write_live,
+    live_row,
+    write_live_rows,
 )
 from hrv_relax.store.access import visible_beats
 from hrv_relax.store.clock import utcnow
@@ -51,10 +52,10 @@ def _recording(store: Store, *, minutes_ago: float, beats_until_s: float) -> int
     with store.write() as conn:
         append_beats(conn, sid, [Beat(i, b.t_s, b.rr_ms, 70, True) for i, b in enumerate(kept)])
         heartbeat(conn, sid)
-        write_live(
-            conn, sid, link="connected", bpm=0, contact=False, battery_pct=80,
+        write_live_rows(conn, [live_row(
+            sid, link="connected", bpm=0, contact=False, battery_pct=80,
             frames_ok=10, frames_malformed=0,
-        )  # fmt: skip
+        )])  # fmt: skip
     add_marker(store, sid, "phase", "baseline", t_s=0.0)
     add_marker(store, sid, "phase", "massage", t_s=300.0)
     return sid
