@@ -5,6 +5,12 @@ back whether a stop was asked for) and the live-status row, committed. Baseline,
 run on the same kind of file (WAL, synchronous=NORMAL): the same statements written by hand
 and run on a bare `sqlite3` connection, which is as cheap as this transaction gets from Python.
 The ratio is what the store's layers cost on top; the write lock is held for all of it.
+
+A shared transaction (hrv_relax.capture.group_commit: the holder writes the commits of the
+recorders waiting for the turn with its own): twelve recorders' commits, written as one
+(`apply_commits`: one statement for all beats, one for the heartbeats, one for the live rows)
+against the baseline of each commit's statements in turn (`apply_commit` twelve times), in
+transactions of the same twelve sessions on the same kind of file.
 """
 
 from __future__ import annotations
@@ -87,6 +93,45 @@ def _raw_commits(db: Path, commits: int) -> float:
         conn.close()
 
 
+GROUP = 12  # commits a shared transaction holds, about, with twenty straps flat out
+
+
+def _shared_commits(db: Path, transactions: int, *, as_one: bool) -> float:
+    """Median ms a commit of a shared transaction of GROUP recorders' commits."""
+    from benchmarks.recorder_commit import live_update
+    from hrv_relax.capture.commit import RecorderCommit, apply_commit, apply_commits
+    from hrv_relax.capture.journal import Batch
+    from hrv_relax.store import Beat, open_store
+    from hrv_relax.store.people import get_or_add_client
+    from hrv_relax.store.sessions import create_session
+
+    store = open_store(db)
+    client = get_or_add_client(store, "Room").id
+    sids = [create_session(store, client, source="simulated") for _ in range(GROUP)]
+    seq = iter(range(0, 10**9, 2))
+
+    def transaction() -> None:
+        k = next(seq)
+        commits = [
+            RecorderCommit(
+                sid, (Batch(sid, (Beat(k, 0.8 * k, 800.0), Beat(k + 1, 0.8 * k + 0.8, 800.0))),),
+                live_update(k),
+            )
+            for sid in sids
+        ]  # fmt: skip
+        with store.write() as conn:
+            if as_one:
+                apply_commits(conn, commits)
+            else:
+                for commit in commits:
+                    apply_commit(conn, commit)
+
+    try:
+        return median_ms(transaction, transactions) / GROUP
+    finally:
+        store.close()
+
+
 def main(size: Size = FULL) -> None:
     commits = size.pick(3000, 200)
     with tempfile.TemporaryDirectory(prefix="hrv-bench-") as tmp:
@@ -95,12 +140,23 @@ def main(size: Size = FULL) -> None:
         for i in range(2):  # alternated, so drift on a shared machine falls on both alike
             raw.append(_raw_commits(Path(tmp) / f"raw-{i}.db", commits))
             ours.append(_store_commits(Path(tmp) / f"store-{i}.db", commits))
+        in_turn: list[float] = []
+        as_one: list[float] = []
+        for i in range(2):
+            in_turn.append(_shared_commits(Path(tmp) / f"turn-{i}.db", commits // 10, as_one=False))
+            as_one.append(_shared_commits(Path(tmp) / f"one-{i}.db", commits // 10, as_one=True))
     raw_ms, our_ms = min(raw), min(ours)
     print(f"raw sqlite3, the same transaction by hand (baseline): {raw_ms:.3f} ms a commit")
     print(
         f"the recorder's commit through the store: {our_ms:.3f} ms a commit "
         f"({our_ms / raw_ms:.1f}x baseline)"
     )
+    turn_ms, one_ms = min(in_turn), min(as_one)
+    print(
+        f"a shared transaction of {GROUP} commits, each commit's statements in turn (baseline): "
+        f"{turn_ms:.3f} ms a commit"
+    )
+    print(f"the same, written as one: {one_ms:.3f} ms a commit ({one_ms / turn_ms:.2f}x baseline)")
 
 
 if __name__ == "__main__":
