@@ -179,9 +179,30 @@ def serve_dashboard(
                 webbrowser.open(url)
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(timeout=DASHBOARD_STOP_TIMEOUT_S)
+        stop_server(proc)
         return 0
+
+
+def stop_server(proc: subprocess.Popen[bytes], timeout_s: float = DASHBOARD_STOP_TIMEOUT_S) -> None:
+    """Stop the Streamlit server as Ctrl-C does, and make sure it has ended when this returns.
+
+    Streamlit can miss a SIGTERM that comes while it is still starting (its port already open):
+    a server asked once right after its start went on serving, with no parent, until killed.
+    So it is asked again every second, and killed if it has not ended within `timeout_s`, or
+    at once on a second Ctrl-C.
+    """
+    deadline = time.monotonic() + timeout_s
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
+    except KeyboardInterrupt:
+        pass
+    if proc.poll() is None:
+        log.warning("the dashboard's server did not stop within %.0f s: killed", timeout_s)
+        proc.kill()
+        proc.wait()
 
 
 def is_loopback(host: str) -> bool:
