@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,6 +93,11 @@ def served(
     if url is None:
         proc.kill()
         raise AssertionError("the dashboard did not start:\n" + "".join(lines))
+    # What it prints from now on is read too (and kept): a pipe nobody reads fills up, and a
+    # server writing to a full pipe stops until someone does, as a terminal never makes it.
+    later: list[str] = []
+    reader = threading.Thread(target=lambda: later.extend(proc.stdout or ()), daemon=True)
+    reader.start()
     try:
         yield url
     finally:
@@ -100,7 +106,12 @@ def served(
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
-            raise
+            raise AssertionError(
+                "the dashboard did not stop within 20 s of Ctrl-C; it printed after its URL:\n"
+                + "".join(later)[-4000:]
+            ) from None
+        reader.join(timeout=5)
+        lines.extend(later)
 
 
 def screenshot(page: Any, name: str) -> Path:
