@@ -177,10 +177,25 @@ def serve_dashboard(
         if open_browser:
             with contextlib.suppress(webbrowser.Error):
                 webbrowser.open(url)
-        return proc.wait()
+        return wait_interruptibly(proc)
     except KeyboardInterrupt:
         stop_server(proc)
         return 0
+
+
+def wait_interruptibly(proc: subprocess.Popen[bytes], step_s: float = 0.5) -> int:
+    """`proc.wait()`, in steps of `step_s`, so that a Ctrl-C is acted on within one step.
+
+    Python runs a signal's handler in the main thread, between two steps of its code. The
+    kernel may hand a process's SIGINT to another of its threads (a library's), and then a
+    main thread blocked in one long wait for the server does not wake: Ctrl-C did nothing
+    until the server ended by itself.
+    """
+    while True:
+        try:
+            return proc.wait(timeout=step_s)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def stop_server(proc: subprocess.Popen[bytes], timeout_s: float = DASHBOARD_STOP_TIMEOUT_S) -> None:

@@ -54,3 +54,35 @@ def test_a_server_that_never_stops_is_killed_in_time_and_nothing_is_raised() -> 
     stop_server(proc, timeout_s=2)
     assert proc.returncode == -9
     assert time.monotonic() - started < 6
+
+
+# A process waiting for its server while its SIGINT is handed to another of its threads.
+_CTRL_C_TO_ANOTHER_THREAD = """
+import signal, subprocess, sys, threading, time
+from hrv_relax.dashboard.server import wait_interruptibly
+server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+def ctrl_c() -> None:
+    time.sleep(1.0)
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # this thread, not the main one
+threading.Thread(target=ctrl_c, daemon=True).start()
+started = time.monotonic()
+try:
+    wait_interruptibly(server)
+    print("not interrupted")
+except KeyboardInterrupt:
+    print(f"interrupted after {time.monotonic() - started:.1f} s")
+server.kill()
+"""
+
+
+def test_a_ctrl_c_another_thread_took_still_stops_the_wait_for_the_server() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_TO_ANOTHER_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=25,
+        check=True,
+    )
+    said = done.stdout.strip()
+    assert said.startswith("interrupted after "), said
+    assert float(said.split()[-2]) < 3.0
