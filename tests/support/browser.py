@@ -71,6 +71,10 @@ def served(
     `output`, if given, receives what the command printed up to its URL line. `python` and
     `cwd` run it from another installation (the built wheel in a fresh environment).
     """
+    # Ctrl-C as at a terminal: a test run started in the background of a shell script has
+    # SIGINT ignored, and a dashboard started from it would inherit that and never see one.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     proc = subprocess.Popen(
         [python, "-m", "hrv_relax", *argv],
         env={**os.environ, **env},
