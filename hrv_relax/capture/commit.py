@@ -137,7 +137,8 @@ def apply_commit(conn: Connection, commit: RecorderCommit) -> bool:
 
 def apply_commits(conn: Connection, commits: Sequence[RecorderCommit]) -> list[bool]:
     """Write `commits` (of different sessions) in the caller's transaction, each kind of row in
-    one statement for all (the beats, the live rows); whether a stop was asked for, for each.
+    one statement for all (the beats, the heartbeats, the live rows); whether a stop was asked
+    for, for each.
 
     The order within each commit is kept: its batches (its beats, markers and end), its strap,
     its heartbeat, its live row."""

@@ -202,8 +202,6 @@ def _taken_over() -> ColumnElement[bool]:
     return and_(sessions.c.status == SessionStatus.INTERRUPTED, sessions.c.stop_requested.is_(True))
 
 
-# Prepared: the recorder runs these in every commit, and SQLAlchemy's execution costs more
-# than SQLite takes to run them (the write lock is held meanwhile).
 def _beating(which: ColumnElement[bool]) -> Update:
     return (
         update(sessions)
@@ -213,6 +211,8 @@ def _beating(which: ColumnElement[bool]) -> Update:
     )
 
 
+# Prepared: the recorder runs these in every commit, and SQLAlchemy's execution costs more
+# than SQLite takes to run them (the write lock is held meanwhile).
 _BEATING = _beating(sessions.c.id == bindparam("b_session_id")).returning(sessions.c.stop_requested)
 _HEARTBEAT = Prepared(_BEATING.values(heartbeat_at=bindparam("b_at")))
 _HEARTBEAT_SERVER_CLOCK = Prepared(_BEATING.values(heartbeat_at=func.now()))
