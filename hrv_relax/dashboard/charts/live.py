@@ -68,6 +68,7 @@ def live_figure(view: LiveView) -> Figure:
     return live_chart(
         *thinned(view.beat_t_s, view.strap_bpm, now_s),
         *thinned(view.rolling.t_s, view.rolling.rmssd_ms, now_s),
+        now_s=now_s,
         phases=view.phases,
         gaps=view.gaps,
         events=[EventLine(e.t_s, e.value) for e in view.events],
@@ -137,14 +138,25 @@ def live_chart(
     rmssd_t_s: npt.NDArray[np.float64],
     rmssd_ms: npt.NDArray[np.float64],
     *,
+    now_s: float = 0.0,
     phases: Sequence[Span] = (),
     gaps: Sequence[Span] = (),
     events: Sequence[EventLine] = (),
     baseline_hr_bpm: float | None = None,
     baseline_rmssd_ms: float | None = None,
 ) -> Figure:
-    """Heart rate above, RMSSD below, over the session in minutes, with phases shaded."""
-    now_min = float(np.nanmax(hr_t_s, initial=0.0)) / 60
+    """Heart rate above, RMSSD below, over the session in minutes, with phases shaded.
+
+    The time axis runs to `now_s` (a recording's elapsed time), or further if a beat or a
+    marker is later: a marker tapped while the strap is silent is on the chart at once.
+    """
+    last_s = max(
+        now_s,
+        float(np.nanmax(hr_t_s, initial=0.0)),
+        max((e.t_s for e in events), default=0.0),
+        max((g.end_s for g in gaps), default=0.0),
+    )
+    now_min = last_s / 60
     span_min = max(MIN_SPAN_MIN, now_min)
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = [

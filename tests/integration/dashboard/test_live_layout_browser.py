@@ -88,6 +88,34 @@ def _bottom(page: Any, selector: str) -> float:
     )
 
 
+def _stored_markers(data: Path) -> set[tuple[str, str]]:
+    """(kind, value) of every marker in the demo's own database, in its data folder."""
+    (db,) = data.glob("**/*demo*.db")
+    store = open_store(db)
+    try:
+        return {(m.kind, m.value) for s in list_sessions(store) for m in list_markers(store, s.id)}
+    finally:
+        store.close()
+
+
+def _wait_drawn(page: Any, label: str, data: Path) -> None:
+    """Wait for the chart to draw `label`; if it does not, say whether the tap was stored."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator(".js-plotly-plot text", has_text=label).first.wait_for(timeout=15_000)
+    except PlaywrightTimeout:
+        stored = _stored_markers(data)
+        drawn = page.evaluate(
+            "[...document.querySelectorAll('.js-plotly-plot text')].map(e => e.textContent)"
+        )
+        screenshot(page, f"live-not-drawn-{label}")
+        raise AssertionError(
+            f"{label!r} not drawn within 15 s; stored: {('technique', label) in stored}; "
+            f"the chart's texts: {drawn}"
+        ) from None
+
+
 @contextmanager
 def _demo_in_chromium(tmp_path: Path) -> Iterator[tuple[Any, str]]:
     """A fresh demo served on a free port, and a Chromium to look at it with."""
@@ -156,7 +184,7 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
             '.st-key-group_phase [data-testid="stBaseButton-primary"]', has_text="Baseline"
         ).wait_for(timeout=15_000)
         page.locator(MARKERS, has_text="petrissage").click()
-        page.locator(".js-plotly-plot text", has_text="petrissage").first.wait_for(timeout=15_000)
+        _wait_drawn(page, "petrissage", tmp_path)
         screenshot(page, "live-marked")
 
         # The glance view: the heart rate at least a fifth of the screen tall.
@@ -170,10 +198,9 @@ def test_live_page_fits_and_reads_at_laptop_tablet_and_phone_sizes(tmp_path: Pat
         browser.close()
 
     assert outside == [], f"requests left the machine: {outside[:3]}"
-    (db,) = tmp_path.glob("**/*demo*.db")  # the demo's own database, in its data folder
+    assert ("technique", "petrissage") in _stored_markers(tmp_path)
+    (db,) = tmp_path.glob("**/*demo*.db")
     store = open_store(db)
-    marked = {(m.kind, m.value) for s in list_sessions(store) for m in list_markers(store, s.id)}
-    assert ("technique", "petrissage") in marked
     undone = recent_audit(store, action="marker_undone")
     assert len(undone) == 1 and "phase 'massage'" in undone[0].detail
     store.close()
