@@ -17,7 +17,7 @@ the recorder, migrations and these rules use them; pages and view models never d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -194,18 +194,15 @@ class LiveRead:
 
 
 def visible_live_read(
-    store: Store, viewer: Viewer, session_id: int, *, after_seq: int = -1, beats_before: int = 0
+    store: Store, viewer: Viewer, session_id: int, *, after_seq: int = -1
 ) -> LiveRead:
-    """One refresh's reads of one of the viewer's sessions, in one transaction.
-
-    The session is looked up (and stale recordings swept) once, its beats are not counted:
-    `beats_before` beats up to `after_seq` are already held by the caller.
-    """
+    """One refresh's reads of one of the viewer's sessions, in one transaction: the session
+    (stale recordings swept once), its beats after `after_seq`, its markers and live row."""
     _real_id("session", session_id)
     sweep_interrupted(store)
     with store.read() as conn:
         new_beats = read_beats(conn, session_id, after_seq=after_seq)
-        session = read_session(conn, session_id, n_beats=beats_before + len(new_beats))
+        session = read_session(conn, session_id)
         visible = _sees(conn, viewer, session.client_id)
         markers = tuple(read_markers(conn, session_id)) if visible else ()
         status = read_live_row(conn, session_id) if visible else None
@@ -230,7 +227,7 @@ def visible_session_read(store: Store, viewer: Viewer, session_id: int) -> Sessi
     _real_id("session", session_id)
     sweep_interrupted(store)
     with store.read() as conn:
-        session = read_session(conn, session_id, n_beats=0)
+        session = read_session(conn, session_id)
         visible = _sees(conn, viewer, session.client_id)
         if visible:
             client = read_client(conn, session.client_id)
@@ -238,7 +235,7 @@ def visible_session_read(store: Store, viewer: Viewer, session_id: int) -> Sessi
             markers = tuple(read_markers(conn, session_id))
     if not visible:  # the denial is written after the read transaction ends
         raise deny(store, viewer, "session", session_id)
-    return SessionRead(replace(session, n_beats=len(beats)), client, beats, markers)
+    return SessionRead(session, client, beats, markers)
 
 
 def visible_live(store: Store, viewer: Viewer, session_id: int) -> LiveStatus | None:

@@ -84,6 +84,7 @@ def import_beats(
                 heartbeat_at=utcnow(),
                 notes=data.notes,
                 import_digest=data.digest,
+                final_beats=n,
             )
         ).inserted_primary_key
         assert key is not None

@@ -134,6 +134,9 @@ sessions = Table(
     Column("recorder_pid", Integer),
     Column("notes", Text, nullable=False, default=""),
     Column("import_digest", String(64)),
+    # A complete session's beat count, stored as it ends (its beats no longer change); NULL
+    # while it may still get beats (recording, interrupted): those are counted when read.
+    Column("final_beats", Integer),
     CheckConstraint(f"status IN {SESSION_STATUSES}", name="status"),
     CheckConstraint(f"source IN {SESSION_SOURCES}", name="source"),
     Index("ix_sessions_client_started", "client_id", "started_at"),

@@ -7,7 +7,6 @@ import functools
 import os
 import socket
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -20,11 +19,11 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     select,
     update,
 )
 from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from hrv_relax.errors import (
     InvalidInputError,
@@ -248,7 +247,12 @@ def finish_session(
     conn.execute(
         update(sessions)
         .where(sessions.c.id == session_id, ~_taken_over())
-        .values(status=SessionStatus.COMPLETE, ended_at=ended_at or utcnow(), heartbeat_at=utcnow())
+        .values(
+            status=SessionStatus.COMPLETE,
+            ended_at=ended_at or utcnow(),
+            heartbeat_at=utcnow(),
+            final_beats=_counted(sessions.c.id),
+        )
     )
 
 
@@ -308,15 +312,13 @@ _SWEEP = (
 )
 
 
-def _session_query(*, count_beats: bool = True) -> Select[Any]:
-    n_beats: Any = (
-        select(func.count(beats.c.id))
-        .where(beats.c.session_id == sessions.c.id)
-        .correlate(sessions)
-        .scalar_subquery()
-        if count_beats
-        else literal(0)
-    )
+def _counted(session_id: ColumnElement[int]) -> ScalarSelect[int]:
+    return select(func.count(beats.c.id)).where(beats.c.session_id == session_id).scalar_subquery()
+
+
+def _session_query() -> Select[Any]:
+    # Only sessions that may still get beats are counted: few, and only those.
+    n_beats = func.coalesce(sessions.c.final_beats, _counted(sessions.c.id).correlate(sessions))
     return select(sessions, clients.c.name.label("client_name"), n_beats.label("n_beats")).join(
         clients, clients.c.id == sessions.c.client_id
     )
@@ -334,7 +336,7 @@ def _record(row: Row[tuple[object, ...]]) -> SessionRecord:
         started_at=m["started_at"],
         ended_at=m["ended_at"],
         heartbeat_at=m["heartbeat_at"],
-        n_beats=int(m["n_beats"] or 0),
+        n_beats=int(m["n_beats"]),
         notes=m["notes"],
     )
 
@@ -369,16 +371,15 @@ def list_sessions(
         return [_record(r) for r in conn.execute(query)]
 
 
-_SESSION_BY_ID = _session_query(count_beats=False).where(sessions.c.id == bindparam("b_session_id"))
+_SESSION_BY_ID = _session_query().where(sessions.c.id == bindparam("b_session_id"))
 
 
-def read_session(conn: Connection, session_id: int, *, n_beats: int) -> SessionRecord:
-    """One session in the caller's transaction, without counting its beats: the caller
-    gives `n_beats` (the live page counts the beats it has read). NotFoundError if missing."""
+def read_session(conn: Connection, session_id: int) -> SessionRecord:
+    """One session in the caller's transaction. NotFoundError if missing."""
     row = conn.execute(_SESSION_BY_ID, {"b_session_id": session_id}).first()
     if row is None:
         raise NotFoundError(f"no session with id {session_id}")
-    return replace(_record(row), n_beats=n_beats)
+    return _record(row)
 
 
 def get_session(store: Store, session_id: int) -> SessionRecord:

@@ -256,9 +256,7 @@ class LiveFeed:
         NotFoundError when the session does not exist or is not the viewer's to see.
         """
         last_seq = int(self._beats.seq[-1]) if len(self._beats) else -1
-        read = visible_live_read(
-            store, viewer, self.session_id, after_seq=last_seq, beats_before=len(self._beats)
-        )
+        read = visible_live_read(store, viewer, self.session_id, after_seq=last_seq)
         if read.markers != self._markers:
             self._markers = read.markers
             self._baseline = None

@@ -109,10 +109,11 @@ def _wait_drawn(page: Any, label: str, data: Path) -> None:
         drawn = page.evaluate(
             "[...document.querySelectorAll('.js-plotly-plot text')].map(e => e.textContent)"
         )
+        said = page.locator('[data-testid="stAlert"], [data-testid="stToast"]').all_inner_texts()
         screenshot(page, f"live-not-drawn-{label}")
         raise AssertionError(
             f"{label!r} not drawn within 15 s; stored: {('technique', label) in stored}; "
-            f"the chart's texts: {drawn}"
+            f"the page says: {said}; the chart's texts: {drawn}"
         ) from None
 
 

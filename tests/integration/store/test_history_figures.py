@@ -9,14 +9,12 @@ import math
 
 import numpy as np
 import pytest
-from alembic import command
 from sqlalchemy import func, select, text, update
 
 from hrv_relax.demo.synthetic_history import seed_sessions
 from hrv_relax.records import SYSTEM
 from hrv_relax.store import Store, add_client, create_session, open_store
 from hrv_relax.store.accounts import delete_client
-from hrv_relax.store.engine import alembic_config
 from hrv_relax.store.history_figures import NO_THERAPIST, HistoryFigures, SegmentHistory
 from hrv_relax.store.schema import session_summaries as summaries_table
 from hrv_relax.store.schema import sessions, summary_figures, summary_segments
@@ -31,6 +29,7 @@ from hrv_relax.views.summary_cache import (
     summaries_as_columns,
 )
 from tests.support.history_practice import FIRST_DAY, make_practice
+from tests.support.migrations import migrate
 
 VERSION = "test-version"
 #: The revision before the history figures: what an existing clinic's database is at.
@@ -135,13 +134,6 @@ def _assert_same(a: np.ndarray, b: np.ndarray, name: str) -> None:
         assert a.tolist() == b.tolist(), name
 
 
-def _migrate(store: Store, revision: str, *, down: bool = False) -> None:
-    with store.engine.begin() as conn:
-        config = alembic_config(store)
-        config.attributes["connection"] = conn
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def test_a_database_cached_before_the_figures_upgrades_and_fills_them_on_the_next_visit(
     any_db_url: str,
 ) -> None:
@@ -150,7 +142,7 @@ def test_a_database_cached_before_the_figures_upgrades_and_fills_them_on_the_nex
     seed_sessions(store, client.id, 6, first_day=FIRST_DAY, seed=5)
     before = history_view(store, SYSTEM)
     assert stale_count(store, SYSTEM) == 0
-    _migrate(store, BEFORE, down=True)  # as the clinic's database was, its summaries cached
+    migrate(store, BEFORE, down=True)  # as the clinic's database was, its summaries cached
     with store.read() as conn:
         tables = set(
             conn.execute(
