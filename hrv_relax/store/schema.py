@@ -135,7 +135,7 @@ sessions = Table(
     Column("notes", Text, nullable=False, default=""),
     Column("import_digest", String(64)),
     # A complete session's beat count, stored as it ends (its beats no longer change); NULL
-    # while it may still get beats (recording, interrupted): those are counted when read.
+    # while it may still get beats (recording, interrupted): those are read from their last seq.
     Column("final_beats", Integer),
     CheckConstraint(f"status IN {SESSION_STATUSES}", name="status"),
     CheckConstraint(f"source IN {SESSION_SOURCES}", name="source"),

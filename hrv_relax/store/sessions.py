@@ -316,9 +316,27 @@ def _counted(session_id: ColumnElement[int]) -> ScalarSelect[int]:
     return select(func.count(beats.c.id)).where(beats.c.session_id == session_id).scalar_subquery()
 
 
+def _beats_so_far(session_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """A session's beats while it may still get more: its last seq + 1, one index lookup.
+
+    Exact, as a session's seqs run 0, 1, 2... without holes: the recorder numbers each beat it
+    gets in turn and commits them in order (capture.journal), an import numbers its beats so.
+    """
+    return (
+        select(beats.c.seq + 1)
+        .where(beats.c.session_id == session_id)
+        .order_by(beats.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _session_query() -> Select[Any]:
-    # Only sessions that may still get beats are counted: few, and only those.
-    n_beats = func.coalesce(sessions.c.final_beats, _counted(sessions.c.id).correlate(sessions))
+    # A complete session's count was stored as it ended; one still recording (or interrupted,
+    # which may come back) is read from its last beat, so no listing counts every beat.
+    n_beats = func.coalesce(
+        sessions.c.final_beats, _beats_so_far(sessions.c.id).correlate(sessions), 0
+    )
     return select(sessions, clients.c.name.label("client_name"), n_beats.label("n_beats")).join(
         clients, clients.c.id == sessions.c.client_id
     )

@@ -3,9 +3,10 @@
 Listing sessions counted every beat of every listed session: about 50 ms for 300 one-hour
 sessions, growing with the clinic's years, on every visit to the sessions, review and live
 pages. A complete session's beats no longer change, so their count is now stored when it ends
-(by the recorder's end, or by an import, which writes a complete session at once); a session
-still recording, or interrupted (it may yet come back), is counted when it is read, as before.
-The sessions complete before this revision are counted here, once.
+(by the recorder's end, or by an import, which writes a complete session at once). A session
+still recording, or interrupted (it may yet come back), is read from its last beat (its seqs
+run 0, 1, 2... without holes): one index lookup. The sessions complete before this revision
+are counted here, once.
 
 Revision ID: 0007
 Revises: 0006
