@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from hrv_relax.records import Beat, BeatArrays
 from hrv_relax.store.engine import Store
@@ -55,12 +56,21 @@ def _rows(session_id: int, batch: Sequence[Beat]) -> list[dict[str, object]]:
     ]
 
 
+def seq_after_last(session_id: int | ColumnElement[int]) -> ScalarSelect[int]:
+    """The session's last seq + 1 (NULL while it has no beats), one index lookup.
+
+    It is also the number of beats stored, as a session's seqs run 0, 1, 2... without holes:
+    the recorder numbers each beat it gets in turn and commits them in order
+    (capture.journal), and an import numbers its beats so.
+    """
+    return (
+        select(func.max(beats.c.seq) + 1).where(beats.c.session_id == session_id).scalar_subquery()
+    )
+
+
 def next_seq(conn: Connection, session_id: int) -> int:
     """The seq the next beat of this session gets (0 for a new session)."""
-    last = conn.execute(
-        select(func.max(beats.c.seq)).where(beats.c.session_id == session_id)
-    ).scalar_one_or_none()
-    return 0 if last is None else int(last) + 1
+    return int(conn.execute(select(func.coalesce(seq_after_last(session_id), 0))).scalar_one())
 
 
 def load_beats(store: Store, session_id: int, *, after_seq: int = -1) -> BeatArrays:

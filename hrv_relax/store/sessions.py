@@ -32,6 +32,7 @@ from hrv_relax.errors import (
     StrapInUseError,
 )
 from hrv_relax.records import SessionRecord
+from hrv_relax.store.beats import seq_after_last
 from hrv_relax.store.clock import utcnow
 from hrv_relax.store.engine import Store
 from hrv_relax.store.idempotent import insert_missing
@@ -316,26 +317,11 @@ def _counted(session_id: ColumnElement[int]) -> ScalarSelect[int]:
     return select(func.count(beats.c.id)).where(beats.c.session_id == session_id).scalar_subquery()
 
 
-def _beats_so_far(session_id: ColumnElement[int]) -> ScalarSelect[int]:
-    """A session's beats while it may still get more: its last seq + 1, one index lookup.
-
-    Exact, as a session's seqs run 0, 1, 2... without holes: the recorder numbers each beat it
-    gets in turn and commits them in order (capture.journal), an import numbers its beats so.
-    """
-    return (
-        select(beats.c.seq + 1)
-        .where(beats.c.session_id == session_id)
-        .order_by(beats.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _session_query() -> Select[Any]:
     # A complete session's count was stored as it ended; one still recording (or interrupted,
     # which may come back) is read from its last beat, so no listing counts every beat.
     n_beats = func.coalesce(
-        sessions.c.final_beats, _beats_so_far(sessions.c.id).correlate(sessions), 0
+        sessions.c.final_beats, seq_after_last(sessions.c.id).correlate(sessions), 0
     )
     return select(sessions, clients.c.name.label("client_name"), n_beats.label("n_beats")).join(
         clients, clients.c.id == sessions.c.client_id
