@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from hrv_relax import __version__
 from hrv_relax.capture.recorder import Recorder, RecordingResult
@@ -46,12 +47,13 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program the pipe e
 MARK_CHOICES = (*PHASES, "technique", "pressure", "region", "note")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hrv-relax",
-        description="Heart-rate-variability relaxation tracking for massage therapy.",
-    )
-    parser.add_argument("--version", action="version", version=f"hrv-relax {__version__}")
+def _add_global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """--db and -v: before the command (`hrv-relax --db F demo`) or after it (`demo --db F`).
+
+    After the command they default to nothing, so that they do not undo what was given before it.
+    """
+    db_default: Any = argparse.SUPPRESS if after_command else None
+    verbose_default: Any = argparse.SUPPRESS if after_command else 0
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
@@ -59,15 +61,38 @@ def build_parser() -> argparse.ArgumentParser:
             f"database file or SQLAlchemy URL (default: ${ENV_DB}, else your data folder; "
             "the demo uses its own demo file and never $HRV_RELAX_DB)"
         ),
+        default=db_default,
     )
     parser.add_argument(
         "-v",
         "--verbose",
         action="count",
-        default=0,
+        default=verbose_default,
         help="log what hrv-relax does on stderr (-vv: debugging detail)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser (and its actions'): it takes the global options too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_global_options(self, after_command=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hrv-relax",
+        description="Heart-rate-variability relaxation tracking for massage therapy.",
+    )
+    parser.add_argument("--version", action="version", version=f"hrv-relax {__version__}")
+    _add_global_options(parser)
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(
+            dest="command", metavar="COMMAND", required=True, parser_class=_CommandParser
+        ),
+    )
 
     p = sub.add_parser(
         "demo", help="seed a demo practice, start a simulated session, open the dashboard"

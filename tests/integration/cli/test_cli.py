@@ -214,6 +214,21 @@ def test_hrv_relax_db_environment_variable_is_used(
     assert code == 0 and "No sessions yet" in out and db.exists()
 
 
+def test_db_and_v_may_follow_the_command_as_a_newcomer_types_them(
+    recorded: tuple[Path, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, sid = recorded
+    code, out, _ = run(capsys, "sessions", "--json", "--db", str(db))
+    assert code == 0 and [row["id"] for row in json.loads(out)] == [sid]
+    code, out, _ = run(capsys, "users", "list", "--db", str(db))
+    assert code == 0
+    # Given after the command it wins; given only before, it is kept.
+    code, out, _ = run(capsys, "--db", str(tmp_path / "other.db"), "sessions", "--db", str(db))
+    assert code == 0 and "Ana Example" in out
+    code, out, _ = run(capsys, "--db", str(db), "sessions", "-v")
+    assert code == 0 and "Ana Example" in out
+
+
 def test_console_script_is_installed_and_prints_help() -> None:
     script = Path(sys.executable).with_name("hrv-relax")
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
