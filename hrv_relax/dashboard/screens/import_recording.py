@@ -7,15 +7,12 @@ import datetime as dt
 import streamlit as st
 
 from hrv_relax.capture.importing import import_recording
+from hrv_relax.dashboard.client_picker import pick_client
 from hrv_relax.dashboard.context import get_clock, get_store, require_viewer
 from hrv_relax.dashboard.literal import literal
 from hrv_relax.errors import HrvRelaxError
 from hrv_relax.formats import FORMAT_HELP, FORMATS, parse_recording
-from hrv_relax.store.access import visible_clients
-from hrv_relax.views.client_choice import client_labels, client_reference
 from hrv_relax.views.summary_cache import analyze_stored
-
-NEW = "New client…"
 
 store = get_store()
 viewer = require_viewer()
@@ -24,14 +21,7 @@ st.caption(
     "Polar Sensor Logger RR, Polar .hrm, Elite HRV / Kubios / plain RR text (ms or s), CSV with "
     "a header, Garmin FIT with HRV logging. The file becomes a finished session of the client."
 )
-labels = client_labels(store, visible_clients(store, viewer))
-choice = st.selectbox(
-    "Client", [*labels, NEW], format_func=lambda c: labels.get(c, NEW), key="import_client"
-)
-if isinstance(choice, int):
-    name = client_reference(choice)
-else:
-    name = st.text_input("New client's name", key="import_new_client")
+name = pick_client(store, viewer, "import")
 fmt = st.selectbox(
     "Format", FORMATS, format_func=lambda k: f"{k}: {FORMAT_HELP[k]}", key="import_format"
 )

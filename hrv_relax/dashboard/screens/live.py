@@ -15,6 +15,7 @@ from hrv_relax.capture.processes import start_recording
 from hrv_relax.config import resolve_db_url
 from hrv_relax.dashboard.charts.live import live_figure
 from hrv_relax.dashboard.charts.ready import ready_figure
+from hrv_relax.dashboard.client_picker import pick_client
 from hrv_relax.dashboard.context import (
     current_viewer,
     get_clock,
@@ -38,19 +39,16 @@ from hrv_relax.store.access import (
     mark_session,
     stop_session,
     unmark_session,
-    visible_clients,
     visible_sessions,
 )
 from hrv_relax.store.markers import UNDO_MARKER_S
 from hrv_relax.store.schema import PHASES
 from hrv_relax.views.alerts import AlertInputs, AlertTracker, arousal_change
-from hrv_relax.views.client_choice import client_labels, client_reference
 from hrv_relax.views.live import LiveFeed, LiveView
 from hrv_relax.vocabulary import MARKER_GROUPS
 
 REFRESH = dt.timedelta(seconds=1)
 RECENT_SESSIONS = 10
-NEW_CLIENT = "➕ New client…"
 SIMULATED = "Simulated strap (test beats, not a reading)"
 SCAN_TIMEOUT_S = 4.0
 LIVE_FEED = "live_feed"  # the viewed session's beats and analysis, kept between refreshes
@@ -63,16 +61,7 @@ st.html(GLANCE_CSS if glance else LIVE_CSS)
 
 def _start_panel(expanded: bool) -> None:
     with st.expander("Start a session", expanded=expanded, icon=":material/play_circle:"):
-        labels = client_labels(store, visible_clients(store, viewer))
-        pick = st.selectbox(
-            "Client",
-            [*labels, NEW_CLIENT],
-            format_func=lambda c: labels.get(c, NEW_CLIENT),
-            key="start_client",
-        )
-        new_name = ""
-        if not isinstance(pick, int):
-            new_name = st.text_input("New client's name", max_chars=200, key="start_new_client")
+        client = pick_client(store, viewer, "start")
         found = st.session_state.get("straps_found", [])
         labels = {s.address: s.describe() for s in found}
         strap_options = [s.address for s in found]
@@ -97,7 +86,6 @@ def _start_panel(expanded: bool) -> None:
         if start_col.button(
             "Start", type="primary", icon=":material/play_arrow:", disabled=strap is None
         ):
-            client = client_reference(pick) if isinstance(pick, int) else new_name
             _start(client, None if strap == SIMULATED else strap)
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from hrv_relax.capture.processes import stop_all_recordings
 from hrv_relax.capture.recorder import Recorder
 from hrv_relax.capture.simulator import SessionPlan, SimulatedStrap
+from hrv_relax.dashboard.client_picker import NEW_CLIENT
 from hrv_relax.dashboard.server import dashboard_app
 from hrv_relax.store import (
     Beat,
@@ -200,7 +201,7 @@ def test_start_a_simulated_session_from_the_page_then_stop_it(
     monkeypatch.setattr("hrv_relax.capture.processes.data_dir", lambda: tmp_path)
     store = open_store(db_path)
     at = signed_in_app(store)
-    at.selectbox(key="start_client").select("➕ New client…").run()
+    at.selectbox(key="start_client").select(NEW_CLIENT).run()
     at.text_input(key="start_new_client").input("Rae New").run()
     # Outside the demo: no strap to start with until one is scanned or a test is asked for.
     assert next(b for b in at.button if b.label == "Start").disabled
@@ -230,7 +231,7 @@ def test_a_new_client_without_a_name_is_refused(
 ) -> None:
     monkeypatch.setenv("HRV_RELAX_DB", str(db_path))
     at = signed_in_app(open_store(db_path))
-    at.selectbox(key="start_client").select("➕ New client…").run()
+    at.selectbox(key="start_client").select(NEW_CLIENT).run()
     at.text_input(key="start_new_client").input("   ").run()
     at.checkbox(key="start_simulated").check().run()
     next(b for b in at.button if b.label == "Start").click().run()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from hrv_relax.dashboard.client_picker import NEW_CLIENT
 from hrv_relax.dashboard.literal import literal
 from hrv_relax.store import find_client, get_session, list_sessions, open_store
 from tests.conftest import reference
@@ -24,7 +25,7 @@ def app(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at = signed_in_app(open_store(db_path), timeout_s=TIMEOUT_S)
     at.run()
     at.switch_page("screens/import_recording.py").run()
-    at.selectbox(key="import_client").select("New client…").run()
+    at.selectbox(key="import_client").select(NEW_CLIENT).run()
     at.text_input(key="import_new_client").input("Ivy Import").run()
     return at
 
