@@ -13,7 +13,8 @@ from hrv_relax.store.access import visible_clients
 from hrv_relax.store.people import MAX_NAME_LENGTH
 from hrv_relax.views.client_choice import client_labels, client_reference
 
-NEW_CLIENT: Final = "➕ New client…"
+# Plain text: an emoji here showed as a missing-glyph box where no emoji font is installed.
+NEW_CLIENT: Final = "+ New client…"
 
 
 def pick_client(store: Store, viewer: Viewer, key: str) -> str:
