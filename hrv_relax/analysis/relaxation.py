@@ -125,16 +125,18 @@ class SubWindows:
 
 
 def _piece_grid(series: BeatSeries, start_s: float, end_s: float, piece_s: float) -> WindowGrid:
-    """Consecutive pieces of ``piece_s`` over (start_s, end_s], indexed into the series."""
-    inside = (series.t_s > start_s) & (series.t_s <= end_s)
-    if not inside.any():
+    """Consecutive pieces of ``piece_s`` over (start_s, end_s], indexed into the series.
+
+    A piece counts once the series reaches its end. A phase's last piece may end at the mark
+    that closes the phase, after the phase's last beat: the next phase's beats show that the
+    strap was recording then (the session's last phase ends at its last beat).
+    """
+    if not ((series.t_s > start_s) & (series.t_s <= end_s)).any():
         empty = np.empty(0, dtype=np.intp)
         return WindowGrid(np.empty(0), empty, empty)
-    t_inside = series.t_s[inside]
-    grid = window_grid(np.concatenate(([start_s], t_inside)), piece_s, piece_s)
-    # window_grid indexes the padded array: shift back to the series' indices.
-    offset = int(np.argmax(inside)) - 1
-    return WindowGrid(grid.end_s, grid.lo + offset, grid.hi + offset)
+    grid = window_grid(series.t_s, piece_s, piece_s, start_s)
+    whole = grid.end_s <= end_s + 1e-9
+    return WindowGrid(grid.end_s[whole], grid.lo[whole], grid.hi[whole])
 
 
 def subwindows(series: BeatSeries, keep: BoolArray, start_s: float, end_s: float) -> SubWindows:

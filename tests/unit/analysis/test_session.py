@@ -16,7 +16,10 @@ from hrv_relax.analysis import (
     hrv_indices,
     normal_range,
 )
+from hrv_relax.analysis.artifacts import classify_artifacts
 from hrv_relax.analysis.live import LOOKAHEAD_BEATS
+from hrv_relax.analysis.relaxation import subwindows
+from hrv_relax.analysis.series import beat_series
 from tests.support.reference import load_labelled
 
 
@@ -142,6 +145,23 @@ def test_default_baseline_is_first_three_minutes():
     assert [p.phase for p in session.phases] == ["session"]
     assert session.usual is None
     assert session.baseline_vs_usual == "no history"
+
+
+def test_every_whole_piece_up_to_a_mark_counts_and_none_past_the_last_beat():
+    """A phase's last 30 s piece ends at the mark that closes it, after its last beat: it
+    counts (pieces once stopped at the last beat, and the default 3-minute baseline had 5)."""
+    rr_ms = synthetic_rr(20, 67, 30, seed=8)
+    series = beat_series(rr_ms)
+    keep = ~classify_artifacts(series.rr_ms).any
+    start_s = float(series.t_s[0] - series.rr_ms[0] / 1000.0)
+    for lo, hi, pieces in ((start_s, start_s + 180.0, 6), (600.0, 690.0, 3), (600.0, 719.0, 3)):
+        assert not np.any(np.isclose(series.t_s, hi, atol=1e-3))
+        got = subwindows(series, keep, lo, hi)
+        np.testing.assert_allclose(got.end_s, lo + 30.0 * np.arange(1, pieces + 1))
+    # The session's last phase ends at its last beat: no piece reaches past it.
+    last = subwindows(series, keep, 900.0, float(series.t_s[-1]))
+    assert last.end_s[-1] <= series.t_s[-1]
+    assert last.end_s.size == int((series.t_s[-1] - 900.0) // 30.0)
 
 
 def test_normal_range():
