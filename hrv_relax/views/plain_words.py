@@ -73,7 +73,7 @@ VERDICT_ENDINGS = {
         "a clear change toward alertness, beyond this session's natural ups and downs "
         "(light pressure, discomfort or talking can do this)."
     ),
-    "no clear change": "no clear change: within this session's natural ups and downs.",
+    "no clear change": "no clear change, within this session's natural ups and downs.",
 }
 
 

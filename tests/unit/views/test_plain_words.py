@@ -68,7 +68,7 @@ def test_no_clear_change_is_said_plainly():
     )
     assert text.startswith("During the massage, compared with the rest before it,")
     assert "your heart rate was about the same" in text
-    assert text.endswith("no clear change: within this session's natural ups and downs.")
+    assert text.endswith("no clear change, within this session's natural ups and downs.")
 
 
 def test_without_markers_it_says_what_it_compares():
